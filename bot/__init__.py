@@ -1,0 +1,1 @@
+"""Sourcewise chat assistant: conversation core, adapters, store, handoff scheduler."""

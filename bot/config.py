@@ -1,0 +1,81 @@
+"""Settings from the environment (pydantic-settings): the one place configuration enters.
+
+Secrets are ``SecretStr`` so they never appear in reprs or logs; only the wiring in
+``bot.app`` calls ``get_secret_value()``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "default_database_url"]
+
+
+def default_database_url() -> str:
+    """An embedded SQLite file in the user data dir: the no-configuration default."""
+    folder = Path(user_data_dir("sourcewise", appauthor=False))
+    return f"sqlite+aiosqlite:///{folder / 'sourcewise.db'}"
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    """Every environment variable the product reads (the README's configuration table)."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(
+        default_factory=default_database_url,
+        validation_alias=_env("SOURCEWISE_DATABASE_URL"),
+    )
+    locale: str | None = Field(default=None, validation_alias=_env("SOURCEWISE_LOCALE"))
+    ratecard: Path | None = Field(default=None, validation_alias=_env("SOURCEWISE_RATECARD"))
+    log_level: str = Field(default="INFO", validation_alias=_env("SOURCEWISE_LOG_LEVEL"))
+    http_host: str = Field(default="0.0.0.0", validation_alias=_env("SOURCEWISE_HTTP_HOST"))
+    http_port: int = Field(default=8080, validation_alias=_env("SOURCEWISE_HTTP_PORT", "PORT"))
+
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=_env("TELEGRAM_BOT_TOKEN")
+    )
+    telegram_api_url: str | None = Field(
+        default=None, validation_alias=_env("SOURCEWISE_TELEGRAM_API_URL")
+    )
+    telegram_webhook_url: str | None = Field(
+        default=None, validation_alias=_env("SOURCEWISE_TELEGRAM_WEBHOOK_URL")
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None, validation_alias=_env("SOURCEWISE_TELEGRAM_WEBHOOK_SECRET")
+    )
+
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=_env("SLACK_BOT_TOKEN")
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias=_env("SLACK_SIGNING_SECRET")
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=_env("SLACK_APP_TOKEN")
+    )
+    slack_client_id: str | None = Field(default=None, validation_alias=_env("SLACK_CLIENT_ID"))
+    slack_client_secret: SecretStr | None = Field(
+        default=None, validation_alias=_env("SLACK_CLIENT_SECRET")
+    )
+    slack_api_url: str | None = Field(
+        default=None, validation_alias=_env("SOURCEWISE_SLACK_API_URL")
+    )
+
+    handoff_lead_minutes: int = Field(
+        default=15, validation_alias=_env("SOURCEWISE_HANDOFF_LEAD_MINUTES")
+    )
+    handoff_grace_minutes: int = Field(
+        default=30, validation_alias=_env("SOURCEWISE_HANDOFF_GRACE_MINUTES")
+    )
+    handoff_ack_minutes: int = Field(
+        default=20, validation_alias=_env("SOURCEWISE_HANDOFF_ACK_MINUTES")
+    )

@@ -1,0 +1,127 @@
+"""Neutral events in, neutral replies out: the only vocabulary adapters and the core share.
+
+An adapter's whole job is two translations (bolt's ``adapter/flask/handler.py`` shape):
+platform update -> :data:`Event`, and :class:`Reply` -> platform message. The core never
+knows which platform it talks to; an adapter never knows what a question means.
+
+Replies carry text already rendered in the user's locale (Jinja2 + Babel, ``bot.render``);
+``choices`` and ``actions`` carry stable ``value`` strings that come back as :class:`Pick`,
+:class:`Toggle` or :class:`Command` events, so a button pressed on any platform means the
+same thing to the core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+__all__ = [
+    "Choice",
+    "Command",
+    "Event",
+    "Image",
+    "Pick",
+    "Reply",
+    "ReplyKind",
+    "Start",
+    "Submit",
+    "Text",
+    "Toggle",
+]
+
+
+# --- events (platform -> core) -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """Begin (or resume) a conversation; ``locale`` is the platform's language hint."""
+
+    locale: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Free text typed by the user (an answer, or a command word like "back" or "why?")."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """A single-choice button or select: ``value`` is a :class:`Choice` value."""
+
+    question: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Toggle:
+    """One option of a multi-select switched on or off (Telegram toggles)."""
+
+    question: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Submit:
+    """A multi-select finished. ``values`` None: take the toggled set; else the full set
+    (Slack's multi-select sends every selected option at once)."""
+
+    question: str
+    values: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A command: back, skip, cancel, restart, help, language, why, details, edit, whatif.
+
+    ``arg`` carries its argument: ``Command("edit", "channels")``,
+    ``Command("whatif", "hours=24x7")``, ``Command("language", "pl")``.
+    """
+
+    name: str
+    arg: str = ""
+
+
+Event = Start | Text | Pick | Toggle | Submit | Command
+
+
+# --- replies (core -> platform) ------------------------------------------------------------
+
+
+class ReplyKind(StrEnum):
+    QUESTION = "question"  # asks something; ``question`` is set
+    ERROR = "error"  # the last input was rejected; a QUESTION re-ask follows
+    SUMMARY = "summary"  # all answers, each with an edit action
+    RESULT = "result"  # the recommendation
+    INFO = "info"  # help, working ("why?"), details, confirmations
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button: ``value`` goes back to the core unchanged, ``label`` is localized."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A PNG attachment (the cost chart, the coverage heatmap)."""
+
+    png: bytes
+    filename: str
+    alt: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    kind: ReplyKind = ReplyKind.INFO
+    question: str | None = None
+    choices: tuple[Choice, ...] = ()
+    multi: bool = False  # choices are toggles, confirmed by a Submit
+    selected: frozenset[str] = field(default_factory=frozenset)
+    actions: tuple[Choice, ...] = ()  # follow-ups; value is "command" or "command:arg"
+    image: Image | None = None

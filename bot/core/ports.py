@@ -1,0 +1,61 @@
+"""The ports adapters call: one conversation service, whatever the platform.
+
+Adapters receive an object satisfying :class:`Conversations` (wired in ``bot.app``) and
+never touch the store or the state machine directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol
+
+from bot.core.events import Event, Reply
+
+__all__ = ["ConversationKey", "Conversations", "Turn"]
+
+
+class ConversationKey(NamedTuple):
+    """Who a conversation belongs to: nobody else can read or change it.
+
+    ``platform`` is "console", "telegram" or "slack"; ``workspace`` the Slack team id or the
+    Telegram chat id; ``user`` the platform's user id.
+    """
+
+    platform: str
+    workspace: str
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """What one event produced. ``duplicate``: the update was seen before and was already
+    answered, so the adapter must send nothing."""
+
+    replies: tuple[Reply, ...]
+    duplicate: bool = False
+
+
+class Conversations(Protocol):
+    """The conversation service (``bot.service.ConversationService`` implements it).
+
+    ``handle`` loads the state, steps the pure core and saves the new state in one
+    transaction together with ``dedupe_id`` (the platform's update/event id), so an update
+    delivered twice is answered once and a crash loses nothing.
+    """
+
+    async def handle(
+        self,
+        key: ConversationKey,
+        event: Event,
+        *,
+        dedupe_id: str | None = None,
+        locale: str | None = None,
+    ) -> Turn: ...
+
+    async def quick_estimate(
+        self, text: str, *, locale: str | None = None, key: ConversationKey | None = None
+    ) -> tuple[Reply, ...]: ...
+
+    async def recent_estimates(
+        self, key: ConversationKey, *, limit: int = 5
+    ) -> tuple[dict[str, Any], ...]: ...

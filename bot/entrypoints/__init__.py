@@ -1,0 +1,1 @@
+"""Subcommands of ``sourcewise``; each module has ``register(subparsers)``."""

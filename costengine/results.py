@@ -1,0 +1,157 @@
+"""What the engine answers: frozen, typed results that every renderer and the CLI share.
+
+Money is ``Decimal`` rounded to cents in the result currency; every line item names the
+inputs it came from and the rate-card entry (with its source) it used, so any figure the bot
+shows can be traced. ``Estimate.to_json()`` is the public JSON contract of
+``sourcewise estimate --json``: keys may be added, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from costengine.scenario import Channel, DeliveryModel, Scenario
+
+__all__ = [
+    "Assumption",
+    "BreakEven",
+    "CostCategory",
+    "Estimate",
+    "LineItem",
+    "ModelCost",
+    "PoolStaffing",
+    "Recommendation",
+    "SensitivityRow",
+    "SourceRef",
+]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class CostCategory(StrEnum):
+    """Stacks of the cost chart; every line item belongs to exactly one."""
+
+    LABOUR = "labour"
+    MANAGEMENT = "management"
+    HIRING_TRAINING = "hiring_training"
+    WORKSPACE_IT = "workspace_it"
+    TECHNOLOGY = "technology"
+    TELEPHONY = "telephony"
+    PROVIDER = "provider"
+    ONE_TIME = "one_time"
+    VENDOR_MANAGEMENT = "vendor_management"
+
+
+class SourceRef(BaseModel):
+    """The rate-card entry a figure came from."""
+
+    model_config = _FROZEN
+
+    entry: str  # dotted rate-card key, e.g. "US.inhouse.agent_salary_month"
+    value: str  # the value used, as text (Decimal or float), in the card's currency/unit
+    unit: str  # e.g. "USD/month", "ratio", "USD/agent-hour"
+    source: str  # citation (domain + page) or "estimate: <why>"
+    estimate: bool = False  # True when no citable figure exists
+    overridden: bool = False  # True when the user's rate-card file replaced the default
+
+
+class LineItem(BaseModel):
+    model_config = _FROZEN
+
+    key: str  # stable, e.g. "agent_salaries"; templates translate by key
+    label: str  # English label, for the CLI and logs
+    category: CostCategory
+    amount: Decimal  # per month, in ``currency``, quantized to cents
+    currency: str
+    inputs: dict[str, str]  # name -> value used, e.g. {"fte": "12.4", "salary": "3569.17"}
+    sources: tuple[SourceRef, ...]
+
+
+class ModelCost(BaseModel):
+    model_config = _FROZEN
+
+    model: DeliveryModel
+    monthly_total: Decimal  # == sum(line_items.amount), to the cent
+    currency: str
+    fte: Decimal  # own rostered FTE plus provider FTE equivalent
+    line_items: tuple[LineItem, ...]
+    split: str | None = None  # partial only: which split won, e.g. "after_hours"
+    notes: tuple[str, ...] = ()  # keys of model-specific notes for templates
+
+
+class PoolStaffing(BaseModel):
+    """The working for one staffing pool (language x channel group), shown by "why?"."""
+
+    model_config = _FROZEN
+
+    language: str
+    channels: tuple[Channel, ...]
+    live: bool  # Erlang-staffed (phone/chat) or workload-staffed (email/social)
+    peak_erlangs: float
+    peak_agents: int
+    peak_service_level: float | None  # None for deferrable work
+    peak_asa_seconds: float | None
+    open_hours_per_week: float
+    agent_hours_per_week: float  # scheduled, after floors, before shrinkage
+    floor_hours_per_week: float  # hours where the floor, not the workload, set staffing
+    fte: float  # rostered, after shrinkage
+
+
+class Assumption(BaseModel):
+    """A stated assumption; ``key`` is translated by templates, ``params`` fill it in."""
+
+    model_config = _FROZEN
+
+    key: str
+    params: dict[str, str] = {}
+
+
+class BreakEven(BaseModel):
+    model_config = _FROZEN
+
+    cheaper_below: DeliveryModel  # cheaper at volumes below ``contacts_per_month``
+    cheaper_above: DeliveryModel
+    contacts_per_month: Decimal | None  # None: no crossing in the searched range
+
+
+class SensitivityRow(BaseModel):
+    model_config = _FROZEN
+
+    factor: str  # "volume" | "wage" | "provider_rate"
+    change: Decimal  # e.g. Decimal("-0.2")
+    totals: dict[DeliveryModel, Decimal]
+    winner: DeliveryModel
+
+
+class Recommendation(BaseModel):
+    model_config = _FROZEN
+
+    model: DeliveryModel
+    ranking: tuple[DeliveryModel, ...]  # cheapest first, ties broken by a fixed order
+    runner_up: DeliveryModel
+    savings_vs_runner_up: Decimal  # per month, >= 0
+    savings_vs_current: Decimal | None  # None unless the scenario gave today's cost
+    reasons: tuple[str, ...]  # template keys, e.g. "reason.cheapest", "reason.coverage_24x7"
+    risks: tuple[str, ...]  # template keys: "risk.control", "risk.data_security", ...
+    break_even: tuple[BreakEven, ...]
+
+
+class Estimate(BaseModel):
+    model_config = _FROZEN
+
+    scenario: Scenario
+    currency: str
+    fx_date: str  # date of the conversion table used
+    models: dict[DeliveryModel, ModelCost]
+    staffing: tuple[PoolStaffing, ...]
+    recommendation: Recommendation
+    sensitivity: tuple[SensitivityRow, ...]
+    assumptions: tuple[Assumption, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The public ``sourcewise estimate --json`` object (see README, "JSON contract")."""
+        raise NotImplementedError  # implemented by costengine.estimate (issue 4)
