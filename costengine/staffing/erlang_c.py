@@ -1,0 +1,208 @@
+"""Erlang C (M/M/N, callers wait as long as it takes): agents for a service-level target.
+
+Units are seconds throughout. Traffic ``A`` is in Erlangs (contacts x AHT / interval).
+
+Why not the textbook formula: ``A**N / N!`` overflows past ~170 agents and the usual
+"scan N upward, recompute Erlang B from k = 0 at every N" is O(N^2) (pyworkforce does that).
+Here Erlang B is carried as its inverse ``x_k = 1 / B(k) = 1 + (k / A) * x_{k-1}``, which
+needs no factorial or power and costs O(1) per extra agent. Rounding errors in ``x`` are
+multiplied by ``k / A < 1`` on every step below ``A``, so the recurrence need not start at
+``k = 0``: it starts at ``k0 = A - sqrt(144 A + max(0, A - N)^2)`` from the fluid value
+``x_k0 ~ A / (A - k0)``, whose error is damped by more than ``exp(-72)`` before it matters
+(far below double precision). A solve therefore costs O(sqrt(A)), not O(A^2): 10,000 Erlangs
+take a few thousand float operations.
+
+Formulas (N > A):
+
+- ``P(wait) = C = N B / (N - A (1 - B)) = N / (x (N - A) + A)``
+- ``SL(t) = 1 - C exp(-(N - A) t / AHT)``
+- ``ASA = C AHT / (N - A)``, ``occupancy = A / N``
+
+>>> result = solve(traffic_erlangs(100, 1800, 180), 180, 20, 0.8)
+>>> result.agents, round(result.service_level, 4), round(result.asa_seconds, 1)
+(14, 0.8884, 7.8)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from costengine.staffing import _validate
+
+__all__ = [
+    "ErlangCResult",
+    "evaluate",
+    "inverse_erlang_b",
+    "service_level",
+    "solve",
+    "traffic_erlangs",
+    "wait_probability",
+]
+
+#: Damping wanted for the error of the warm start: exp(-72) ~ 5e-32.
+_DAMPING_SQUARED = 144.0
+
+
+@dataclass(frozen=True, slots=True)
+class ErlangCResult:
+    """One staffing level and what it achieves (times in seconds, probabilities in [0, 1])."""
+
+    traffic_erlangs: float
+    agents: int
+    service_level: float  # fraction answered within the answer time
+    wait_probability: float  # P(an arriving contact has to queue)
+    asa_seconds: float  # average speed of answer over all contacts
+    occupancy: float  # A / N
+
+
+def traffic_erlangs(contacts: float, interval_seconds: float, aht_seconds: float) -> float:
+    """Offered traffic: ``contacts x AHT / interval`` (contacts arriving in that interval)."""
+    count = _validate.non_negative("contacts", contacts)
+    interval = _validate.positive("interval_seconds", interval_seconds)
+    aht = _validate.positive("aht_seconds", aht_seconds)
+    return count * aht / interval
+
+
+def inverse_erlang_b(agents: int, traffic: float) -> float:
+    """``1 / B(agents, traffic)`` by the damped recurrence (any ``agents >= 0``; may be inf).
+
+    Shared with :mod:`costengine.staffing.erlang_a`, which needs it below ``A`` as well.
+    Inputs are trusted (callers validate).
+    """
+    gap = max(0.0, traffic - agents)
+    start = max(0, math.floor(traffic - math.sqrt(_DAMPING_SQUARED * traffic + gap * gap)))
+    x = 1.0 if start == 0 else traffic / (traffic - start)
+    for k in range(start + 1, agents + 1):
+        x = 1.0 + x * k / traffic
+    return x
+
+
+def _wait_probability(n: int, a: float, x: float) -> float:
+    # N / (x (N - A) + A) is N B / (N - A (1 - B)) divided through by B; x = inf gives 0.
+    return n / (x * (n - a) + a)
+
+
+def _result(n: int, a: float, aht: float, answer: float, x: float) -> ErlangCResult:
+    c = _wait_probability(n, a, x)
+    return ErlangCResult(
+        traffic_erlangs=a,
+        agents=n,
+        service_level=1.0 - c * math.exp(-(n - a) * answer / aht),
+        wait_probability=c,
+        asa_seconds=c * aht / (n - a),
+        occupancy=a / n,
+    )
+
+
+def wait_probability(agents: int, traffic: float) -> float:
+    """Erlang C ``P(wait)``; 1.0 when ``agents <= traffic`` (the queue grows without bound)."""
+    n = _validate.positive_int("agents", agents)
+    a = _validate.positive("traffic", traffic)
+    if n <= a:
+        return 1.0
+    return _wait_probability(n, a, inverse_erlang_b(n, a))
+
+
+def service_level(agents: int, traffic: float, aht_seconds: float, answer_seconds: float) -> float:
+    """Fraction of contacts answered within ``answer_seconds``; 0.0 when ``agents <= traffic``."""
+    return evaluate(agents, traffic, aht_seconds, answer_seconds).service_level
+
+
+def evaluate(
+    agents: int, traffic: float, aht_seconds: float, answer_seconds: float
+) -> ErlangCResult:
+    """Everything Erlang C says about ``agents`` agents facing ``traffic`` Erlangs.
+
+    With ``agents <= traffic`` the queue is unstable: P(wait) 1, service level 0, ASA inf.
+    """
+    n = _validate.positive_int("agents", agents)
+    a = _validate.positive("traffic", traffic)
+    aht = _validate.positive("aht_seconds", aht_seconds)
+    answer = _validate.non_negative("answer_seconds", answer_seconds)
+    if n <= a:
+        return ErlangCResult(a, n, 0.0, 1.0, math.inf, min(1.0, a / n))
+    return _result(n, a, aht, answer, inverse_erlang_b(n, a))
+
+
+def solve(
+    traffic: float,
+    aht_seconds: float,
+    answer_seconds: float,
+    target: float,
+    max_occupancy: float | None = None,
+) -> ErlangCResult:
+    """The smallest ``N > A`` with ``SL(answer_seconds) >= target`` and ``A / N <= max_occupancy``.
+
+    Results are cached on the exact inputs: staffing a week repeats the same hourly traffic
+    across days and languages.
+    """
+    a = _validate.positive("traffic", traffic)
+    aht = _validate.positive("aht_seconds", aht_seconds)
+    answer = _validate.non_negative("answer_seconds", answer_seconds)
+    goal = _validate.fraction("target", target)
+    cap = _validate.optional_fraction("max_occupancy", max_occupancy)
+    return _solve(a, aht, answer, goal, cap)
+
+
+def _occupancy_floor(a: float, cap: float | None) -> int:
+    """Smallest N with ``A / N <= cap``, decided by the same float division that reports it."""
+    if cap is None:
+        return 1
+    n = max(1, math.ceil(a / cap))
+    while n > 1 and a / (n - 1) <= cap:
+        n -= 1
+    while a / n > cap:
+        n += 1
+    return n
+
+
+def _halfin_whitt_beta(a: float, aht: float, answer: float, target: float) -> float:
+    """The square-root-staffing ``beta`` with ``N ~ A + beta sqrt(A)``: only a starting point.
+
+    Halfin-Whitt: ``P(wait) ~ 1 / (1 + beta Phi(beta) / phi(beta))``; bisection on beta, whose
+    cost does not depend on A.
+    """
+    root_a = math.sqrt(a)
+
+    def approx_sl(beta: float) -> float:
+        phi = math.exp(-0.5 * beta * beta) / math.sqrt(2.0 * math.pi)
+        cdf = 0.5 * (1.0 + math.erf(beta / math.sqrt(2.0)))
+        c = 1.0 / (1.0 + beta * cdf / phi)
+        return 1.0 - c * math.exp(-beta * root_a * answer / aht)
+
+    low, high = 0.0, 8.0
+    for _ in range(24):
+        mid = 0.5 * (low + high)
+        if approx_sl(mid) >= target:
+            high = mid
+        else:
+            low = mid
+    return high
+
+
+@lru_cache(maxsize=16_384)
+def _solve(a: float, aht: float, answer: float, target: float, cap: float | None) -> ErlangCResult:
+    lowest = max(math.floor(a) + 1, _occupancy_floor(a, cap))
+    beta = _halfin_whitt_beta(a, aht, answer, target)
+    n = max(lowest, math.ceil(a + beta * math.sqrt(a)))
+    x = inverse_erlang_b(n, a)
+
+    def meets(agents: int, inv_b: float) -> bool:
+        c = _wait_probability(agents, a, inv_b)
+        return 1.0 - c * math.exp(-(agents - a) * answer / aht) >= target
+
+    if meets(n, x):
+        # Step down while the agent below still meets the target. Backwards the recurrence
+        # is x_{n-1} = (x_n - 1) A / n: stable above A, where A / n < 1 damps errors.
+        while n > lowest:
+            below = (x - 1.0) * a / n
+            if not meets(n - 1, below):
+                break
+            n, x = n - 1, below
+    else:
+        while not meets(n, x):
+            n += 1
+            x = 1.0 + x * n / a
+    return _result(n, a, aht, answer, x)
