@@ -1,0 +1,230 @@
+"""Core replies -> Block Kit: pure functions, no I/O.
+
+The other half of the adapter. A :class:`~bot.core.events.Reply` becomes:
+
+- its text as ``section`` blocks in mrkdwn, with ``&``, ``<`` and ``>`` escaped (Slack's
+  only three control characters: an unescaped ``<`` would turn "<5 agents" into a link);
+- single-choice questions as buttons (up to :data:`MAX_BUTTONS` choices) or a
+  ``static_select`` beyond;
+- multi-choice questions as a ``multi_static_select`` plus a Done button (Slack sends the
+  whole selection with the Done click, see :mod:`.translate`);
+- follow-up actions (why?, details, edit, share) as buttons.
+
+The ids written here are the ones :mod:`.translate` reads back (scheme in :mod:`.ids`).
+Slack's limits are enforced here, so a long reply never makes ``chat.postMessage`` fail:
+3000 characters per section, 75 per button or option label, 25 elements per ``actions``
+block, 100 options per select, 50 blocks per message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from bot.adapters.slack import ids
+from bot.adapters.slack.strings import SlackStrings
+from bot.core.events import Choice, Reply, ReplyKind
+
+__all__ = [
+    "MAX_BUTTONS",
+    "Block",
+    "escape",
+    "fallback_text",
+    "mark_answered",
+    "mrkdwn_sections",
+    "plain",
+    "reply_blocks",
+    "truncate",
+]
+
+Block = dict[str, Any]
+
+#: Up to this many choices render as buttons; more become a select menu.
+MAX_BUTTONS = 5
+
+SECTION_LIMIT = 3000
+LABEL_LIMIT = 75
+ELEMENTS_PER_ACTIONS = 25
+OPTIONS_PER_SELECT = 100
+BLOCKS_PER_MESSAGE = 50
+FALLBACK_LIMIT = 3000
+
+
+def escape(text: str) -> str:
+    """Slack's escaping for text it parses as mrkdwn: ``&`` first, then ``<`` and ``>``."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def plain(text: str, limit: int = LABEL_LIMIT) -> Block:
+    return {"type": "plain_text", "text": truncate(text, limit) or " ", "emoji": True}
+
+
+def _pieces(paragraph: str, limit: int) -> Iterable[str]:
+    """Split one over-long paragraph so each escaped piece fits ``limit``."""
+    piece: list[str] = []
+    size = 0
+    for char in paragraph:
+        width = len(escape(char))
+        if size + width > limit:
+            yield "".join(piece)
+            piece, size = [], 0
+        piece.append(char)
+        size += width
+    if piece:
+        yield "".join(piece)
+
+
+def mrkdwn_sections(text: str, *, limit: int = SECTION_LIMIT) -> list[Block]:
+    """``text`` as escaped mrkdwn sections, packed by paragraph under Slack's size limit."""
+    chunks: list[str] = []
+    current = ""
+    for paragraph in text.strip().split("\n\n"):
+        for piece in _pieces(paragraph, limit):
+            escaped = escape(piece)
+            joined = f"{current}\n\n{escaped}" if current else escaped
+            if len(joined) <= limit:
+                current = joined
+            else:
+                chunks.append(current)
+                current = escaped
+    if current:
+        chunks.append(current)
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in chunks]
+
+
+def _option(choice: Choice) -> Block:
+    return {"text": plain(choice.label), "value": choice.value}
+
+
+def _options(choices: Sequence[Choice]) -> dict[str, Any]:
+    """``options``, or ``option_groups`` of 100 when there are more (Slack's cap per list)."""
+    if len(choices) <= OPTIONS_PER_SELECT:
+        return {"options": [_option(c) for c in choices]}
+    groups = []
+    for start in range(0, min(len(choices), OPTIONS_PER_SELECT**2), OPTIONS_PER_SELECT):
+        chunk = choices[start : start + OPTIONS_PER_SELECT]
+        label = f"{start + 1}–{start + len(chunk)}"
+        groups.append({"label": plain(label), "options": [_option(c) for c in chunk]})
+    return {"option_groups": groups}
+
+
+def _button(text: str, action_id: str, value: str, *, primary: bool = False) -> Block:
+    button: Block = {
+        "type": "button",
+        "text": plain(text),
+        "action_id": action_id,
+        "value": value,
+    }
+    if primary:
+        button["style"] = "primary"
+    return button
+
+
+def _question_block(reply: Reply, labels: SlackStrings) -> Block | None:
+    question = reply.question or ""
+    if not reply.choices:
+        return None
+    block_id = ids.question_block_id(question)
+    if reply.multi:
+        select: Block = {
+            "type": "multi_static_select",
+            "action_id": ids.action_id(ids.MULTI, question),
+            "placeholder": plain(labels.choose_many),
+            **_options(reply.choices),
+        }
+        initial = [_option(c) for c in reply.choices if c.value in reply.selected]
+        if initial:
+            select["initial_options"] = initial
+        done = _button(labels.done, ids.action_id(ids.DONE, question), "done", primary=True)
+        return {"type": "actions", "block_id": block_id, "elements": [select, done]}
+    if len(reply.choices) <= MAX_BUTTONS:
+        buttons = [
+            _button(
+                choice.label,
+                ids.action_id(ids.PICK, question, index),
+                choice.value,
+                primary=choice.value in reply.selected,
+            )
+            for index, choice in enumerate(reply.choices)
+        ]
+        return {"type": "actions", "block_id": block_id, "elements": buttons}
+    menu: Block = {
+        "type": "static_select",
+        "action_id": ids.action_id(ids.SELECT, question),
+        "placeholder": plain(labels.choose),
+        **_options(reply.choices),
+    }
+    current = [c for c in reply.choices if c.value in reply.selected]
+    if len(current) == 1:
+        menu["initial_option"] = _option(current[0])
+    return {"type": "actions", "block_id": block_id, "elements": [menu]}
+
+
+def _action_blocks(actions: Sequence[Choice]) -> list[Block]:
+    buttons = [
+        _button(action.label, ids.action_id(ids.ACTION, index), action.value)
+        for index, action in enumerate(actions)
+    ]
+    return [
+        {
+            "type": "actions",
+            "block_id": f"sw:actions:{start // ELEMENTS_PER_ACTIONS}",
+            "elements": buttons[start : start + ELEMENTS_PER_ACTIONS],
+        }
+        for start in range(0, len(buttons), ELEMENTS_PER_ACTIONS)
+    ]
+
+
+def reply_blocks(reply: Reply, labels: SlackStrings) -> list[Block]:
+    """One reply as the ``blocks`` of one message (its chart is uploaded separately)."""
+    text = reply.text
+    if reply.kind is ReplyKind.ERROR and text:
+        text = f"⚠️ {text}"
+    interactive: list[Block] = []
+    question = _question_block(reply, labels)
+    if question is not None:
+        interactive.append(question)
+    interactive.extend(_action_blocks(reply.actions))
+    sections = mrkdwn_sections(text) if text.strip() else []
+    room = BLOCKS_PER_MESSAGE - len(interactive)
+    if len(sections) > room:
+        sections = sections[: max(room, 0)]
+        if sections:
+            last = sections[-1]["text"]
+            last["text"] = truncate(last["text"], SECTION_LIMIT - 1) + "…"
+    divider: list[Block] = (
+        [{"type": "divider"}]
+        if reply.kind is ReplyKind.RESULT and sections and reply.actions
+        else []
+    )
+    return [*sections, *divider, *interactive][:BLOCKS_PER_MESSAGE]
+
+
+def fallback_text(reply: Reply) -> str:
+    """The message's top-level ``text``: what notifications and screen readers show."""
+    return truncate(escape(reply.text.strip()), FALLBACK_LIMIT) or " "
+
+
+def mark_answered(
+    blocks: Sequence[Mapping[str, Any]], question: str, label: str
+) -> list[dict[str, Any]]:
+    """The question message after a click: its choices replaced by "✓ <what was chosen>",
+    so old buttons cannot be pressed again and the DM reads as a transcript."""
+    block_id = ids.question_block_id(question)
+    updated: list[dict[str, Any]] = []
+    for block in blocks:
+        if block.get("block_id") == block_id:
+            updated.append(
+                {
+                    "type": "context",
+                    "block_id": block_id,
+                    "elements": [{"type": "mrkdwn", "text": f"✓ *{escape(label)}*"}],
+                }
+            )
+        else:
+            updated.append(dict(block))
+    return updated
