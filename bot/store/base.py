@@ -1,0 +1,258 @@
+"""The store's ports: small Protocols whose docstrings are the contract every back end keeps.
+
+A :class:`Store` hands out units of work; a :class:`UnitOfWork` is one database transaction
+(cosmicpython's ``unit_of_work.py``): everything done through its repositories becomes
+visible together on :meth:`UnitOfWork.commit` and is rolled back if the block exits without
+it, so a process killed at any moment leaves either the whole turn or none of it.
+
+Two implementations keep these contracts, checked by one suite (``tests/store``):
+:class:`bot.store.memory.MemoryStore` (the fake) and :class:`bot.store.sqla.SqlStore`
+(SQLite file or PostgreSQL).
+
+Isolation: every per-user method takes the full :class:`ConversationKey` and only ever reads
+or changes rows of that key; an update id claimed under one key is invisible to another.
+
+Errors (one root)::
+
+    StoreError
+     ├── StaleConversation   the row changed since it was read: redo the unit of work
+     └── StoreUnavailable    the database cannot be reached (or stayed locked too long)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Literal, Protocol, Self
+
+from bot.core.ports import ConversationKey
+
+__all__ = [
+    "ConversationStore",
+    "EstimateHistory",
+    "EstimateRecord",
+    "InstallationKind",
+    "InstallationStore",
+    "JSONObject",
+    "Snapshot",
+    "StaleConversation",
+    "Store",
+    "StoreError",
+    "StoreUnavailable",
+    "UnitOfWork",
+    "UpdateLog",
+]
+
+#: A JSON object as Python sees it after ``json.loads``.
+JSONObject = dict[str, Any]
+
+#: Slack's two kinds of OAuth record (slack_sdk ``Installation`` and ``Bot``).
+InstallationKind = Literal["installation", "bot"]
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+class StoreError(Exception):
+    """Root of every error the store raises."""
+
+
+class StaleConversation(StoreError):
+    """A concurrent unit of work changed the data first; nothing was written. Retry the whole
+    unit of work: load again, step again, save again."""
+
+    def __init__(self, key: ConversationKey | None, detail: str) -> None:
+        super().__init__(detail)
+        self.key = key
+
+
+class StoreUnavailable(StoreError):
+    """The database could not be reached, or a lock was not granted in time."""
+
+
+# --- values --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A conversation as loaded: ``state`` None and ``version`` 0 when it does not exist."""
+
+    state: JSONObject | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class EstimateRecord:
+    created_at: datetime  # timezone-aware, UTC
+    summary: JSONObject
+
+
+# --- repositories --------------------------------------------------------------------------
+
+
+class ConversationStore(Protocol):
+    """One JSON state per conversation key, with a version for optimistic concurrency."""
+
+    async def load(self, key: ConversationKey) -> Snapshot:
+        """The saved state and its version (``Snapshot(None, 0)`` if never saved).
+
+        On PostgreSQL the row stays locked (``SELECT ... FOR UPDATE``) until the unit of work
+        ends, so a concurrent turn of the same conversation waits instead of conflicting.
+        """
+        ...
+
+    async def save(self, key: ConversationKey, state: JSONObject, *, expected_version: int) -> int:
+        """Replace the state if the stored version is still ``expected_version`` (0: the row
+        must not exist yet) and return the new version, ``expected_version + 1``.
+
+        Raises :class:`StaleConversation` when another unit of work saved first.
+        """
+        ...
+
+
+class UpdateLog(Protocol):
+    """Platform update ids already handled, with the replies they produced.
+
+    Lifecycle of one update id: :meth:`claim` (first delivery) -> :meth:`record_replies` in
+    the same unit of work -> the adapter sends them -> :meth:`mark_delivered`. A redelivery
+    finds the claim taken; :meth:`take_undelivered` then hands the recorded replies out one
+    more time only if they were never marked delivered (the process died between commit and
+    send), so each reply reaches the user once, or at worst twice, never zero times.
+    """
+
+    async def claim(self, key: ConversationKey, update_id: str) -> bool:
+        """Record ``update_id`` (unique per ``key.platform``) as being handled.
+
+        True: first time, go ahead. False: already claimed by a committed unit of work. On
+        PostgreSQL a concurrent claim of the same id waits for the first to finish.
+        """
+        ...
+
+    async def record_replies(
+        self, key: ConversationKey, update_id: str, replies: list[JSONObject]
+    ) -> None:
+        """Attach the replies produced for an update claimed in this unit of work."""
+        ...
+
+    async def take_undelivered(
+        self, key: ConversationKey, update_id: str
+    ) -> list[JSONObject] | None:
+        """For a redelivered update: its replies if they were recorded, never marked delivered
+        and not handed out again yet (then they count as handed out); otherwise None.
+        Another key's update id always gives None."""
+        ...
+
+    async def mark_delivered(self, key: ConversationKey, update_id: str) -> bool:
+        """Note that the replies reached the platform. False if no such claim for ``key``."""
+        ...
+
+
+class EstimateHistory(Protocol):
+    """Estimates a user received, newest last in, first out."""
+
+    async def add(self, key: ConversationKey, summary: JSONObject) -> None: ...
+
+    async def recent(self, key: ConversationKey, limit: int) -> tuple[EstimateRecord, ...]:
+        """At most ``limit`` of ``key``'s estimates, newest first."""
+        ...
+
+
+class InstallationStore(Protocol):
+    """Slack OAuth installations (wrapped into slack_sdk's ``AsyncInstallationStore``).
+
+    Ids absent in Slack's payload are passed as None and stored as "". ``data`` is the
+    record's ``to_dict()`` and contains tokens: never log it.
+    """
+
+    async def save(
+        self,
+        *,
+        kind: InstallationKind,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None,
+        is_enterprise_install: bool,
+        data: JSONObject,
+    ) -> None:
+        """Append a record; the newest record for the same ids wins in :meth:`find`. An
+        enterprise-wide install is org-wide, so it is stored with ``team_id`` ""."""
+        ...
+
+    async def find(
+        self,
+        *,
+        kind: InstallationKind,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        is_enterprise_install: bool = False,
+    ) -> JSONObject | None:
+        """The newest matching record's data, or None. Ids match exactly (None as ""), except
+        that an enterprise-wide install is found with ``team_id`` "" whatever is passed (as
+        slack_sdk's own stores do); ``user_id`` None matches any user."""
+        ...
+
+    async def delete(
+        self,
+        *,
+        kind: InstallationKind,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+    ) -> int:
+        """Delete matching records (``user_id`` None: every user's); returns how many."""
+        ...
+
+
+# --- unit of work and store ----------------------------------------------------------------
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Use as ``async with store.unit_of_work() as uow: ...; await
+    uow.commit()``; leaving the block without :meth:`commit` rolls everything back.
+
+    A unit of work is used by one task at a time and is not reentrant; do not open a second
+    one inside it (SQLite and the memory store serialize writers, so that would wait forever).
+    """
+
+    @property
+    def conversations(self) -> ConversationStore: ...
+
+    @property
+    def updates(self) -> UpdateLog: ...
+
+    @property
+    def estimates(self) -> EstimateHistory: ...
+
+    @property
+    def installations(self) -> InstallationStore: ...
+
+    async def commit(self) -> None:
+        """Make every change durable at once. The unit of work cannot be used afterwards."""
+        ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+class Store(Protocol):
+    """A database: hands out units of work, answers health checks, is closed once."""
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A new, not yet started unit of work (it begins on ``async with``)."""
+        ...
+
+    async def ping(self) -> None:
+        """Return if the database answers a trivial query, else raise StoreUnavailable."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections. Idempotent."""
+        ...

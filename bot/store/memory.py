@@ -1,0 +1,271 @@
+"""The in-memory fake of the store ports, for fast tests and ``memory://`` runs.
+
+It keeps the same contracts as the SQL store (``tests/store`` runs one suite over both):
+units of work are serialized by one lock, like SQLite's ``BEGIN IMMEDIATE``; each works on a
+private copy of the tables that replaces the shared one on commit, so a rollback is simply
+dropping the copy; JSON goes in and out through ``json`` so nothing non-JSON slips in and
+callers never share a mutable object with the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, Self
+
+from bot.core.ports import ConversationKey
+from bot.store.base import (
+    EstimateRecord,
+    InstallationKind,
+    JSONObject,
+    Snapshot,
+    StaleConversation,
+    StoreUnavailable,
+)
+
+__all__ = ["MemoryStore", "MemoryUnitOfWork"]
+
+
+def _json(value: Any) -> Any:
+    """A deep, JSON-only copy: raises TypeError for values a database would refuse."""
+    return json.loads(json.dumps(value, allow_nan=False))
+
+
+@dataclass(slots=True)
+class _Update:
+    key: ConversationKey
+    replies: list[JSONObject] | None = None
+    delivered: bool = False
+    handouts: int = 0
+
+
+@dataclass(slots=True)
+class _Installation:
+    kind: InstallationKind
+    enterprise_id: str
+    team_id: str
+    user_id: str
+    is_enterprise_install: bool
+    data: JSONObject
+
+
+@dataclass(slots=True)
+class _Tables:
+    conversations: dict[ConversationKey, Snapshot] = field(default_factory=dict)
+    updates: dict[tuple[str, str], _Update] = field(default_factory=dict)
+    estimates: list[tuple[ConversationKey, EstimateRecord]] = field(default_factory=list)
+    installations: list[_Installation] = field(default_factory=list)
+
+
+class _Conversations:
+    def __init__(self, tables: _Tables) -> None:
+        self._tables = tables
+
+    async def load(self, key: ConversationKey) -> Snapshot:
+        found = self._tables.conversations.get(key)
+        if found is None:
+            return Snapshot(None, 0)
+        return Snapshot(_json(found.state), found.version)
+
+    async def save(self, key: ConversationKey, state: JSONObject, *, expected_version: int) -> int:
+        current = self._tables.conversations.get(key)
+        version = 0 if current is None else current.version
+        if version != expected_version:
+            raise StaleConversation(key, f"expected version {expected_version}, found {version}")
+        self._tables.conversations[key] = Snapshot(_json(state), version + 1)
+        return version + 1
+
+
+class _Updates:
+    def __init__(self, tables: _Tables) -> None:
+        self._tables = tables
+
+    def _mine(self, key: ConversationKey, update_id: str) -> _Update | None:
+        found = self._tables.updates.get((key.platform, update_id))
+        return found if found is not None and found.key == key else None
+
+    async def claim(self, key: ConversationKey, update_id: str) -> bool:
+        slot = (key.platform, update_id)
+        if slot in self._tables.updates:
+            return False
+        self._tables.updates[slot] = _Update(key)
+        return True
+
+    async def record_replies(
+        self, key: ConversationKey, update_id: str, replies: list[JSONObject]
+    ) -> None:
+        found = self._mine(key, update_id)
+        if found is not None:
+            found.replies = _json(replies)
+            found.handouts = 1
+
+    async def take_undelivered(
+        self, key: ConversationKey, update_id: str
+    ) -> list[JSONObject] | None:
+        found = self._mine(key, update_id)
+        if found is None or found.delivered or found.handouts != 1:
+            return None
+        found.handouts += 1
+        replies: list[JSONObject] = _json(found.replies)
+        return replies
+
+    async def mark_delivered(self, key: ConversationKey, update_id: str) -> bool:
+        found = self._mine(key, update_id)
+        if found is None:
+            return False
+        found.delivered = True
+        return True
+
+
+class _Estimates:
+    def __init__(self, tables: _Tables) -> None:
+        self._tables = tables
+
+    async def add(self, key: ConversationKey, summary: JSONObject) -> None:
+        record = EstimateRecord(datetime.now(UTC), _json(summary))
+        self._tables.estimates.append((key, record))
+
+    async def recent(self, key: ConversationKey, limit: int) -> tuple[EstimateRecord, ...]:
+        mine = [record for owner, record in reversed(self._tables.estimates) if owner == key]
+        return tuple(EstimateRecord(r.created_at, _json(r.summary)) for r in mine[: max(limit, 0)])
+
+
+class _Installations:
+    def __init__(self, tables: _Tables) -> None:
+        self._tables = tables
+
+    async def save(
+        self,
+        *,
+        kind: InstallationKind,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None,
+        is_enterprise_install: bool,
+        data: JSONObject,
+    ) -> None:
+        self._tables.installations.append(
+            _Installation(
+                kind,
+                enterprise_id or "",
+                "" if is_enterprise_install else (team_id or ""),
+                user_id or "",
+                is_enterprise_install,
+                _json(data),
+            )
+        )
+
+    async def find(
+        self,
+        *,
+        kind: InstallationKind,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        is_enterprise_install: bool = False,
+    ) -> JSONObject | None:
+        team = "" if is_enterprise_install else (team_id or "")
+        for row in reversed(self._tables.installations):
+            if (
+                row.kind == kind
+                and row.enterprise_id == (enterprise_id or "")
+                and row.team_id == team
+                and (user_id is None or row.user_id == user_id)
+            ):
+                data: JSONObject = _json(row.data)
+                return data
+        return None
+
+    async def delete(
+        self,
+        *,
+        kind: InstallationKind,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+    ) -> int:
+        def doomed(row: _Installation) -> bool:
+            return (
+                row.kind == kind
+                and row.enterprise_id == (enterprise_id or "")
+                and row.team_id == (team_id or "")
+                and (user_id is None or row.user_id == user_id)
+            )
+
+        before = len(self._tables.installations)
+        self._tables.installations[:] = [r for r in self._tables.installations if not doomed(r)]
+        return before - len(self._tables.installations)
+
+
+class MemoryUnitOfWork:
+    """Works on a copy of the tables while holding the store's lock."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._staged: _Tables | None = None
+
+    def _tables(self) -> _Tables:
+        if self._staged is None:
+            raise RuntimeError("unit of work used outside 'async with' or after commit")
+        return self._staged
+
+    @property
+    def conversations(self) -> _Conversations:
+        return _Conversations(self._tables())
+
+    @property
+    def updates(self) -> _Updates:
+        return _Updates(self._tables())
+
+    @property
+    def estimates(self) -> _Estimates:
+        return _Estimates(self._tables())
+
+    @property
+    def installations(self) -> _Installations:
+        return _Installations(self._tables())
+
+    async def __aenter__(self) -> Self:
+        self._store._check_open()
+        await self._store._lock.acquire()
+        self._staged = copy.deepcopy(self._store._tables)
+        return self
+
+    async def commit(self) -> None:
+        self._store._tables = self._tables()
+        self._staged = None
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._staged = None
+        self._store._lock.release()
+
+
+class MemoryStore:
+    """Everything in one process's memory; gone when it exits."""
+
+    def __init__(self) -> None:
+        self._tables = _Tables()
+        self._lock = asyncio.Lock()
+        self._closed = False
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreUnavailable("the memory store is closed")
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self)
+
+    async def ping(self) -> None:
+        self._check_open()
+
+    async def aclose(self) -> None:
+        self._closed = True

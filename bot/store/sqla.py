@@ -1,0 +1,458 @@
+"""The SQL store: SQLAlchemy 2 async Core over SQLite (aiosqlite) or PostgreSQL (asyncpg).
+
+Why each choice:
+
+* SQLite: WAL journal (readers never block the writer), a busy timeout (a second process
+  waits instead of failing), and every transaction opened with ``BEGIN IMMEDIATE`` so write
+  transactions of several processes serialize up front instead of failing with "database is
+  locked" when a reader tries to upgrade its lock half-way.
+* PostgreSQL: ``SELECT ... FOR UPDATE`` on the conversation row, so two replicas handling
+  consecutive turns of one conversation queue up; the version column still guards every save
+  (a brand-new conversation has no row to lock, so two first turns race on the primary key,
+  and the loser gets :class:`StaleConversation`, as does a deadlock or serialization failure).
+* Update ids are claimed with ``INSERT ... ON CONFLICT DO NOTHING RETURNING``: exactly one
+  unit of work wins, even across processes.
+
+Nothing is created at import time: :func:`create_engine` and :class:`SqlStore` are called by
+``bot.app`` and the tests, and :meth:`SqlStore.aclose` disposes the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import ColumnElement, and_, event, insert, select, text, update
+from sqlalchemy import delete as sql_delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
+from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+
+from bot.core.ports import ConversationKey
+from bot.store.base import (
+    EstimateRecord,
+    InstallationKind,
+    JSONObject,
+    Snapshot,
+    StaleConversation,
+    StoreError,
+    StoreUnavailable,
+)
+from bot.store.models import (
+    conversations,
+    estimates,
+    processed_updates,
+    slack_installations,
+)
+
+__all__ = [
+    "BUSY_TIMEOUT_SECONDS",
+    "SqlStore",
+    "SqlUnitOfWork",
+    "create_engine",
+    "normalize_url",
+]
+
+#: How long a SQLite writer waits for another process's transaction before giving up.
+BUSY_TIMEOUT_SECONDS = 30.0
+#: How long connecting to PostgreSQL may take before the store is reported unavailable.
+CONNECT_TIMEOUT_SECONDS = 10.0
+
+#: SQLSTATEs that mean "the transaction lost a race; run it again".
+_RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
+
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+}
+
+
+def normalize_url(database_url: str) -> URL:
+    """Parse the URL, giving a bare ``sqlite://`` or ``postgresql://`` its async driver.
+
+    Raises :class:`StoreError` for anything but SQLite and PostgreSQL.
+    """
+    url = make_url(database_url)
+    if url.drivername in _ASYNC_DRIVERS:
+        url = url.set(drivername=_ASYNC_DRIVERS[url.drivername])
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StoreError(
+            f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql"
+        )
+    return url
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take BEGIN away from the driver (it would skip it for SELECTs); _sqlite_on_begin issues it.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_engine(database_url: str) -> AsyncEngine:
+    """An async engine configured for the store (see the module docstring for why).
+
+    For a SQLite file the parent folder is created, so the default path in the user data dir
+    works on first run.
+    """
+    url = normalize_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = _create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+        event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+        event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
+        return engine
+    return _create_async_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+    )
+
+
+@contextmanager
+def _translated(key: ConversationKey | None = None) -> Iterator[None]:
+    """Driver errors -> the store's own: a lost race is stale, a lost connection unavailable."""
+    try:
+        yield
+    except DBAPIError as exc:
+        sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        if sqlstate in _RETRYABLE_SQLSTATES:
+            raise StaleConversation(key, f"concurrent transaction won ({sqlstate})") from exc
+        if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
+            raise StoreUnavailable(f"database unavailable: {type(exc.orig).__name__}") from exc
+        raise
+    except (OSError, TimeoutError) as exc:
+        raise StoreUnavailable(f"database unavailable: {type(exc).__name__}") from exc
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands datetimes back naive; they were written in UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _is_key(table: Any, key: ConversationKey) -> ColumnElement[bool]:
+    return and_(
+        table.c.platform == key.platform,
+        table.c.workspace == key.workspace,
+        table.c.user_id == key.user,
+    )
+
+
+class _Part:
+    """A repository: runs its statements on the unit of work's connection."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+
+class _Conversations(_Part):
+    async def load(self, key: ConversationKey) -> Snapshot:
+        query = (
+            select(conversations.c.state, conversations.c.version)
+            .where(_is_key(conversations, key))
+            .with_for_update()  # rendered on PostgreSQL only; SQLite already holds the lock
+        )
+        with _translated(key):
+            row = (await self._connection.execute(query)).one_or_none()
+        return Snapshot(None, 0) if row is None else Snapshot(row.state, row.version)
+
+    async def save(self, key: ConversationKey, state: JSONObject, *, expected_version: int) -> int:
+        now = datetime.now(UTC)
+        with _translated(key):
+            if expected_version == 0:
+                try:
+                    await self._connection.execute(
+                        insert(conversations).values(
+                            platform=key.platform,
+                            workspace=key.workspace,
+                            user_id=key.user,
+                            state=state,
+                            version=1,
+                            updated_at=now,
+                        )
+                    )
+                except IntegrityError as exc:
+                    raise StaleConversation(key, "conversation created concurrently") from exc
+                return 1
+            result = await self._connection.execute(
+                update(conversations)
+                .where(_is_key(conversations, key), conversations.c.version == expected_version)
+                .values(state=state, version=expected_version + 1, updated_at=now)
+            )
+        if result.rowcount != 1:
+            raise StaleConversation(key, f"version {expected_version} is no longer current")
+        return expected_version + 1
+
+
+class _Updates(_Part):
+    def _is_claim(self, key: ConversationKey, update_id: str) -> ColumnElement[bool]:
+        return and_(_is_key(processed_updates, key), processed_updates.c.update_id == update_id)
+
+    async def claim(self, key: ConversationKey, update_id: str) -> bool:
+        dialect = self._connection.dialect.name
+        upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            upsert(processed_updates)
+            .values(
+                platform=key.platform,
+                update_id=update_id,
+                workspace=key.workspace,
+                user_id=key.user,
+                delivered=False,
+                handouts=0,
+                created_at=datetime.now(UTC),
+            )
+            .on_conflict_do_nothing(index_elements=["platform", "update_id"])
+            .returning(processed_updates.c.id)
+        )
+        with _translated(key):
+            claimed = (await self._connection.execute(statement)).scalar_one_or_none()
+        return claimed is not None
+
+    async def record_replies(
+        self, key: ConversationKey, update_id: str, replies: list[JSONObject]
+    ) -> None:
+        with _translated(key):
+            await self._connection.execute(
+                update(processed_updates)
+                .where(self._is_claim(key, update_id))
+                .values(replies=replies, handouts=1)
+            )
+
+    async def take_undelivered(
+        self, key: ConversationKey, update_id: str
+    ) -> list[JSONObject] | None:
+        statement = (
+            update(processed_updates)
+            .where(
+                self._is_claim(key, update_id),
+                processed_updates.c.delivered.is_(False),
+                processed_updates.c.handouts == 1,
+            )
+            .values(handouts=processed_updates.c.handouts + 1)
+            .returning(processed_updates.c.replies)
+        )
+        with _translated(key):
+            replies: list[JSONObject] | None = (
+                await self._connection.execute(statement)
+            ).scalar_one_or_none()
+        return replies
+
+    async def mark_delivered(self, key: ConversationKey, update_id: str) -> bool:
+        with _translated(key):
+            result = await self._connection.execute(
+                update(processed_updates)
+                .where(self._is_claim(key, update_id))
+                .values(delivered=True)
+            )
+        return bool(result.rowcount == 1)
+
+
+class _Estimates(_Part):
+    async def add(self, key: ConversationKey, summary: JSONObject) -> None:
+        with _translated(key):
+            await self._connection.execute(
+                insert(estimates).values(
+                    platform=key.platform,
+                    workspace=key.workspace,
+                    user_id=key.user,
+                    created_at=datetime.now(UTC),
+                    summary=summary,
+                )
+            )
+
+    async def recent(self, key: ConversationKey, limit: int) -> tuple[EstimateRecord, ...]:
+        query = (
+            select(estimates.c.created_at, estimates.c.summary)
+            .where(_is_key(estimates, key))
+            .order_by(estimates.c.id.desc())
+            .limit(max(limit, 0))
+        )
+        with _translated(key):
+            rows = (await self._connection.execute(query)).all()
+        return tuple(EstimateRecord(_utc(row.created_at), row.summary) for row in rows)
+
+
+class _Installations(_Part):
+    async def save(
+        self,
+        *,
+        kind: InstallationKind,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None,
+        is_enterprise_install: bool,
+        data: JSONObject,
+    ) -> None:
+        with _translated():
+            await self._connection.execute(
+                insert(slack_installations).values(
+                    kind=kind,
+                    enterprise_id=enterprise_id or "",
+                    team_id="" if is_enterprise_install else (team_id or ""),
+                    user_id=user_id or "",
+                    is_enterprise_install=is_enterprise_install,
+                    data=data,
+                    installed_at=datetime.now(UTC),
+                )
+            )
+
+    async def find(
+        self,
+        *,
+        kind: InstallationKind,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        is_enterprise_install: bool = False,
+    ) -> JSONObject | None:
+        c = slack_installations.c
+        conditions = [
+            c.kind == kind,
+            c.enterprise_id == (enterprise_id or ""),
+            c.team_id == ("" if is_enterprise_install else (team_id or "")),
+        ]
+        if user_id is not None:
+            conditions.append(c.user_id == user_id)
+        query = select(c.data).where(*conditions).order_by(c.id.desc()).limit(1)
+        with _translated():
+            data: JSONObject | None = (await self._connection.execute(query)).scalar_one_or_none()
+        return data
+
+    async def delete(
+        self,
+        *,
+        kind: InstallationKind,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+    ) -> int:
+        c = slack_installations.c
+        conditions = [
+            c.kind == kind,
+            c.enterprise_id == (enterprise_id or ""),
+            c.team_id == (team_id or ""),
+        ]
+        if user_id is not None:
+            conditions.append(c.user_id == user_id)
+        with _translated():
+            result = await self._connection.execute(
+                sql_delete(slack_installations).where(*conditions)
+            )
+        return int(result.rowcount)
+
+
+class SqlUnitOfWork:
+    """One connection and one transaction, from ``async with`` to commit or rollback."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+        self._transaction: AsyncTransaction | None = None
+
+    def _live(self) -> AsyncConnection:
+        if self._connection is None or self._transaction is None:
+            raise RuntimeError("unit of work used outside 'async with' or after commit")
+        return self._connection
+
+    @property
+    def conversations(self) -> _Conversations:
+        return _Conversations(self._live())
+
+    @property
+    def updates(self) -> _Updates:
+        return _Updates(self._live())
+
+    @property
+    def estimates(self) -> _Estimates:
+        return _Estimates(self._live())
+
+    @property
+    def installations(self) -> _Installations:
+        return _Installations(self._live())
+
+    async def __aenter__(self) -> Self:
+        connection = None
+        try:
+            with _translated():
+                connection = await self._engine.connect()
+                self._transaction = await connection.begin()
+        except BaseException:
+            if connection is not None:
+                await connection.close()
+            raise
+        self._connection = connection
+        return self
+
+    async def commit(self) -> None:
+        transaction = self._transaction
+        if transaction is None:
+            raise RuntimeError("unit of work used outside 'async with' or after commit")
+        with _translated():
+            await transaction.commit()
+        self._transaction = None
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        connection, transaction = self._connection, self._transaction
+        self._connection = self._transaction = None
+        if connection is None:
+            return
+        try:
+            if transaction is not None and transaction.is_active:
+                with _translated():
+                    await transaction.rollback()
+        except StoreUnavailable:
+            if exc is None:  # report a lost connection, but never hide the original error
+                raise
+        finally:
+            await connection.close()
+
+
+class SqlStore:
+    """The store over one engine; owns it and disposes it on :meth:`aclose`."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    @classmethod
+    def from_url(cls, database_url: str) -> SqlStore:
+        return cls(create_engine(database_url))
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._engine
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._engine)
+
+    async def ping(self) -> None:
+        with _translated():
+            async with self._engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+
+    async def aclose(self) -> None:
+        await self._engine.dispose()

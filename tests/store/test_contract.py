@@ -1,0 +1,319 @@
+"""The store contract (``bot.store.base``), checked against every implementation."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.core.ports import ConversationKey
+from bot.store import StaleConversation, Store
+
+ALICE = ConversationKey("telegram", "chat-1", "alice")
+# Each differs from ALICE in exactly one part of the key.
+NEIGHBOURS = (
+    ConversationKey("slack", "chat-1", "alice"),
+    ConversationKey("telegram", "chat-2", "alice"),
+    ConversationKey("telegram", "chat-1", "bob"),
+)
+
+
+async def _save(store: Store, key: ConversationKey, state: dict[str, object]) -> int:
+    async with store.unit_of_work() as uow:
+        current = await uow.conversations.load(key)
+        version = await uow.conversations.save(key, state, expected_version=current.version)
+        await uow.commit()
+    return version
+
+
+# --- conversations -------------------------------------------------------------------------
+
+
+async def test_unknown_conversation_loads_as_empty_version_zero(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        snapshot = await uow.conversations.load(ALICE)
+    assert snapshot.state is None
+    assert snapshot.version == 0
+
+
+async def test_state_round_trips_and_version_counts_saves(store: Store) -> None:
+    state = {"step": "volumes", "answers": {"hours": "24x7", "langs": ["en", "pl"]}, "n": 1.5}
+    unicode_state = {"note": "zażółć gęślą jaźń ✓", "nested": [{"a": None, "b": True}]}
+    assert await _save(store, ALICE, state) == 1
+    assert await _save(store, ALICE, unicode_state) == 2
+    async with store.unit_of_work() as uow:
+        snapshot = await uow.conversations.load(ALICE)
+    assert snapshot.state == unicode_state
+    assert snapshot.version == 2
+
+
+async def test_changes_are_rolled_back_without_commit(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        await uow.conversations.save(ALICE, {"a": 1}, expected_version=0)
+        assert await uow.updates.claim(ALICE, "u-1")
+        await uow.estimates.add(ALICE, {"total": "1"})
+    async with store.unit_of_work() as uow:
+        assert (await uow.conversations.load(ALICE)).version == 0
+        assert await uow.updates.claim(ALICE, "u-1")  # the first claim never happened
+        assert await uow.estimates.recent(ALICE, 5) == ()
+
+
+async def test_an_error_inside_the_unit_of_work_rolls_back(store: Store) -> None:
+    with pytest.raises(ZeroDivisionError):
+        async with store.unit_of_work() as uow:
+            await uow.conversations.save(ALICE, {"a": 1}, expected_version=0)
+            _ = 1 / 0
+    async with store.unit_of_work() as uow:
+        assert (await uow.conversations.load(ALICE)).state is None
+
+
+async def test_saving_over_a_newer_version_is_stale(store: Store) -> None:
+    await _save(store, ALICE, {"turn": 1})
+    with pytest.raises(StaleConversation) as raised:
+        async with store.unit_of_work() as uow:
+            await uow.conversations.save(ALICE, {"turn": "lost"}, expected_version=0)
+    assert raised.value.key == ALICE
+    with pytest.raises(StaleConversation):
+        async with store.unit_of_work() as uow:
+            await uow.conversations.save(ALICE, {"turn": "lost"}, expected_version=2)
+    with pytest.raises(StaleConversation):  # a version for a row that does not exist
+        async with store.unit_of_work() as uow:
+            await uow.conversations.save(NEIGHBOURS[0], {"x": 1}, expected_version=3)
+    async with store.unit_of_work() as uow:
+        snapshot = await uow.conversations.load(ALICE)
+    assert snapshot.state == {"turn": 1}
+    assert snapshot.version == 1
+
+
+async def test_a_stale_save_discards_the_whole_unit_of_work(store: Store) -> None:
+    await _save(store, ALICE, {"turn": 1})
+    with pytest.raises(StaleConversation):
+        async with store.unit_of_work() as uow:
+            assert await uow.updates.claim(ALICE, "u-9")
+            await uow.estimates.add(ALICE, {"total": "9"})
+            await uow.conversations.save(ALICE, {"turn": "lost"}, expected_version=0)
+            await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.updates.claim(ALICE, "u-9")
+        assert await uow.estimates.recent(ALICE, 5) == ()
+
+
+async def test_unit_of_work_cannot_be_used_after_commit(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        await uow.commit()
+        with pytest.raises(RuntimeError):
+            await uow.conversations.load(ALICE)
+
+
+async def test_saved_state_is_not_shared_with_the_caller(store: Store) -> None:
+    state: dict[str, object] = {"answers": {"hours": "business"}}
+    await _save(store, ALICE, state)
+    state["answers"] = "mutated after save"
+    async with store.unit_of_work() as uow:
+        loaded = await uow.conversations.load(ALICE)
+        assert loaded.state is not None
+        loaded.state["answers"] = "mutated after load"
+    async with store.unit_of_work() as uow:
+        assert (await uow.conversations.load(ALICE)).state == {"answers": {"hours": "business"}}
+
+
+# --- isolation -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("other", NEIGHBOURS, ids=["platform", "workspace", "user"])
+async def test_keys_never_see_or_change_each_others_data(
+    store: Store, other: ConversationKey
+) -> None:
+    async with store.unit_of_work() as uow:
+        await uow.conversations.save(ALICE, {"secret": "alice"}, expected_version=0)
+        await uow.estimates.add(ALICE, {"owner": "alice"})
+        assert await uow.updates.claim(ALICE, "u-1")
+        await uow.updates.record_replies(ALICE, "u-1", [{"text": "for alice"}])
+        await uow.commit()
+
+    async with store.unit_of_work() as uow:
+        assert (await uow.conversations.load(other)).state is None
+        assert await uow.estimates.recent(other, 10) == ()
+        assert await uow.updates.take_undelivered(other, "u-1") is None
+        assert not await uow.updates.mark_delivered(other, "u-1")
+        await uow.conversations.save(other, {"secret": "other"}, expected_version=0)
+        await uow.estimates.add(other, {"owner": "other"})
+        await uow.commit()
+
+    async with store.unit_of_work() as uow:
+        mine = await uow.conversations.load(ALICE)
+        assert mine.state == {"secret": "alice"}
+        assert mine.version == 1
+        assert [r.summary for r in await uow.estimates.recent(ALICE, 10)] == [{"owner": "alice"}]
+        # Alice's undelivered replies survived the other key's attempts.
+        assert await uow.updates.take_undelivered(ALICE, "u-1") == [{"text": "for alice"}]
+
+
+# --- update ids: dedupe and resend-once ----------------------------------------------------
+
+
+async def test_an_update_id_is_claimed_once(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        assert await uow.updates.claim(ALICE, "42")
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert not await uow.updates.claim(ALICE, "42")
+        # The same id on another platform is another update.
+        assert await uow.updates.claim(NEIGHBOURS[0], "42")
+        assert await uow.updates.claim(ALICE, "43")
+
+
+async def test_undelivered_replies_are_handed_out_once_more(store: Store) -> None:
+    replies = [{"text": "Which hours?", "choices": [{"value": "24x7", "label": "24/7"}]}]
+    async with store.unit_of_work() as uow:
+        assert await uow.updates.claim(ALICE, "7")
+        await uow.updates.record_replies(ALICE, "7", replies)
+        await uow.commit()
+    async with store.unit_of_work() as uow:  # redelivered after a crash before sending
+        assert not await uow.updates.claim(ALICE, "7")
+        assert await uow.updates.take_undelivered(ALICE, "7") == replies
+        await uow.commit()
+    async with store.unit_of_work() as uow:  # redelivered yet again: nothing more
+        assert await uow.updates.take_undelivered(ALICE, "7") is None
+
+
+async def test_a_resend_that_is_not_committed_is_not_spent(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        await uow.updates.claim(ALICE, "7")
+        await uow.updates.record_replies(ALICE, "7", [{"text": "hi"}])
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.updates.take_undelivered(ALICE, "7") == [{"text": "hi"}]
+    async with store.unit_of_work() as uow:
+        assert await uow.updates.take_undelivered(ALICE, "7") == [{"text": "hi"}]
+
+
+async def test_delivered_replies_are_never_handed_out_again(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        await uow.updates.claim(ALICE, "7")
+        await uow.updates.record_replies(ALICE, "7", [{"text": "hi"}])
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.updates.mark_delivered(ALICE, "7")
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.updates.take_undelivered(ALICE, "7") is None
+
+
+async def test_a_claim_without_recorded_replies_hands_out_nothing(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        await uow.updates.claim(ALICE, "7")
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.updates.take_undelivered(ALICE, "7") is None
+        assert not await uow.updates.mark_delivered(ALICE, "unknown")
+
+
+# --- estimate history ----------------------------------------------------------------------
+
+
+async def test_recent_estimates_are_newest_first_and_limited(store: Store) -> None:
+    before = datetime.now(UTC) - timedelta(seconds=5)
+    for n in range(4):
+        async with store.unit_of_work() as uow:
+            await uow.estimates.add(ALICE, {"n": n, "total": f"{n}00.00"})
+            await uow.commit()
+    async with store.unit_of_work() as uow:
+        recent = await uow.estimates.recent(ALICE, 3)
+        assert await uow.estimates.recent(ALICE, 0) == ()
+    assert [r.summary["n"] for r in recent] == [3, 2, 1]
+    assert all(before <= r.created_at <= datetime.now(UTC) for r in recent)
+    assert all(r.created_at.tzinfo is not None for r in recent)
+
+
+# --- Slack installations -------------------------------------------------------------------
+
+
+async def test_installations_find_the_newest_matching_record(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        inst = uow.installations
+        await inst.save(
+            kind="bot", enterprise_id=None, team_id="T1", user_id="U1",
+            is_enterprise_install=False, data={"bot_token": "xoxb-old"},
+        )  # fmt: skip
+        await inst.save(
+            kind="bot", enterprise_id=None, team_id="T1", user_id="U2",
+            is_enterprise_install=False, data={"bot_token": "xoxb-new"},
+        )  # fmt: skip
+        await inst.save(
+            kind="installation", enterprise_id=None, team_id="T1", user_id="U1",
+            is_enterprise_install=False, data={"user_token": "xoxp-1"},
+        )  # fmt: skip
+        await inst.save(
+            kind="installation", enterprise_id="E1", team_id="T9", user_id="U5",
+            is_enterprise_install=True, data={"user_token": "xoxp-org"},
+        )  # fmt: skip
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        inst = uow.installations
+        assert await inst.find(kind="bot", enterprise_id=None, team_id="T1") == {
+            "bot_token": "xoxb-new"
+        }
+        assert await inst.find(kind="bot", enterprise_id=None, team_id="T2") is None
+        assert await inst.find(
+            kind="installation", enterprise_id=None, team_id="T1", user_id="U1"
+        ) == {"user_token": "xoxp-1"}
+        assert (
+            await inst.find(kind="installation", enterprise_id=None, team_id="T1", user_id="U2")
+            is None
+        )
+        # An org-wide install is found from any team of the enterprise.
+        assert await inst.find(
+            kind="installation", enterprise_id="E1", team_id="T3", is_enterprise_install=True
+        ) == {"user_token": "xoxp-org"}
+        assert await inst.delete(kind="bot", enterprise_id=None, team_id="T1") == 2
+        assert await inst.find(kind="bot", enterprise_id=None, team_id="T1") is None
+        assert await inst.find(kind="installation", enterprise_id=None, team_id="T1") == {
+            "user_token": "xoxp-1"
+        }
+
+
+# --- concurrency ---------------------------------------------------------------------------
+
+
+async def _increment(store: Store, key: ConversationKey) -> int:
+    """One turn: read the counter, write it plus one; redo the turn if it lost a race."""
+    for _ in range(50):
+        try:
+            async with store.unit_of_work() as uow:
+                snapshot = await uow.conversations.load(key)
+                count = int((snapshot.state or {}).get("count", 0))
+                await asyncio.sleep(0)  # let the other writer run between read and write
+                await uow.conversations.save(
+                    key, {"count": count + 1}, expected_version=snapshot.version
+                )
+                await uow.commit()
+                return count + 1
+        except StaleConversation:
+            await asyncio.sleep(0.001)
+    raise AssertionError("no progress after 50 attempts")
+
+
+async def test_concurrent_writers_lose_no_update(store: Store, other_store: Store) -> None:
+    writers = [_increment(s, ALICE) for _ in range(6) for s in (store, other_store)]
+    seen = await asyncio.gather(*writers)
+    assert sorted(seen) == list(range(1, 13))
+    async with store.unit_of_work() as uow:
+        snapshot = await uow.conversations.load(ALICE)
+    assert snapshot.state == {"count": 12}
+    assert snapshot.version == 12
+
+
+async def test_concurrent_claims_of_one_update_have_one_winner(
+    store: Store, other_store: Store
+) -> None:
+    async def claim(s: Store) -> bool:
+        async with s.unit_of_work() as uow:
+            won = await uow.updates.claim(ALICE, "dup")
+            await asyncio.sleep(0)
+            await uow.commit()
+            return won
+
+    results = await asyncio.gather(*(claim(s) for _ in range(4) for s in (store, other_store)))
+    assert sorted(results) == [False] * 7 + [True]
