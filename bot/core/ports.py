@@ -28,8 +28,9 @@ class ConversationKey(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """What one event produced. ``duplicate``: the update was seen before and was already
-    answered, so the adapter must send nothing."""
+    """What one event produced. ``duplicate``: the update was seen before. Its ``replies`` are
+    then empty, unless the first answer was never marked delivered (the process died between
+    saving and sending): then they are that answer, handed out this once, to send as usual."""
 
     replies: tuple[Reply, ...]
     duplicate: bool = False
@@ -51,6 +52,11 @@ class Conversations(Protocol):
         dedupe_id: str | None = None,
         locale: str | None = None,
     ) -> Turn: ...
+
+    async def mark_delivered(self, key: ConversationKey, dedupe_id: str) -> None:
+        """Call after sending the replies of the update ``dedupe_id``, so a redelivery of it
+        never sends them again."""
+        ...
 
     async def quick_estimate(
         self, text: str, *, locale: str | None = None, key: ConversationKey | None = None
