@@ -1,10 +1,34 @@
-"""Staffing: from contacts to agents per hour and rostered FTE.
+"""Staffing: from contacts to agents per hour of the week and rostered FTE.
 
-Pure and deterministic; reads only its own data files. The queueing maths is in
-:mod:`~costengine.staffing.erlang_c` and :mod:`~costengine.staffing.erlang_a` (same function
-names, so they are used as modules), workload rules in :mod:`~costengine.staffing.workload`.
+Pure and deterministic; reads only its own data files. Pricing calls :func:`plan_staffing`
+with :class:`StaffingInputs`. The queueing maths is in :mod:`~costengine.staffing.erlang_c`
+and :mod:`~costengine.staffing.erlang_a` (same function names, so they are exported as
+modules), workload rules in :mod:`~costengine.staffing.workload`.
 """
 
+from costengine.staffing import erlang_a, erlang_c, workload
+from costengine.staffing.erlang_a import ErlangAResult
 from costengine.staffing.erlang_c import ErlangCResult
+from costengine.staffing.plan import HourlyPool, StaffingInputs, StaffingPlan, plan_staffing
+from costengine.staffing.volumes import (
+    ChannelMix,
+    channel_mix,
+    channel_mix_assumption,
+    volumes_from_total,
+)
 
-__all__ = ["ErlangCResult"]
+__all__ = [
+    "ChannelMix",
+    "ErlangAResult",
+    "ErlangCResult",
+    "HourlyPool",
+    "StaffingInputs",
+    "StaffingPlan",
+    "channel_mix",
+    "channel_mix_assumption",
+    "erlang_a",
+    "erlang_c",
+    "plan_staffing",
+    "volumes_from_total",
+    "workload",
+]

@@ -1,0 +1,455 @@
+"""The staffing plan of a scenario: agents per hour of the average week, per pool, and FTE.
+
+This is what pricing calls. A *pool* is one language x one channel group:
+
+- the **live** group (phone + chat): every live channel is staffed for every hour on its own
+  with Erlang C (Erlang A when a caller patience is given), chat on ``AHT / concurrency``;
+  the agents are summed and the group's coverage floor (``floor_agents``, 1 or 2) applies to
+  that sum in every open hour, however small the volume (``floor_hours_per_week`` counts the
+  open hours staffed at the floor: the workload needed no more);
+- the **deferrable** group (email + social): staffed by workload within the response target
+  (:mod:`costengine.staffing.workload`), fractional agents, no floor.
+
+Volumes come from ``scenario.volumes`` or, with only a team size, from what that team handles
+(:func:`costengine.staffing.volumes.team_volumes`). Each channel's volume is split evenly
+across the languages and spread over the open hours of the average week by the arrival profile
+(:mod:`costengine.coverage`). Every simplification is returned as an
+:class:`~costengine.results.Assumption` so the bot can say it.
+
+Everything is deterministic and the Erlang solves are cached on their exact inputs, so
+repeated planning (sensitivity, break-even searches) is cheap.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from costengine.coverage import (
+    WEEKS_PER_MONTH,
+    ChannelClass,
+    arrival_profile,
+    open_hours,
+    open_mask,
+    weekly_hourly_contacts,
+)
+from costengine.errors import InvalidScenario, RateCardError
+from costengine.results import Assumption, PoolStaffing
+from costengine.scenario import LIVE_CHANNELS, Channel, ChannelVolume, Scenario
+from costengine.staffing import _validate, erlang_c, workload
+from costengine.staffing.volumes import channel_mix_assumption, implied_occupancy, team_volumes
+
+__all__ = [
+    "HourlyPool",
+    "StaffingInputs",
+    "StaffingPlan",
+    "plan_staffing",
+]
+
+_HOURS = 168
+_SECONDS_PER_HOUR = 3600.0
+_LIVE_ORDER = (Channel.PHONE, Channel.CHAT)
+_DEFERRABLE_ORDER = (Channel.EMAIL, Channel.SOCIAL)
+
+
+@dataclass(frozen=True)
+class StaffingInputs:
+    """Planning parameters after the scenario's overrides are laid on the rate-card defaults.
+
+    ``aht_seconds`` is the handle time per contact for each channel (chat *before*
+    concurrency); ``service_level`` / ``answer_seconds`` the live target (e.g. 80% in 20 s);
+    ``email_utilisation`` the share of an agent's time that becomes deferrable work;
+    ``patience_seconds`` switches live channels from Erlang C to Erlang A.
+    """
+
+    aht_seconds: Mapping[Channel, float]
+    chat_concurrency: float
+    shrinkage: float
+    paid_hours_per_fte_week: float
+    service_level: float
+    answer_seconds: float
+    max_occupancy: float | None
+    email_response_hours: float
+    email_utilisation: float
+    floor_agents: int
+    patience_seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        aht = {}
+        for channel, seconds in self.aht_seconds.items():
+            aht[Channel(channel)] = _validate.positive(f"aht_seconds.{channel}", seconds)
+        object.__setattr__(self, "aht_seconds", MappingProxyType(aht))
+        workload.chat_effective_aht(1.0, self.chat_concurrency)  # validates concurrency
+        _validate.fraction("shrinkage", self.shrinkage, low_open=False)
+        _validate.positive("paid_hours_per_fte_week", self.paid_hours_per_fte_week)
+        _validate.fraction("service_level", self.service_level)
+        _validate.positive("answer_seconds", self.answer_seconds)
+        _validate.optional_fraction("max_occupancy", self.max_occupancy)
+        _validate.positive("email_response_hours", self.email_response_hours)
+        _validate.fraction("email_utilisation", self.email_utilisation, high_open=False)
+        _validate.positive_int("floor_agents", self.floor_agents, minimum=0)
+        if self.patience_seconds is not None:
+            _validate.positive("patience_seconds", self.patience_seconds)
+
+    @classmethod
+    def from_scenario(
+        cls,
+        scenario: Scenario,
+        *,
+        aht_defaults: Mapping[Channel, float],
+        chat_concurrency_default: float,
+        shrinkage_default: float,
+        paid_hours_per_fte_week: float,
+        email_utilisation: float,
+        patience_seconds: float | None = None,
+    ) -> StaffingInputs:
+        """Defaults (from the rate card) overridden by what the scenario says.
+
+        A handle time given on a scenario volume replaces the default for that channel;
+        ``shrinkage`` and ``chat_concurrency`` replace the defaults when set; the service
+        level, answer time, occupancy cap, email response time and floor come from the
+        scenario (which has its own defaults).
+        """
+        aht = {Channel(channel): float(seconds) for channel, seconds in aht_defaults.items()}
+        for volume in scenario.volumes:
+            if volume.aht_seconds is not None:
+                aht[volume.channel] = float(volume.aht_seconds)
+        for channel in scenario.channels:
+            if channel not in aht:
+                raise RateCardError(f"aht_seconds.{channel.value}", "no default handle time")
+        return cls(
+            aht_seconds=aht,
+            chat_concurrency=(
+                scenario.chat_concurrency
+                if scenario.chat_concurrency is not None
+                else chat_concurrency_default
+            ),
+            shrinkage=scenario.shrinkage if scenario.shrinkage is not None else shrinkage_default,
+            paid_hours_per_fte_week=paid_hours_per_fte_week,
+            service_level=scenario.service_level,
+            answer_seconds=float(scenario.answer_seconds),
+            max_occupancy=scenario.max_occupancy,
+            email_response_hours=scenario.email_response_hours,
+            email_utilisation=email_utilisation,
+            floor_agents=scenario.floor_agents,
+            patience_seconds=patience_seconds,
+        )
+
+    def effective_aht(self, channel: Channel) -> float:
+        """Agent seconds one contact costs: chat divided by its concurrency."""
+        try:
+            seconds = self.aht_seconds[channel]
+        except KeyError:
+            raise RateCardError(f"aht_seconds.{channel.value}", "no handle time") from None
+        if channel is Channel.CHAT:
+            return workload.chat_effective_aht(seconds, self.chat_concurrency)
+        return seconds
+
+    def fte(self, agent_hours_per_week: float) -> float:
+        """Rostered FTE for scheduled agent-hours per week, after shrinkage."""
+        return workload.rostered_fte(
+            agent_hours_per_week, self.paid_hours_per_fte_week, self.shrinkage
+        )
+
+
+@dataclass(frozen=True)
+class HourlyPool:
+    """One pool's average week, hour by hour (168 entries, Monday 00:00 local first).
+
+    ``contacts`` are all the pool's channels together; ``workload_agents`` what the work
+    needs before the floor; ``agents`` what is scheduled (floor included; whole agents for
+    live pools, fractional for deferrable ones); ``erlangs`` the offered load per hour
+    (agent-hours of work arriving in that hour).
+    """
+
+    language: str
+    channels: tuple[Channel, ...]
+    live: bool
+    open_mask: tuple[bool, ...]
+    contacts: tuple[float, ...]
+    workload_agents: tuple[float, ...]
+    agents: tuple[int | float, ...]
+    erlangs: tuple[float, ...] = field(default=())
+
+    @property
+    def agent_hours_per_week(self) -> float:
+        """Scheduled agent-hours in the average week, before shrinkage."""
+        return math.fsum(self.agents)
+
+    def fte(self, inputs: StaffingInputs) -> float:
+        """Rostered FTE for this pool, after shrinkage."""
+        return inputs.fte(self.agent_hours_per_week)
+
+
+@dataclass(frozen=True)
+class StaffingPlan:
+    """Every pool's hourly staffing, the per-pool summaries, and what was assumed."""
+
+    pools: tuple[HourlyPool, ...]
+    summaries: tuple[PoolStaffing, ...]
+    volumes: tuple[ChannelVolume, ...]
+    total_fte: float
+    assumptions: tuple[Assumption, ...]
+    weeks_per_month: float
+
+
+@dataclass(frozen=True, slots=True)
+class _LiveHour:
+    agents: int
+    service_level: float
+    asa_seconds: float
+
+
+def _live_hour(traffic: float, aht: float, inputs: StaffingInputs) -> _LiveHour:
+    if traffic == 0:
+        return _LiveHour(0, 1.0, 0.0)
+    if inputs.patience_seconds is None:
+        c = erlang_c.solve(
+            traffic, aht, inputs.answer_seconds, inputs.service_level, inputs.max_occupancy
+        )
+        return _LiveHour(c.agents, c.service_level, c.asa_seconds)
+    from costengine.staffing import erlang_a
+
+    a = erlang_a.solve(
+        traffic,
+        aht,
+        inputs.answer_seconds,
+        inputs.service_level,
+        inputs.patience_seconds,
+        max_occupancy=inputs.max_occupancy,
+    )
+    return _LiveHour(a.agents, a.service_level, a.asa_seconds)
+
+
+def _live_pool(
+    language: str,
+    channels: tuple[Channel, ...],
+    contacts: Mapping[Channel, tuple[float, ...]],
+    mask: tuple[bool, ...],
+    inputs: StaffingInputs,
+) -> tuple[HourlyPool, PoolStaffing]:
+    hours: dict[Channel, list[_LiveHour]] = {}
+    erlangs_by_channel: dict[Channel, list[float]] = {}
+    for channel in channels:
+        aht = inputs.effective_aht(channel)
+        erlangs_by_channel[channel] = [n * aht / _SECONDS_PER_HOUR for n in contacts[channel]]
+        hours[channel] = [_live_hour(a, aht, inputs) for a in erlangs_by_channel[channel]]
+    total_contacts = tuple(math.fsum(contacts[c][h] for c in channels) for h in range(_HOURS))
+    erlangs = tuple(math.fsum(erlangs_by_channel[c][h] for c in channels) for h in range(_HOURS))
+    needed = tuple(sum(hours[c][h].agents for c in channels) for h in range(_HOURS))
+    floor = inputs.floor_agents
+    agents = tuple(
+        max(need, floor) if is_open else 0 for need, is_open in zip(needed, mask, strict=True)
+    )
+    pool = HourlyPool(
+        language=language,
+        channels=channels,
+        live=True,
+        open_mask=mask,
+        contacts=total_contacts,
+        workload_agents=tuple(float(n) for n in needed),
+        agents=agents,
+        erlangs=erlangs,
+    )
+    peak = max(range(_HOURS), key=lambda h: (erlangs[h], -h))
+    service: float | None = None
+    asa: float | None = None
+    if total_contacts[peak] > 0:
+        weight = total_contacts[peak]
+        service = math.fsum(contacts[c][peak] * hours[c][peak].service_level for c in channels)
+        asa = math.fsum(contacts[c][peak] * hours[c][peak].asa_seconds for c in channels)
+        service, asa = service / weight, asa / weight
+    summary = PoolStaffing(
+        language=language,
+        channels=channels,
+        live=True,
+        peak_erlangs=erlangs[peak],
+        peak_agents=max(agents),
+        peak_service_level=service,
+        peak_asa_seconds=asa,
+        open_hours_per_week=float(open_hours(mask)),
+        agent_hours_per_week=pool.agent_hours_per_week,
+        floor_hours_per_week=float(
+            sum(1 for n, is_open in zip(needed, mask, strict=True) if is_open and n <= floor)
+        ),
+        fte=pool.fte(inputs),
+    )
+    return pool, summary
+
+
+def _deferrable_pool(
+    language: str,
+    channels: tuple[Channel, ...],
+    contacts: Mapping[Channel, tuple[float, ...]],
+    mask: tuple[bool, ...],
+    inputs: StaffingInputs,
+) -> tuple[HourlyPool, PoolStaffing]:
+    per_channel = [
+        workload.spread_deferrable(
+            contacts[channel],
+            mask,
+            aht_seconds=inputs.aht_seconds[channel],
+            utilisation=inputs.email_utilisation,
+            response_hours=inputs.email_response_hours,
+        )
+        for channel in channels
+    ]
+    agents = tuple(math.fsum(column) for column in zip(*per_channel, strict=True))
+    erlangs = tuple(
+        math.fsum(contacts[c][h] * inputs.aht_seconds[c] / _SECONDS_PER_HOUR for c in channels)
+        for h in range(_HOURS)
+    )
+    pool = HourlyPool(
+        language=language,
+        channels=channels,
+        live=False,
+        open_mask=mask,
+        contacts=tuple(math.fsum(contacts[c][h] for c in channels) for h in range(_HOURS)),
+        workload_agents=agents,
+        agents=agents,
+        erlangs=erlangs,
+    )
+    summary = PoolStaffing(
+        language=language,
+        channels=channels,
+        live=False,
+        peak_erlangs=max(erlangs),
+        peak_agents=math.ceil(max(agents) - 1e-9),
+        peak_service_level=None,
+        peak_asa_seconds=None,
+        open_hours_per_week=float(open_hours(mask)),
+        agent_hours_per_week=pool.agent_hours_per_week,
+        floor_hours_per_week=0.0,
+        fte=pool.fte(inputs),
+    )
+    return pool, summary
+
+
+def _volumes(
+    scenario: Scenario, inputs: StaffingInputs
+) -> tuple[tuple[ChannelVolume, ...], list[Assumption]]:
+    if scenario.volumes:
+        return scenario.volumes, []
+    if scenario.team_size is None:  # pragma: no cover - the Scenario validator forbids it
+        raise InvalidScenario("team_size", "give a team size or volumes")
+    effective = {channel: inputs.effective_aht(channel) for channel in scenario.channels}
+    volumes, total = team_volumes(
+        scenario.team_size,
+        scenario.channels,
+        kind=scenario.kind,
+        paid_hours_per_fte_week=inputs.paid_hours_per_fte_week,
+        shrinkage=inputs.shrinkage,
+        effective_aht_seconds=effective,
+    )
+    assumptions = [
+        Assumption(
+            key="assumption.volume_implied_from_team",
+            params={
+                "team_size": str(scenario.team_size),
+                "contacts": str(total),
+                "occupancy": f"{implied_occupancy():.0%}",
+            },
+        ),
+        channel_mix_assumption(scenario.channels, kind=scenario.kind),
+    ]
+    return volumes, assumptions
+
+
+def _general_assumptions(scenario: Scenario, inputs: StaffingInputs) -> list[Assumption]:
+    found: list[Assumption] = []
+    if len(scenario.languages) > 1:
+        found.append(
+            Assumption(
+                key="assumption.language_split_even",
+                params={
+                    "languages": ", ".join(scenario.languages),
+                    "count": str(len(scenario.languages)),
+                },
+            )
+        )
+    found.append(
+        Assumption(key="assumption.weeks_per_month", params={"weeks": f"{WEEKS_PER_MONTH:.3f}"})
+    )
+    live = [channel for channel in scenario.channels if channel in LIVE_CHANNELS]
+    deferrable = [channel for channel in scenario.channels if channel not in LIVE_CHANNELS]
+    for channel_class, selected in (
+        (ChannelClass.LIVE, live),
+        (ChannelClass.DEFERRABLE, deferrable),
+    ):
+        if selected:
+            profile = arrival_profile(channel_class)
+            found.append(
+                Assumption(
+                    key="assumption.arrival_profile",
+                    params={
+                        "channels": ", ".join(channel.value for channel in selected),
+                        "source": profile.source,
+                        "estimate": "true" if profile.estimate else "false",
+                        "why": profile.why,
+                    },
+                )
+            )
+    if live:
+        model = "erlang_c" if inputs.patience_seconds is None else "erlang_a"
+        params = {
+            "model": model,
+            "service_level": f"{inputs.service_level:.0%}",
+            "answer_seconds": f"{inputs.answer_seconds:g}",
+            "floor_agents": str(inputs.floor_agents),
+        }
+        if inputs.patience_seconds is not None:
+            params["patience_seconds"] = f"{inputs.patience_seconds:g}"
+        found.append(Assumption(key="assumption.live_queue_model", params=params))
+    if Channel.CHAT in scenario.channels:
+        found.append(
+            Assumption(
+                key="assumption.chat_concurrency",
+                params={"concurrency": f"{inputs.chat_concurrency:g}"},
+            )
+        )
+    if deferrable:
+        found.append(
+            Assumption(
+                key="assumption.deferrable_workload",
+                params={
+                    "utilisation": f"{inputs.email_utilisation:.0%}",
+                    "response_hours": f"{inputs.email_response_hours:g}",
+                },
+            )
+        )
+    return found
+
+
+def plan_staffing(scenario: Scenario, inputs: StaffingInputs) -> StaffingPlan:
+    """Hour-by-hour staffing of every pool for the scenario's average week."""
+    volumes, assumptions = _volumes(scenario, inputs)
+    mask = open_mask(scenario.coverage)
+    languages = scenario.languages
+    monthly = {channel: 0.0 for channel in scenario.channels}
+    for volume in volumes:
+        monthly[volume.channel] += float(volume.contacts_per_month)
+    contacts: dict[Channel, tuple[float, ...]] = {}
+    for channel, total in monthly.items():
+        channel_class = ChannelClass.LIVE if channel in LIVE_CHANNELS else ChannelClass.DEFERRABLE
+        contacts[channel] = weekly_hourly_contacts(
+            total / len(languages), mask, arrival_profile(channel_class)
+        )
+    live = tuple(channel for channel in _LIVE_ORDER if channel in monthly)
+    deferrable = tuple(channel for channel in _DEFERRABLE_ORDER if channel in monthly)
+    built: list[tuple[HourlyPool, PoolStaffing]] = []
+    for language in languages:
+        if live:
+            built.append(_live_pool(language, live, contacts, mask, inputs))
+        if deferrable:
+            built.append(_deferrable_pool(language, deferrable, contacts, mask, inputs))
+    summaries = tuple(summary for _, summary in built)
+    return StaffingPlan(
+        pools=tuple(pool for pool, _ in built),
+        summaries=summaries,
+        volumes=volumes,
+        total_fte=math.fsum(summary.fte for summary in summaries),
+        assumptions=(*assumptions, *_general_assumptions(scenario, inputs)),
+        weeks_per_month=WEEKS_PER_MONTH,
+    )
