@@ -144,7 +144,13 @@ class UpdateLog(Protocol):
         ...
 
     async def mark_delivered(self, key: ConversationKey, update_id: str) -> bool:
-        """Note that the replies reached the platform. False if no such claim for ``key``."""
+        """Note that the replies reached the platform (their stored copy is dropped: it will
+        never be needed again). False if ``key`` has no claim on ``update_id``."""
+        ...
+
+    async def prune(self, before: datetime) -> int:
+        """Forget claims made before ``before`` (older than any platform's redelivery
+        window); returns how many. Maintenance, not scoped to a key."""
         ...
 
 

@@ -38,6 +38,7 @@ def _json(value: Any) -> Any:
 @dataclass(slots=True)
 class _Update:
     key: ConversationKey
+    created_at: datetime
     replies: list[JSONObject] | None = None
     delivered: bool = False
     handouts: int = 0
@@ -92,7 +93,7 @@ class _Updates:
         slot = (key.platform, update_id)
         if slot in self._tables.updates:
             return False
-        self._tables.updates[slot] = _Update(key)
+        self._tables.updates[slot] = _Update(key, datetime.now(UTC))
         return True
 
     async def record_replies(
@@ -118,7 +119,14 @@ class _Updates:
         if found is None:
             return False
         found.delivered = True
+        found.replies = None
         return True
+
+    async def prune(self, before: datetime) -> int:
+        old = [slot for slot, u in self._tables.updates.items() if u.created_at < before]
+        for slot in old:
+            del self._tables.updates[slot]
+        return len(old)
 
 
 class _Estimates:

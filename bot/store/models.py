@@ -29,7 +29,6 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 
 __all__ = [
     "KEY_LENGTH",
@@ -56,8 +55,9 @@ metadata = MetaData(
     }
 )
 
-#: JSON text on SQLite, binary JSONB on PostgreSQL.
-JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+#: Plain JSON on both back ends. Not JSONB: nothing queries inside these documents, and
+#: JSONB refuses the NUL character, which a user can type into an answer.
+JSONDocument = JSON()
 
 #: 64-bit surrogate keys; SQLite only auto-increments a column declared ``INTEGER``.
 Id = BigInteger().with_variant(Integer(), "sqlite")

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import ColumnElement, and_, event, insert, select, text, update
+from sqlalchemy import ColumnElement, and_, event, insert, null, select, text, update
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -262,9 +262,16 @@ class _Updates(_Part):
             result = await self._connection.execute(
                 update(processed_updates)
                 .where(self._is_claim(key, update_id))
-                .values(delivered=True)
+                .values(delivered=True, replies=null())
             )
         return bool(result.rowcount == 1)
+
+    async def prune(self, before: datetime) -> int:
+        with _translated():
+            result = await self._connection.execute(
+                sql_delete(processed_updates).where(processed_updates.c.created_at < before)
+            )
+        return int(result.rowcount)
 
 
 class _Estimates(_Part):

@@ -9,6 +9,7 @@ import pytest
 
 from bot.core.ports import ConversationKey
 from bot.store import StaleConversation, Store
+from tests.store.worker import increment
 
 ALICE = ConversationKey("telegram", "chat-1", "alice")
 # Each differs from ALICE in exactly one part of the key.
@@ -39,7 +40,7 @@ async def test_unknown_conversation_loads_as_empty_version_zero(store: Store) ->
 
 async def test_state_round_trips_and_version_counts_saves(store: Store) -> None:
     state = {"step": "volumes", "answers": {"hours": "24x7", "langs": ["en", "pl"]}, "n": 1.5}
-    unicode_state = {"note": "zażółć gęślą jaźń ✓", "nested": [{"a": None, "b": True}]}
+    unicode_state = {"note": "zażółć gęślą jaźń ✓ \x00 😀", "nested": [{"a": None, "b": True}]}
     assert await _save(store, ALICE, state) == 1
     assert await _save(store, ALICE, unicode_state) == 2
     async with store.unit_of_work() as uow:
@@ -210,6 +211,18 @@ async def test_a_claim_without_recorded_replies_hands_out_nothing(store: Store) 
         assert not await uow.updates.mark_delivered(ALICE, "unknown")
 
 
+async def test_prune_forgets_old_claims_only(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        await uow.updates.claim(ALICE, "old")
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.updates.prune(datetime.now(UTC) - timedelta(hours=1)) == 0
+        assert await uow.updates.prune(datetime.now(UTC) + timedelta(seconds=1)) == 1
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.updates.claim(ALICE, "old")
+
+
 # --- estimate history ----------------------------------------------------------------------
 
 
@@ -277,26 +290,8 @@ async def test_installations_find_the_newest_matching_record(store: Store) -> No
 # --- concurrency ---------------------------------------------------------------------------
 
 
-async def _increment(store: Store, key: ConversationKey) -> int:
-    """One turn: read the counter, write it plus one; redo the turn if it lost a race."""
-    for _ in range(50):
-        try:
-            async with store.unit_of_work() as uow:
-                snapshot = await uow.conversations.load(key)
-                count = int((snapshot.state or {}).get("count", 0))
-                await asyncio.sleep(0)  # let the other writer run between read and write
-                await uow.conversations.save(
-                    key, {"count": count + 1}, expected_version=snapshot.version
-                )
-                await uow.commit()
-                return count + 1
-        except StaleConversation:
-            await asyncio.sleep(0.001)
-    raise AssertionError("no progress after 50 attempts")
-
-
 async def test_concurrent_writers_lose_no_update(store: Store, other_store: Store) -> None:
-    writers = [_increment(s, ALICE) for _ in range(6) for s in (store, other_store)]
+    writers = [increment(s, ALICE) for _ in range(6) for s in (store, other_store)]
     seen = await asyncio.gather(*writers)
     assert sorted(seen) == list(range(1, 13))
     async with store.unit_of_work() as uow:

@@ -15,7 +15,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
 revision: str = "0001"
 down_revision: str | Sequence[str] | None = None
@@ -26,7 +25,7 @@ _KEY = 128
 
 
 def _json() -> sa.types.TypeEngine[Any]:
-    return sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+    return sa.JSON()  # not JSONB: it refuses NUL characters users can type
 
 
 def _id() -> sa.Column[int]:
