@@ -31,6 +31,7 @@ class SlackStrings:
     home_title: str
     home_intro: str
     home_recent: str
+    home_entry: str  # "{model}" and "{amount}" are replaced (already escaped for mrkdwn)
     home_empty: str
     home_new: str
     home_form: str
@@ -41,6 +42,9 @@ class SlackStrings:
 
     def shared(self, user_id: str) -> str:
         return self.shared_by.replace("{user}", user_id)
+
+    def entry(self, model: str, amount: str) -> str:
+        return self.home_entry.replace("{model}", model).replace("{amount}", amount)
 
 
 def _load(locale: str) -> dict[str, str]:

@@ -1,0 +1,400 @@
+"""The bolt listeners: acknowledge at once, then translate -> core -> send in the background.
+
+Slack wants an HTTP answer within 3 seconds. Every listener here is split the bolt way: an
+``ack`` function that only acknowledges (or, for the modal, answers field errors, which must
+come in the acknowledgement) and ``lazy`` functions that bolt runs after the answer went out,
+where the core, the database and the Web API calls happen.
+
+Nothing here knows what a question means: payloads go through :mod:`.translate`, replies
+through :mod:`.blocks`/:mod:`.send`, the modal through :mod:`.modal` (which reads the core's
+form definition) and the App Home through :mod:`.home`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack import ids
+from bot.adapters.slack.blocks import mark_answered
+from bot.adapters.slack.caches import LocaleCache, RecentIds
+from bot.adapters.slack.home import home_view
+from bot.adapters.slack.modal import FormAdapter
+from bot.adapters.slack.send import open_dm, post_replies, reply_message, user_locale
+from bot.adapters.slack.strings import strings
+from bot.adapters.slack.translate import (
+    Inbound,
+    SlashKind,
+    answered_label,
+    from_block_action,
+    from_message_event,
+    key_for,
+    parse_slash_command,
+    start_from,
+    team_and_user,
+)
+from bot.core.events import Command, Reply, ReplyKind
+from bot.core.ports import ConversationKey, Conversations
+
+__all__ = ["SlackHandlers"]
+
+#: Slack caps a button's value at 2000 characters; the shared one-liner travels in it.
+_SHARE_VALUE_LIMIT = 2000
+
+
+class SlackHandlers:
+    """One set of listeners per bolt app; holds the service and per-process caches."""
+
+    def __init__(
+        self,
+        conversations: Conversations,
+        *,
+        form: FormAdapter | None = None,
+        logger: logging.Logger | None = None,
+        recent_ids: RecentIds | None = None,
+        locales: LocaleCache | None = None,
+    ) -> None:
+        self._conversations = conversations
+        self._form = form
+        self._log = logger or logging.getLogger(__name__)
+        self._recent = recent_ids or RecentIds()
+        self._locales = locales or LocaleCache()
+
+    # --- shared steps ------------------------------------------------------------------------
+
+    async def _locale(self, client: AsyncWebClient, key: ConversationKey) -> str | None:
+        found, locale = self._locales.get(key.workspace, key.user)
+        if found:
+            return locale
+        try:
+            locale = await user_locale(client, key.user)
+        except SlackApiError as exc:  # missing users:read scope, deleted user...
+            self._log.info(
+                "users.info failed (%s); using the default locale", exc.response.get("error")
+            )
+            locale = None
+        self._locales.put(key.workspace, key.user, locale)
+        return locale
+
+    async def _converse(
+        self, client: AsyncWebClient, inbound: Inbound, channel: str | None = None
+    ) -> tuple[Reply, ...] | None:
+        """Hand one event to the core and post its replies in the DM; None if a duplicate."""
+        locale = inbound.locale or await self._locale(client, inbound.key)
+        turn = await self._conversations.handle(
+            inbound.key, inbound.event, dedupe_id=inbound.dedupe_id, locale=locale
+        )
+        if turn.duplicate and not turn.replies:
+            self._log.debug("duplicate update %s: nothing sent", inbound.dedupe_id)
+            return None
+        # A duplicate with replies: the first answer was saved but never sent (the process
+        # died in between); the service hands it out this once.
+        target = channel or await open_dm(client, inbound.key.user)
+        await post_replies(client, target, turn.replies, locale=locale)
+        if inbound.dedupe_id is not None:
+            await self._conversations.mark_delivered(inbound.key, inbound.dedupe_id)
+        if any(reply.kind is ReplyKind.RESULT for reply in turn.replies):
+            await self._publish_home(client, inbound.key, locale)
+        return None if turn.duplicate else turn.replies
+
+    async def _guarded(
+        self,
+        client: AsyncWebClient,
+        key: ConversationKey | None,
+        work: Callable[[], Awaitable[object]],
+        *,
+        notify: Callable[[str], Awaitable[object]] | None = None,
+    ) -> None:
+        """Run background work; on failure log it and tell the user once, never re-raise
+        (bolt would only log it again, with the payload)."""
+        try:
+            await work()
+        except Exception:
+            self._log.exception("Slack background work failed")
+            if key is None:
+                return
+            try:
+                locale = await self._locale(client, key)
+                if notify is not None:
+                    await notify(strings(locale).failed)
+                else:
+                    channel = await open_dm(client, key.user)
+                    await client.chat_postMessage(channel=channel, text=strings(locale).failed)
+            except Exception:
+                self._log.exception("could not tell the user about the failure")
+
+    async def _publish_home(
+        self, client: AsyncWebClient, key: ConversationKey, locale: str | None
+    ) -> None:
+        estimates = await self._conversations.recent_estimates(key, limit=5)
+        view = home_view(estimates, locale, form=self._form is not None)
+        await client.views_publish(user_id=key.user, view=view)
+
+    @staticmethod
+    def _dm_channel(body: Mapping[str, Any]) -> str | None:
+        """The conversation a click came from, when it is a DM with the bot."""
+        channel = body.get("channel")
+        channel_id = channel.get("id") if isinstance(channel, Mapping) else None
+        if isinstance(channel_id, str) and channel_id.startswith("D"):
+            return channel_id
+        return None
+
+    # --- acknowledgements --------------------------------------------------------------------
+
+    async def ack(self, ack: AsyncAck) -> None:
+        await ack()
+
+    # --- DM messages -------------------------------------------------------------------------
+
+    async def on_message(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+        inbound = from_message_event(body)
+        if inbound is None:
+            return
+        if not self._recent.first_time(inbound.dedupe_id):
+            self._log.debug("Slack retried %s while it was handled: ignored", inbound.dedupe_id)
+            return
+        event = body.get("event") or {}
+        channel = event.get("channel") if isinstance(event.get("channel"), str) else None
+
+        async def work() -> None:
+            try:
+                await self._converse(client, inbound, channel)
+            except Exception:
+                self._recent.forget(inbound.dedupe_id)
+                raise
+
+        await self._guarded(client, inbound.key, work)
+
+    # --- buttons and selects -----------------------------------------------------------------
+
+    async def on_action(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+        inbound = from_block_action(body)
+        if inbound is None:
+            return
+        if not self._recent.first_time(inbound.dedupe_id):
+            return
+        channel = self._dm_channel(body)
+
+        async def work() -> None:
+            replies = await self._converse(client, inbound, channel)
+            if replies is None or channel is None:
+                return
+            rejected = bool(replies) and replies[0].kind is ReplyKind.ERROR
+            await self._mark_answered(client, body, channel, rejected=rejected)
+
+        await self._guarded(client, inbound.key, work)
+
+    async def _mark_answered(
+        self, client: AsyncWebClient, body: Mapping[str, Any], channel: str, *, rejected: bool
+    ) -> None:
+        """Replace the question's buttons with what was chosen (unless the core refused it)."""
+        label = answered_label(body)
+        message = body.get("message")
+        actions = body.get("actions") or [{}]
+        split = ids.split_action_id(str(actions[0].get("action_id", "")))
+        if rejected or label is None or split is None or not isinstance(message, Mapping):
+            return
+        blocks = message.get("blocks")
+        ts = message.get("ts")
+        if not isinstance(blocks, list) or not isinstance(ts, str):
+            return
+        await client.chat_update(
+            channel=channel,
+            ts=ts,
+            text=str(message.get("text") or label),
+            blocks=mark_answered(blocks, split[1], label),
+        )
+
+    # --- the slash command -------------------------------------------------------------------
+
+    async def on_command_ack(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        command = parse_slash_command(str(body.get("text", "")))
+        if command.kind is SlashKind.FORM and self._form is not None:
+            await ack()
+            who = team_and_user(body)
+            locale = await self._locale(client, key_for(*who)) if who else None
+            await client.views_open(trigger_id=body["trigger_id"], view=self._form.view(locale))
+            return
+        await ack()
+
+    async def on_command(
+        self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        command = parse_slash_command(str(body.get("text", "")))
+        who = team_and_user(body)
+        if who is None or (command.kind is SlashKind.FORM and self._form is not None):
+            return
+        key = key_for(*who)
+
+        async def tell(text: str) -> None:
+            await respond(text=text, response_type="ephemeral")
+
+        async def work() -> None:
+            locale = await self._locale(client, key)
+            if command.kind is SlashKind.ESTIMATE:
+                await self._one_liner(client, respond, body, key, command.text, locale)
+            elif command.kind is SlashKind.HELP or command.kind is SlashKind.FORM:
+                turn = await self._conversations.handle(
+                    key,
+                    Command("help"),
+                    dedupe_id=f"cmd:{body.get('trigger_id')}",
+                    locale=locale,
+                )
+                for reply in turn.replies:
+                    await respond(
+                        **_without_actions(reply_message(reply, locale)),
+                        response_type="ephemeral",
+                    )
+            else:
+                inbound = start_from(body)
+                if inbound is None:
+                    return
+                dm = await open_dm(client, key.user)
+                await self._converse(client, replace(inbound, locale=locale), dm)
+                if body.get("channel_id") != dm:
+                    await tell(strings(locale).dm_started)
+
+        await self._guarded(client, key, work, notify=tell)
+
+    async def _one_liner(
+        self,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        body: Mapping[str, Any],
+        key: ConversationKey,
+        text: str,
+        locale: str | None,
+    ) -> None:
+        """A one-line estimate: in the DM with its chart; elsewhere ephemeral + "Share"."""
+        replies = await self._conversations.quick_estimate(text, locale=locale, key=key)
+        dm = await open_dm(client, key.user)
+        if body.get("channel_id") == dm:
+            await post_replies(client, dm, replies, locale=locale)
+            return
+        words = strings(locale)
+        for index, reply in enumerate(replies):
+            message = _without_actions(reply_message(reply, locale))
+            if index == len(replies) - 1 and reply.kind is not ReplyKind.ERROR:
+                share = {
+                    "type": "actions",
+                    "block_id": "sw:share",
+                    "elements": [
+                        {
+                            "type": "button",
+                            "action_id": ids.SHARE,
+                            "text": {"type": "plain_text", "text": words.share},
+                            "value": text[:_SHARE_VALUE_LIMIT],
+                        }
+                    ],
+                }
+                message["blocks"] = [*message["blocks"], share]
+            await respond(**message, response_type="ephemeral")
+
+    async def on_share(
+        self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        """Post the ephemeral one-liner for the whole channel, then drop the ephemeral copy.
+
+        The estimate is computed again from the text in the button: the engine is
+        deterministic, so everyone sees what the user saw."""
+        who = team_and_user(body)
+        actions = body.get("actions") or [{}]
+        text = str(actions[0].get("value", ""))
+        if who is None or not text:
+            return
+        key = key_for(*who)
+
+        async def work() -> None:
+            locale = await self._locale(client, key)
+            replies = await self._conversations.quick_estimate(text, locale=locale, key=key)
+            header = {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": strings(locale).shared(key.user)}],
+            }
+            for index, reply in enumerate(replies):
+                message = _without_actions(reply_message(reply, locale))
+                if index == 0:
+                    message["blocks"] = [header, *message["blocks"]]
+                await respond(**message, response_type="in_channel", replace_original=False)
+            await respond(delete_original=True)
+
+        await self._guarded(client, key, work)
+
+    # --- App Home ----------------------------------------------------------------------------
+
+    async def on_home_opened(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+        event = body.get("event") or {}
+        who = team_and_user(body)
+        if event.get("tab") != "home" or who is None:
+            return
+        key = key_for(*who)
+
+        async def work() -> None:
+            await self._publish_home(client, key, await self._locale(client, key))
+
+        await self._guarded(client, None, work)
+
+    async def on_home_start(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+        inbound = start_from(body)
+        if inbound is None:
+            return
+        await self._guarded(client, inbound.key, lambda: self._converse(client, inbound))
+
+    async def on_open_form(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        who = team_and_user(body)
+        if self._form is None or who is None:
+            return
+        locale = await self._locale(client, key_for(*who))
+        await client.views_open(trigger_id=body["trigger_id"], view=self._form.view(locale))
+
+    # --- the modal ---------------------------------------------------------------------------
+
+    async def on_form_ack(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """Validate in the acknowledgement: Slack shows field errors only from this answer."""
+        if self._form is None:
+            await ack()
+            return
+        errors = self._form.errors(body)
+        if errors:
+            await ack(response_action="errors", errors=errors)
+        else:
+            await ack()
+
+    async def on_form(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+        who = team_and_user(body)
+        if self._form is None or who is None:
+            return
+        form = self._form
+        key = key_for(*who)
+
+        async def work() -> None:
+            locale = form.locale_of(body)
+            replies = await form.submit(self._conversations, key, body, locale)
+            if replies is None:
+                return
+            dm = await open_dm(client, key.user)
+            await post_replies(client, dm, replies, locale=locale)
+            if any(reply.kind is ReplyKind.RESULT for reply in replies):
+                await self._publish_home(client, key, locale)
+
+        await self._guarded(client, key, work)
+
+
+def _without_actions(message: dict[str, Any]) -> dict[str, Any]:
+    """A message for a channel or a response URL: the conversation's buttons only work in
+    the DM, where the conversation lives."""
+    blocks: Sequence[Mapping[str, Any]] = message.get("blocks", [])
+    kept = [dict(b) for b in blocks if b.get("type") != "actions"]
+    return {**message, "blocks": kept}

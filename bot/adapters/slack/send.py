@@ -1,0 +1,67 @@
+"""Deliver core replies to Slack through the Web API (the adapter's effects).
+
+Each reply is one ``chat.postMessage`` with its Block Kit (:mod:`.blocks`); a reply carrying
+a chart is followed by a ``files_upload_v2`` of the PNG into the same conversation (Slack's
+three-step upload: ``files.getUploadURLExternal``, the upload URL,
+``files.completeUploadExternal``). Rate limits are not handled here: the client carries
+slack_sdk's ``AsyncRateLimitErrorRetryHandler``, which waits ``Retry-After`` and retries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.blocks import fallback_text, reply_blocks
+from bot.adapters.slack.strings import strings
+from bot.core.events import Reply
+
+__all__ = ["open_dm", "post_replies", "reply_message", "user_locale"]
+
+
+def reply_message(reply: Reply, locale: str | None) -> dict[str, Any]:
+    """``text`` + ``blocks`` of one reply, for ``chat.postMessage`` or a ``response_url``."""
+    return {"text": fallback_text(reply), "blocks": reply_blocks(reply, strings(locale))}
+
+
+async def post_replies(
+    client: AsyncWebClient,
+    channel: str,
+    replies: Iterable[Reply],
+    *,
+    locale: str | None,
+) -> list[str]:
+    """Post ``replies`` in order into ``channel``; returns the posted messages' ``ts``."""
+    posted: list[str] = []
+    for reply in replies:
+        if reply.text.strip() or reply.choices or reply.actions:
+            response = await client.chat_postMessage(
+                channel=channel, **reply_message(reply, locale), unfurl_links=False
+            )
+            posted.append(str(response.get("ts", "")))
+        if reply.image is not None:
+            await client.files_upload_v2(
+                channel=channel,
+                content=reply.image.png,
+                filename=reply.image.filename,
+                title=reply.image.alt,
+                alt_txt=reply.image.alt,
+            )
+    return posted
+
+
+async def open_dm(client: AsyncWebClient, user_id: str) -> str:
+    """The id of the bot's direct-message channel with ``user_id`` (opened if needed)."""
+    response = await client.conversations_open(users=user_id)
+    channel = response.get("channel") or {}
+    return str(channel.get("id", ""))
+
+
+async def user_locale(client: AsyncWebClient, user_id: str) -> str | None:
+    """The Slack client language of ``user_id`` ("pl-PL"), from ``users.info``."""
+    response = await client.users_info(user=user_id, include_locale=True)
+    user = response.get("user") or {}
+    locale = user.get("locale")
+    return locale if isinstance(locale, str) and locale else None
