@@ -1,0 +1,96 @@
+"""Every locale renders results from the same files and the same label keys, translated."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+from jinja2 import meta
+
+from bot.render.env import LOCALES, renderer
+from bot.render.labels import LABELS_FILE, flatten, labels_for
+from bot.render.result import DEFAULT_KEYS, RESULT_ACTIONS
+from costengine.results import CostCategory
+from costengine.scenario import Channel, DeliveryModel, HoursPreset, SupportKind
+
+TEMPLATES = Path(str(files("templates")))
+RESULT_FILES = ("result.j2", "why.j2", "details.j2", "quick.j2", LABELS_FILE)
+
+#: Labels that may legitimately read the same as English (codes, brand-like terms).
+SAME_AS_ENGLISH_ALLOWED = {"input.fte", "text.list_separator", "hours.24x7", "default.region"}
+
+
+def labels(locale: str) -> dict[str, str]:
+    with (TEMPLATES / locale / LABELS_FILE).open("rb") as handle:
+        return flatten(tomllib.load(handle))
+
+
+@pytest.mark.parametrize("name", RESULT_FILES)
+def test_every_locale_has_each_result_file(name: str) -> None:
+    for locale in LOCALES:
+        assert (TEMPLATES / locale / name).is_file(), f"{locale}/{name}"
+
+
+@pytest.mark.parametrize("locale", [loc for loc in LOCALES if loc != "en"])
+def test_label_keys_match_english(locale: str) -> None:
+    english, own = labels("en"), labels(locale)
+    assert sorted(own.keys() - english.keys()) == []
+    assert sorted(english.keys() - own.keys()) == []
+
+
+@pytest.mark.parametrize("locale", [loc for loc in LOCALES if loc != "en"])
+def test_labels_are_translated(locale: str) -> None:
+    english, own = labels("en"), labels(locale)
+    same = {key for key, text in own.items() if text == english[key]}
+    assert sorted(same - SAME_AS_ENGLISH_ALLOWED) == []
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_engine_enum_and_action_has_a_label(locale: str) -> None:
+    own = labels(locale)
+    wanted = [f"model.{m.value}" for m in DeliveryModel]
+    wanted += [f"category.{c.value}" for c in CostCategory]
+    wanted += [f"channel.{c.value}" for c in Channel]
+    wanted += [f"hours.{h.value}" for h in HoursPreset]
+    wanted += [f"kind.{k.value}" for k in SupportKind]
+    wanted += [f"factor.{f}" for f in ("volume", "wage", "provider_rate")]
+    wanted += [f"action.{a}" for a in (*RESULT_ACTIONS, "whatif:hours=business")]
+    wanted += list(DEFAULT_KEYS)
+    wanted += ["chart.title", "chart.alt", "chart.recommended", "value.service_level"]
+    assert [key for key in wanted if key not in own] == []
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_label_snippets_compile_and_use_only_known_filters(locale: str) -> None:
+    env = renderer().env(locale)
+    for key, text in labels(locale).items():
+        if "{{" in text or "{%" in text:
+            ast = env.parse(text)
+            assert meta.find_undeclared_variables(ast), key  # a snippet uses its params
+            env.from_string(text)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_english_snippet_params_are_the_same_in_every_locale(locale: str) -> None:
+    env = renderer().env("en")
+    english, own = labels("en"), labels(locale)
+    for key, text in english.items():
+        params = meta.find_undeclared_variables(env.parse(text))
+        assert meta.find_undeclared_variables(env.parse(own[key])) == params, key
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_result_templates_compile(locale: str) -> None:
+    env = renderer().env(locale)
+    for name in RESULT_FILES[:-1]:
+        env.get_template(name)
+
+
+def test_labels_for_falls_back_to_english_then_key() -> None:
+    pl = labels_for(renderer(), "pl")
+    assert pl.get("model", "hosted") == "Platforma hostowana"
+    assert pl.get("model", "model.hosted") == "Platforma hostowana"
+    assert pl.get("line_item", "brand_new", "Brand new") == "Brand new"
+    assert pl.get("reason", "reason.brand_new") == "brand_new"
