@@ -10,6 +10,21 @@ from costengine.errors import (
     UnknownCurrency,
     UnknownRegion,
 )
+from costengine.estimate import estimate
+from costengine.money import known_currencies
+from costengine.ratecard import RateCard, available_regions, load_ratecard
+from costengine.results import (
+    Assumption,
+    BreakEven,
+    CostCategory,
+    Estimate,
+    LineItem,
+    ModelCost,
+    PoolStaffing,
+    Recommendation,
+    SensitivityRow,
+    SourceRef,
+)
 from costengine.scenario import (
     Channel,
     ChannelVolume,
@@ -22,17 +37,32 @@ from costengine.scenario import (
 )
 
 __all__ = [
+    "Assumption",
+    "BreakEven",
     "Channel",
     "ChannelVolume",
+    "CostCategory",
     "Coverage",
     "DeliveryModel",
     "EngineError",
+    "Estimate",
     "HoursPreset",
     "InvalidScenario",
+    "LineItem",
+    "ModelCost",
+    "PoolStaffing",
+    "RateCard",
     "RateCardError",
+    "Recommendation",
     "Scenario",
+    "SensitivityRow",
+    "SourceRef",
     "SupportKind",
     "UnknownCurrency",
     "UnknownRegion",
     "WeeklyWindow",
+    "available_regions",
+    "estimate",
+    "known_currencies",
+    "load_ratecard",
 ]

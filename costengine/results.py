@@ -27,6 +27,7 @@ __all__ = [
     "Recommendation",
     "SensitivityRow",
     "SourceRef",
+    "citation",
 ]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
@@ -81,6 +82,10 @@ class ModelCost(BaseModel):
     line_items: tuple[LineItem, ...]
     split: str | None = None  # partial only: which split won, e.g. "after_hours"
     notes: tuple[str, ...] = ()  # keys of model-specific notes for templates
+    # partial: monthly total of every split evaluated; outsourced: of every billing model
+    # the rate card could price ("agent_hour", "per_contact", "seat_month").
+    candidates: dict[str, Decimal] = {}
+    billing: str | None = None  # outsourced/partial: the provider billing model used
 
 
 class PoolStaffing(BaseModel):
@@ -153,5 +158,97 @@ class Estimate(BaseModel):
     assumptions: tuple[Assumption, ...]
 
     def to_json(self) -> dict[str, Any]:
-        """The public ``sourcewise estimate --json`` object (see README, "JSON contract")."""
-        raise NotImplementedError  # implemented by costengine.estimate (issue 4)
+        """The public ``sourcewise estimate --json`` object (documented in docs/cli.md).
+
+        JSON-safe: money, FTE and other Decimals are strings ("12345.67"), so no consumer
+        loses cents to binary floats; enums are their string values; models are listed in
+        the fixed order in-house, hosted, partial, outsourced.
+        """
+        rec = self.recommendation
+        return {
+            "inputs": self.scenario.model_dump(mode="json"),
+            "currency": self.currency,
+            "fx_date": self.fx_date,
+            "models": {
+                model.value: _model_json(self.models[model])
+                for model in _MODEL_ORDER
+                if model in self.models
+            },
+            "recommendation": {
+                "model": rec.model.value,
+                "ranking": [model.value for model in rec.ranking],
+                "runner_up": rec.runner_up.value,
+                "savings_vs_runner_up": str(rec.savings_vs_runner_up),
+                "savings_vs_current": _opt(rec.savings_vs_current),
+                "reasons": list(rec.reasons),
+                "risks": list(rec.risks),
+                "break_even": [
+                    {
+                        "cheaper_below": pair.cheaper_below.value,
+                        "cheaper_above": pair.cheaper_above.value,
+                        "contacts_per_month": _opt(pair.contacts_per_month),
+                    }
+                    for pair in rec.break_even
+                ],
+            },
+            "staffing": [pool.model_dump(mode="json") for pool in self.staffing],
+            "sensitivity": [
+                {
+                    "factor": row.factor,
+                    "change": str(row.change),
+                    "totals": {model.value: str(total) for model, total in row.totals.items()},
+                    "winner": row.winner.value,
+                }
+                for row in self.sensitivity
+            ],
+            "assumptions": [
+                {"key": item.key, "params": dict(item.params)} for item in self.assumptions
+            ],
+        }
+
+
+_MODEL_ORDER = (
+    DeliveryModel.IN_HOUSE,
+    DeliveryModel.HOSTED,
+    DeliveryModel.PARTIAL,
+    DeliveryModel.OUTSOURCED,
+)
+
+
+def _opt(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def citation(sources: tuple[SourceRef, ...]) -> str:
+    """One human line for a line item: its sources' citations, each once, joined by "; "."""
+    return "; ".join(dict.fromkeys(_one_line(ref.source) for ref in sources))
+
+
+def _model_json(cost: ModelCost) -> dict[str, Any]:
+    return {
+        "model": cost.model.value,
+        "monthly_total": str(cost.monthly_total),
+        "currency": cost.currency,
+        "fte": str(cost.fte),
+        "split": cost.split,
+        "billing": cost.billing,
+        "candidates": {key: str(total) for key, total in cost.candidates.items()},
+        "notes": list(cost.notes),
+        "line_items": [
+            {
+                "key": item.key,
+                "label": item.label,
+                "category": item.category.value,
+                "amount": str(item.amount),
+                "currency": item.currency,
+                "source": citation(item.sources),
+                "inputs": dict(item.inputs),
+                "sources": [ref.model_dump(mode="json") for ref in item.sources],
+            }
+            for item in cost.line_items
+        ],
+    }

@@ -1,0 +1,268 @@
+"""The engine's entry point: a scenario in, a priced, explained comparison out.
+
+One staffing plan is made for the scenario (plus the two halves of the tier-1 split, which
+need their own Erlang solves and floors); the four models are priced on it. The what-ifs
+reuse it: a wage or provider-rate change re-prices the same plan with a scaled rate card;
+only a volume change re-plans (and H1's Erlang solves are cached, so re-planning is cheap).
+
+``analysis=False`` skips the break-even search and the sensitivity table (the bot's quick
+answer; the full estimate follows on "why?").
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from costengine.coverage import WEEKS_PER_MONTH, open_hours, open_mask
+from costengine.money import FxTable, cents, fx_table
+from costengine.pricing import (
+    MODEL_ORDER,
+    Priced,
+    PricingContext,
+    Workload,
+    price_all,
+    to_model_cost,
+)
+from costengine.ratecard import RateCard, load_ratecard
+from costengine.recommend import Facts, recommend
+from costengine.results import Assumption, BreakEven, Estimate, SensitivityRow
+from costengine.scenario import Channel, ChannelVolume, DeliveryModel, Scenario
+from costengine.sensitivity import CHANGES, break_even, sensitivity_row
+from costengine.staffing.plan import StaffingInputs, StaffingPlan, plan_staffing
+
+__all__ = ["PROVIDER_RATE_ENTRIES", "WAGE_ENTRIES", "estimate", "staffing_inputs"]
+
+#: Entries a "wage" change scales (own agents; leads and QA follow through the multiplier).
+WAGE_ENTRIES: tuple[str, ...] = ("inhouse.agent_salary_month", "inhouse.agent_salary_month_it")
+#: Entries a "provider rate" change scales.
+PROVIDER_RATE_ENTRIES: tuple[str, ...] = (
+    "outsourced.agent_hour",
+    "outsourced.agent_hour_it",
+    "outsourced.per_minute",
+    "outsourced.per_email",
+    "outsourced.per_chat",
+    "outsourced.chat_package_month",
+    "outsourced.chat_overage",
+    "outsourced.seat_month",
+)
+
+_AHT_ENTRIES = {
+    Channel.PHONE: "planning.aht_phone_seconds",
+    Channel.CHAT: "planning.aht_chat_seconds",
+    Channel.EMAIL: "planning.aht_email_seconds",
+    Channel.SOCIAL: "planning.aht_social_seconds",
+}
+
+
+def staffing_inputs(scenario: Scenario, card: RateCard) -> StaffingInputs:
+    """The planning parameters: the card's conventions under the scenario's own choices."""
+    return StaffingInputs.from_scenario(
+        scenario,
+        aht_defaults={channel: float(card.value(path)) for channel, path in _AHT_ENTRIES.items()},
+        chat_concurrency_default=float(card.value("planning.chat_concurrency")),
+        shrinkage_default=float(card.value("planning.shrinkage")),
+        paid_hours_per_fte_week=float(card.value("planning.paid_hours_per_fte_week")),
+        email_utilisation=float(card.value("planning.email_utilisation")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    plan: StaffingPlan
+    work: Workload
+    tier_parts: tuple[Workload, Workload] | None
+
+
+class _Evaluator:
+    """Plans and prices one scenario at any volume factor, caching each plan."""
+
+    def __init__(self, scenario: Scenario, card: RateCard, fx: FxTable, currency: str) -> None:
+        self.scenario = scenario
+        self.inputs = staffing_inputs(scenario, card)
+        self.ctx = self.context(card, fx, currency)
+        self._plans: dict[float, _Planned] = {}
+        self._totals: dict[float, dict[DeliveryModel, Decimal]] = {}
+
+    def context(self, card: RateCard, fx: FxTable, currency: str) -> PricingContext:
+        return PricingContext(
+            card=card,
+            fx=fx,
+            currency=currency,
+            scenario=self.scenario,
+            weeks_per_month=WEEKS_PER_MONTH,
+            shrinkage=self.inputs.shrinkage,
+            paid_hours_per_fte_week=self.inputs.paid_hours_per_fte_week,
+        )
+
+    def _workload(self, plan: StaffingPlan) -> Workload:
+        volumes: dict[Channel, float] = {}
+        for volume in plan.volumes:
+            volumes[volume.channel] = volumes.get(volume.channel, 0.0) + float(
+                volume.contacts_per_month
+            )
+        return Workload.from_pools(
+            plan.pools, channel_volumes=volumes, aht_seconds=self.inputs.aht_seconds
+        )
+
+    def _scaled(self, volumes: tuple[ChannelVolume, ...], factor: float) -> Scenario:
+        scale = Decimal(repr(factor))
+        scaled = tuple(
+            volume.model_copy(update={"contacts_per_month": volume.contacts_per_month * scale})
+            for volume in volumes
+        )
+        # Internal what-if: the scaled copy is not re-validated (a 16x volume may pass the
+        # input cap on purpose; every other field is the already-validated scenario's).
+        return self.scenario.model_copy(update={"team_size": None, "volumes": scaled})
+
+    def planned(self, factor: float = 1.0) -> _Planned:
+        found = self._plans.get(factor)
+        if found is not None:
+            return found
+        if factor == 1.0:
+            plan = plan_staffing(self.scenario, self.inputs)
+        else:
+            base = self.planned(1.0).plan
+            plan = plan_staffing(self._scaled(base.volumes, factor), self.inputs)
+        share = float(self.ctx.value("planning.tier1_share"))
+        tier_parts: tuple[Workload, Workload] | None = None
+        if 0 < share < 1:
+            tier2 = plan_staffing(self._scaled(plan.volumes, 1.0 - share), self.inputs)
+            tier1 = plan_staffing(self._scaled(plan.volumes, share), self.inputs)
+            tier_parts = (self._workload(tier2), self._workload(tier1))
+        found = _Planned(plan, self._workload(plan), tier_parts)
+        self._plans[factor] = found
+        return found
+
+    def priced(
+        self, factor: float = 1.0, ctx: PricingContext | None = None
+    ) -> dict[DeliveryModel, Priced]:
+        planned = self.planned(factor)
+        return price_all(
+            planned.work,
+            ctx or self.ctx,
+            primary_language=self.scenario.languages[0],
+            tier_parts=planned.tier_parts,
+        )
+
+    def totals(self, factor: float) -> dict[DeliveryModel, Decimal]:
+        found = self._totals.get(factor)
+        if found is None:
+            found = {model: priced.total for model, priced in self.priced(factor).items()}
+            self._totals[factor] = found
+        return found
+
+
+def _facts(evaluator: _Evaluator, plan: StaffingPlan, card: RateCard) -> Facts:
+    scenario = evaluator.scenario
+    live = [summary for summary in plan.summaries if summary.live]
+    return Facts(
+        open_hours_per_week=float(open_hours(open_mask(scenario.coverage))),
+        live_open_hours=math.fsum(summary.open_hours_per_week for summary in live),
+        live_floor_hours=math.fsum(summary.floor_hours_per_week for summary in live),
+        languages=len(scenario.languages),
+        non_base_languages=sum(
+            1 for language in scenario.languages if language not in card.region.languages
+        ),
+        own_fte=plan.total_fte,
+        current_monthly_cost=(
+            None if scenario.current_monthly_cost is None else cents(scenario.current_monthly_cost)
+        ),
+    )
+
+
+def _assumptions(
+    plan: StaffingPlan, card: RateCard, fx: FxTable, currency: str
+) -> tuple[Assumption, ...]:
+    overridden = [path for path, entry in card.entries() if entry.overridden]
+    own = [
+        Assumption(
+            key="assumption.currency",
+            params={"currency": currency, "fx_date": fx.date, "source": fx.source},
+        ),
+        Assumption(
+            key="assumption.ratecard",
+            params={"region": card.code, "name": card.region.name, "value": "typical"},
+        ),
+        Assumption(
+            key="assumption.provider_location",
+            params={"region": card.code, "base_languages": ", ".join(card.region.languages)},
+        ),
+        Assumption(key="assumption.seats_shared_by_shifts", params={}),
+        Assumption(
+            key="assumption.steady_state_hiring",
+            params={"attrition": str(card.value("inhouse.attrition_annual"))},
+        ),
+        Assumption(
+            key="assumption.night_hours",
+            params={
+                "start": str(card.value("planning.night_start_hour")),
+                "end": str(card.value("planning.night_end_hour")),
+            },
+        ),
+    ]
+    if overridden:
+        own.append(
+            Assumption(
+                key="assumption.ratecard_overridden", params={"entries": ", ".join(overridden)}
+            )
+        )
+    return (*plan.assumptions, *own)
+
+
+def _sensitivity(
+    evaluator: _Evaluator, card: RateCard, fx: FxTable, currency: str
+) -> tuple[SensitivityRow, ...]:
+    rows: list[SensitivityRow] = []
+    for change in CHANGES:
+        factor = float(1 + change)
+        rows.append(sensitivity_row("volume", change, evaluator.totals(factor), MODEL_ORDER))
+    for name, entries in (("wage", WAGE_ENTRIES), ("provider_rate", PROVIDER_RATE_ENTRIES)):
+        for change in CHANGES:
+            ctx = evaluator.context(card.scaled(entries, 1 + change), fx, currency)
+            priced = evaluator.priced(1.0, ctx)
+            totals = {model: result.total for model, result in priced.items()}
+            rows.append(sensitivity_row(name, change, totals, MODEL_ORDER))
+    return tuple(rows)
+
+
+def estimate(
+    scenario: Scenario, ratecard: RateCard | None = None, *, analysis: bool = True
+) -> Estimate:
+    """Price the four delivery models for ``scenario`` and recommend one.
+
+    ``ratecard`` defaults to the built-in card of ``scenario.region``; the result currency
+    is ``scenario.currency`` or the card's. ``analysis=False`` leaves out the break-even
+    volumes and the sensitivity table (the slow part).
+
+    Raises :class:`~costengine.errors.UnknownRegion`, :class:`~costengine.errors.RateCardError`,
+    :class:`~costengine.errors.UnknownCurrency` or :class:`~costengine.errors.InvalidScenario`.
+    """
+    card = ratecard if ratecard is not None else load_ratecard(scenario.region)
+    fx = fx_table()
+    currency = fx.check(scenario.currency or card.currency)
+    evaluator = _Evaluator(scenario, card, fx, currency)
+    planned = evaluator.planned(1.0)
+    priced = evaluator.priced(1.0)
+    models = {model: to_model_cost(result, evaluator.ctx) for model, result in priced.items()}
+    totals = {model: cost.monthly_total for model, cost in models.items()}
+    evaluator._totals[1.0] = totals
+    pairs: tuple[BreakEven, ...] = ()
+    rows: tuple[SensitivityRow, ...] = ()
+    if analysis:
+        base_contacts = sum(
+            (volume.contacts_per_month for volume in planned.plan.volumes), Decimal(0)
+        )
+        pairs = break_even(evaluator.totals, base_contacts, MODEL_ORDER)
+        rows = _sensitivity(evaluator, card, fx, currency)
+    return Estimate(
+        scenario=scenario,
+        currency=currency,
+        fx_date=fx.date,
+        models=models,
+        staffing=planned.plan.summaries,
+        recommendation=recommend(totals, _facts(evaluator, planned.plan, card), MODEL_ORDER, pairs),
+        sensitivity=rows,
+        assumptions=_assumptions(planned.plan, card, fx, currency),
+    )

@@ -1,0 +1,125 @@
+"""Pricing of the four delivery models over one staffing plan.
+
+Each model is a function of a :class:`~costengine.pricing.common.Workload` (the plan's hourly
+agents and contacts) and a :class:`~costengine.pricing.common.PricingContext` (rate card,
+currency, conventions) returning draft line items; :func:`price_all` runs the four and
+:func:`to_model_cost` turns a result into the public, validated
+:class:`~costengine.results.ModelCost`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from costengine.pricing.common import (
+    Draft,
+    PricingContext,
+    Workload,
+    drafts_total,
+    model_cost,
+)
+from costengine.pricing.hosted import price_hosted
+from costengine.pricing.inhouse import price_in_house
+from costengine.pricing.outsourced import price_outsourced
+from costengine.pricing.partial import price_partial
+from costengine.results import ModelCost
+from costengine.scenario import DeliveryModel
+
+__all__ = [
+    "MODEL_ORDER",
+    "Priced",
+    "PricingContext",
+    "Workload",
+    "price_all",
+    "to_model_cost",
+]
+
+#: Fixed order: how models are listed, and how ties between equal totals are broken.
+MODEL_ORDER: tuple[DeliveryModel, ...] = (
+    DeliveryModel.IN_HOUSE,
+    DeliveryModel.HOSTED,
+    DeliveryModel.PARTIAL,
+    DeliveryModel.OUTSOURCED,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Priced:
+    """One model's drafts and facts, before they become a :class:`ModelCost`."""
+
+    model: DeliveryModel
+    drafts: tuple[Draft, ...]
+    fte: float
+    split: str | None = None
+    notes: tuple[str, ...] = ()
+    candidates: dict[str, Decimal] = field(default_factory=dict)
+    billing: str | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return drafts_total(self.drafts)
+
+
+def price_all(
+    work: Workload,
+    ctx: PricingContext,
+    *,
+    primary_language: str,
+    tier_parts: tuple[Workload, Workload] | None,
+) -> dict[DeliveryModel, Priced]:
+    """All four models for the same work, in :data:`MODEL_ORDER`."""
+    fte = ctx.fte(work)
+    in_house = Priced(DeliveryModel.IN_HOUSE, tuple(price_in_house(work, ctx)), fte)
+    hosted = Priced(DeliveryModel.HOSTED, tuple(price_hosted(work, ctx)), fte)
+    quote = price_outsourced(work, ctx)
+    outsourced = Priced(
+        DeliveryModel.OUTSOURCED,
+        quote.drafts if quote else (),
+        quote.fte if quote else 0.0,
+        notes=quote.notes if quote else (),
+        candidates=quote.alternatives if quote else {},
+        billing=quote.billing if quote else None,
+    )
+    partial_quote = price_partial(
+        work, ctx, primary_language=primary_language, tier_parts=tier_parts
+    )
+    if partial_quote is None:
+        own = hosted if hosted.total < in_house.total else in_house
+        partial = Priced(
+            DeliveryModel.PARTIAL,
+            own.drafts,
+            own.fte,
+            split="none",
+            notes=("note.partial.none", f"note.partial.own.{own.model.value}"),
+        )
+    else:
+        partial = Priced(
+            DeliveryModel.PARTIAL,
+            partial_quote.drafts,
+            partial_quote.fte,
+            split=partial_quote.split,
+            notes=partial_quote.notes,
+            candidates=partial_quote.candidates,
+            billing=partial_quote.billing,
+        )
+    found = {
+        DeliveryModel.IN_HOUSE: in_house,
+        DeliveryModel.HOSTED: hosted,
+        DeliveryModel.PARTIAL: partial,
+        DeliveryModel.OUTSOURCED: outsourced,
+    }
+    return {model: found[model] for model in MODEL_ORDER}
+
+
+def to_model_cost(priced: Priced, ctx: PricingContext) -> ModelCost:
+    return model_cost(
+        priced.model,
+        ctx,
+        priced.drafts,
+        priced.fte,
+        split=priced.split,
+        notes=priced.notes,
+        candidates=priced.candidates,
+        billing=priced.billing,
+    )

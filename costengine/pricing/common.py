@@ -1,0 +1,459 @@
+"""What every pricing function shares: the workload a party delivers, and how items are made.
+
+Why a :class:`Workload` and not the staffing plan itself: partial outsourcing prices *parts*
+of one plan (the business hours, the primary language, the hours below the own team's
+capacity) with the very same in-house, hosted and outsourced functions. A workload is the
+plan's hourly agents and contacts per pool, and it splits cleanly (:meth:`Workload.split`)
+into two workloads that add up to the original, hour by hour.
+
+Money: every figure is converted to the result currency unrounded
+(:meth:`PricingContext.money`) and each :class:`~costengine.results.LineItem` is rounded to
+cents once (:func:`line_item`); a model's total is the sum of its rounded items
+(:func:`model_cost`), so the items always add up to the total exactly.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from types import MappingProxyType
+from typing import Protocol
+
+from costengine.money import FxTable, cents, total_of
+from costengine.ratecard import RateCard
+from costengine.results import CostCategory, LineItem, ModelCost, SourceRef
+from costengine.scenario import Channel, DeliveryModel, Scenario, SupportKind
+
+__all__ = [
+    "HOURS_PER_WEEK",
+    "LABELS",
+    "Draft",
+    "PoolLike",
+    "PoolWork",
+    "PricingContext",
+    "Workload",
+    "dec",
+    "draft",
+    "drafts_total",
+    "fmt",
+    "line_item",
+    "model_cost",
+]
+
+HOURS_PER_WEEK = 168
+_ZERO = Decimal(0)
+_EPS = 1e-9
+_ABSENT = Decimal("NaN")  # cache marker for an optional entry the card does not have
+_WEEKEND = tuple(hour // 24 >= 5 for hour in range(168))
+
+#: English labels of the stable line-item keys (templates translate by key).
+LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "agent_salaries": "Agent salaries incl. employer on-costs",
+        "shift_premiums": "Night and weekend shift premiums",
+        "language_premium": "Language premium for non-local languages",
+        "team_leads": "Team leads",
+        "qa_wfm": "Quality, workforce management and training staff",
+        "recruiting": "Recruiting to replace attrition",
+        "training_ramp_up": "Training and ramp-up of new hires",
+        "workspace_it": "Workspace and desk IT per seat",
+        "support_software": "Support software licences",
+        "platform_seats": "Hosted contact-centre platform seats",
+        "telephony_minutes": "Inbound telephony minutes",
+        "telephony_numbers": "Phone numbers",
+        "platform_build": "Platform build, amortised",
+        "platform_run": "Platform running fee",
+        "maintenance": "Platform maintenance and upgrades",
+        "provider_agent_hours": "Provider agent-hours",
+        "provider_after_hours": "Provider night and weekend surcharge",
+        "provider_language_premium": "Provider language premium",
+        "provider_phone_minutes": "Provider phone minutes",
+        "provider_chats": "Provider chats",
+        "provider_emails": "Provider emails and messages",
+        "provider_seats": "Provider dedicated seats",
+        "provider_setup": "Provider setup and transition fee, amortised",
+        "vendor_management": "Your vendor-management time",
+    }
+)
+
+
+def dec(value: float | int | Decimal) -> Decimal:
+    """A float as the Decimal of its shortest repr: deterministic, no binary noise digits."""
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def fmt(value: float | int | Decimal) -> str:
+    """A short, stable text form for ``LineItem.inputs`` (never exponent notation)."""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return str(int(value))
+        if value.as_tuple().exponent < -6:  # type: ignore[operator]
+            value = round(value, 6)
+        return format(value.normalize(), "f")
+    if isinstance(value, int):
+        return str(value)
+    return format(value, ".6g")
+
+
+class PoolLike(Protocol):
+    """What pricing reads from a staffing pool (``costengine.staffing.plan.HourlyPool``)."""
+
+    @property
+    def language(self) -> str: ...
+    @property
+    def channels(self) -> tuple[Channel, ...]: ...
+    @property
+    def live(self) -> bool: ...
+    @property
+    def contacts(self) -> Sequence[float]: ...
+    @property
+    def agents(self) -> Sequence[float]: ...
+
+
+@dataclass(frozen=True)
+class PoolWork:
+    """One pool's share of the work: scheduled agents and arriving contacts per week hour."""
+
+    language: str
+    live: bool
+    channel_shares: Mapping[Channel, float]  # share of the pool's contacts per channel
+    agents: tuple[float, ...]  # scheduled agents (floors included), 168 hours
+    contacts: tuple[float, ...]  # contacts arriving, 168 hours of the average week
+
+    @cached_property
+    def agent_hours(self) -> float:
+        return math.fsum(self.agents)
+
+    @cached_property
+    def weekly_contacts(self) -> float:
+        return math.fsum(self.contacts)
+
+
+@dataclass(frozen=True)
+class Workload:
+    """The work one party delivers: pools of hourly agents and contacts (average week)."""
+
+    pools: tuple[PoolWork, ...]
+    aht_seconds: Mapping[Channel, float]
+
+    @classmethod
+    def from_pools(
+        cls,
+        pools: Iterable[PoolLike],
+        *,
+        channel_volumes: Mapping[Channel, float],
+        aht_seconds: Mapping[Channel, float],
+    ) -> Workload:
+        """Build from staffing pools; a multi-channel pool splits contacts by channel volume."""
+        works = []
+        for pool in pools:
+            weights = {ch: max(0.0, float(channel_volumes.get(ch, 0.0))) for ch in pool.channels}
+            total = math.fsum(weights.values())
+            if total <= 0:
+                shares = {ch: 1.0 / len(pool.channels) for ch in pool.channels}
+            else:
+                shares = {ch: weight / total for ch, weight in weights.items()}
+            works.append(
+                PoolWork(
+                    language=pool.language,
+                    live=pool.live,
+                    channel_shares=MappingProxyType(shares),
+                    agents=tuple(float(x) for x in pool.agents),
+                    contacts=tuple(float(x) for x in pool.contacts),
+                )
+            )
+        return cls(pools=tuple(works), aht_seconds=MappingProxyType(dict(aht_seconds)))
+
+    @property
+    def empty(self) -> bool:
+        return self.agent_hours <= _EPS
+
+    @cached_property
+    def agent_hours(self) -> float:
+        """Scheduled agent-hours per average week (before shrinkage)."""
+        return math.fsum(pool.agent_hours for pool in self.pools)
+
+    @cached_property
+    def hourly_agents(self) -> tuple[float, ...]:
+        """Scheduled agents per hour of the week, all pools together."""
+        if not self.pools:
+            return (0.0,) * HOURS_PER_WEEK
+        return tuple(map(math.fsum, zip(*(pool.agents for pool in self.pools), strict=True)))
+
+    @cached_property
+    def peak_agents(self) -> float:
+        return max(self.hourly_agents, default=0.0)
+
+    @cached_property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(pool.language for pool in self.pools))
+
+    def weekly_contacts(self, channel: Channel) -> float:
+        return math.fsum(
+            pool.weekly_contacts * pool.channel_shares.get(channel, 0.0) for pool in self.pools
+        )
+
+    def phone_languages(self) -> tuple[str, ...]:
+        return tuple(
+            dict.fromkeys(
+                pool.language
+                for pool in self.pools
+                if pool.channel_shares.get(Channel.PHONE, 0.0) > 0 and pool.weekly_contacts > 0
+            )
+        )
+
+    def split(
+        self, share: Callable[[PoolWork], float | Sequence[float]]
+    ) -> tuple[Workload, Workload]:
+        """Two workloads that add up to this one, hour by hour: kept and given out.
+
+        ``share(pool)`` is the kept share of the pool: one number for the whole pool (1 keeps
+        it, 0 gives it out) or 168 numbers in [0, 1], one per hour of the week.
+        """
+        kept: list[PoolWork] = []
+        given: list[PoolWork] = []
+        for pool in self.pools:
+            shares = share(pool)
+            if isinstance(shares, int | float):
+                if shares >= 1:
+                    kept.append(pool)
+                    continue
+                if shares <= 0:
+                    given.append(pool)
+                    continue
+                shares = (float(shares),) * HOURS_PER_WEEK
+            if len(shares) != HOURS_PER_WEEK:
+                raise ValueError("a split needs one share per hour of the week")
+            kept_agents = tuple(map(operator.mul, pool.agents, shares))
+            kept_contacts = tuple(map(operator.mul, pool.contacts, shares))
+            kept.append(_part(pool, kept_agents, kept_contacts))
+            given.append(
+                _part(
+                    pool,
+                    tuple(map(operator.sub, pool.agents, kept_agents)),
+                    tuple(map(operator.sub, pool.contacts, kept_contacts)),
+                )
+            )
+        return (
+            Workload(tuple(p for p in kept if p.agent_hours > _EPS), self.aht_seconds),
+            Workload(tuple(p for p in given if p.agent_hours > _EPS), self.aht_seconds),
+        )
+
+
+def _part(pool: PoolWork, agents: tuple[float, ...], contacts: tuple[float, ...]) -> PoolWork:
+    return PoolWork(
+        language=pool.language,
+        live=pool.live,
+        channel_shares=pool.channel_shares,
+        agents=agents,
+        contacts=contacts,
+    )
+
+
+@dataclass(slots=True)
+class PricingContext:
+    """Everything prices depend on besides the workload; built once per estimate and card.
+
+    Caches converted money and source references, so re-pricing parts of a plan (partial
+    candidates, sensitivity) does not redo conversions or pydantic validation.
+    """
+
+    card: RateCard
+    fx: FxTable
+    currency: str
+    scenario: Scenario
+    weeks_per_month: float
+    shrinkage: float
+    paid_hours_per_fte_week: float
+    _values: dict[str, Decimal] = field(default_factory=dict)
+    _money: dict[str, Decimal] = field(default_factory=dict)
+    _refs: dict[str, SourceRef] = field(default_factory=dict)
+    _masks: dict[str, tuple[bool, ...]] = field(default_factory=dict)
+
+    @property
+    def it(self) -> bool:
+        return self.scenario.kind is SupportKind.IT_HELPDESK
+
+    def has(self, path: str) -> bool:
+        found = self._values.get(path)
+        if found is None:
+            entry = self.card.get(path)
+            found = _ABSENT if entry is None else entry.typical
+            self._values[path] = found
+        return found is not _ABSENT
+
+    def value(self, path: str) -> Decimal:
+        """An entry's typical value in its own unit (KeyError when the card lacks it)."""
+        if not self.has(path):
+            raise KeyError(f"rate card {self.card.code} has no {path}")
+        return self._values[path]
+
+    def money(self, path: str) -> Decimal:
+        """A money entry's typical value in the result currency (unrounded)."""
+        found = self._money.get(path)
+        if found is None:
+            entry = self.card.entry(path)
+            if entry.currency is None:
+                raise ValueError(f"{path} is not a money entry ({entry.unit})")
+            found = self.fx.convert(entry.typical, entry.currency, self.currency)
+            self._money[path] = found
+        return found
+
+    def ref(self, path: str) -> SourceRef:
+        found = self._refs.get(path)
+        if found is None:
+            found = self.card.ref(path)
+            self._refs[path] = found
+        return found
+
+    # --- derived conventions ---------------------------------------------------------------
+
+    def fte(self, work: Workload) -> float:
+        """Rostered FTE: scheduled agent-hours / (paid hours x (1 - shrinkage))."""
+        return work.agent_hours / (self.paid_hours_per_fte_week * (1.0 - self.shrinkage))
+
+    def heads(self, work: Workload) -> int:
+        """People on the roster (full-time): the FTE rounded up."""
+        return math.ceil(self.fte(work) - _EPS) if not work.empty else 0
+
+    def seats(self, work: Workload) -> int:
+        """Desks: people present at the busiest hour, never more than the head count.
+
+        ``peak scheduled agents / (1 - shrinkage)`` is everyone rostered in that hour (on the
+        phones or in breaks and meetings). Shift work (extended hours, 24/7) shares desks
+        between shifts; a one-shift desk has a desk per person.
+        """
+        if work.empty:
+            return 0
+        present = work.peak_agents / (1.0 - self.shrinkage)
+        return max(1, math.ceil(min(self.fte(work), present) - _EPS))
+
+    def salary_path(self) -> tuple[str, ...]:
+        """Rate-card entries that set an agent's monthly salary for this kind of support."""
+        if self.it and self.has("inhouse.agent_salary_month_it"):
+            return ("inhouse.agent_salary_month_it",)
+        if self.it:
+            return ("inhouse.agent_salary_month", "inhouse.it_salary_multiplier")
+        return ("inhouse.agent_salary_month",)
+
+    def salary(self) -> Decimal:
+        paths = self.salary_path()
+        amount = self.money(paths[0])
+        for path in paths[1:]:
+            amount *= self.value(path)
+        return amount
+
+    def loaded_salary(self) -> Decimal:
+        return self.salary() * (1 + self.value("inhouse.employer_load"))
+
+    def lead_span_path(self) -> str:
+        return "inhouse.lead_span_it" if self.it else "inhouse.lead_span"
+
+    def agent_rate_path(self) -> tuple[str, ...]:
+        if self.it and self.has("outsourced.agent_hour_it"):
+            return ("outsourced.agent_hour_it",)
+        if self.it:
+            return ("outsourced.agent_hour", "outsourced.it_rate_multiplier")
+        return ("outsourced.agent_hour",)
+
+    def agent_rate(self) -> Decimal:
+        paths = self.agent_rate_path()
+        amount = self.money(paths[0])
+        for path in paths[1:]:
+            amount *= self.value(path)
+        return amount
+
+    def base_language(self, language: str) -> bool:
+        return language in self.card.region.languages
+
+    def night_mask(self) -> tuple[bool, ...]:
+        found = self._masks.get("night")
+        if found is None:
+            start = int(self.value("planning.night_start_hour"))
+            end = int(self.value("planning.night_end_hour"))
+            found = tuple((hour % 24 >= start or hour % 24 < end) for hour in range(HOURS_PER_WEEK))
+            self._masks["night"] = found
+        return found
+
+    def weekend_mask(self) -> tuple[bool, ...]:
+        return _WEEKEND
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A line item before it becomes a pydantic :class:`LineItem`: cheap to make and compare.
+
+    Partial outsourcing prices a dozen candidate parts and keeps one; only the winner's
+    drafts are turned into validated line items (:func:`model_cost`).
+    """
+
+    key: str
+    category: CostCategory
+    amount: Decimal  # per month, result currency, rounded to cents
+    inputs: Mapping[str, float | int | Decimal | str]
+    sources: tuple[str, ...]  # rate-card paths, e.g. "inhouse.agent_salary_month"
+
+
+def draft(
+    key: str,
+    category: CostCategory,
+    amount: Decimal,
+    inputs: Mapping[str, float | int | Decimal | str],
+    sources: Iterable[str],
+) -> Draft:
+    """A monthly draft line item, rounded to cents once, here."""
+    if key not in LABELS:
+        raise KeyError(f"no label for line item {key!r}")
+    return Draft(key, category, cents(amount), inputs, tuple(dict.fromkeys(sources)))
+
+
+def drafts_total(drafts: Iterable[Draft]) -> Decimal:
+    """What :func:`model_cost` will report as the total: the sum of the rounded amounts."""
+    return total_of(item.amount for item in drafts)
+
+
+def line_item(ctx: PricingContext, item: Draft) -> LineItem:
+    return LineItem(
+        key=item.key,
+        label=LABELS[item.key],
+        category=item.category,
+        amount=item.amount,
+        currency=ctx.currency,
+        inputs={
+            name: value if isinstance(value, str) else fmt(value)
+            for name, value in item.inputs.items()
+        },
+        sources=tuple(ctx.ref(path) for path in item.sources),
+    )
+
+
+def model_cost(
+    model: DeliveryModel,
+    ctx: PricingContext,
+    drafts: Iterable[Draft],
+    fte: float,
+    *,
+    split: str | None = None,
+    notes: Iterable[str] = (),
+    candidates: Mapping[str, Decimal] | None = None,
+    billing: str | None = None,
+) -> ModelCost:
+    """A model's cost: zero items dropped, total = the sum of the rounded items."""
+    items = tuple(line_item(ctx, item) for item in drafts if item.amount != _ZERO)
+    return ModelCost(
+        model=model,
+        monthly_total=total_of(item.amount for item in items),
+        currency=ctx.currency,
+        fte=dec(round(fte, 2)),
+        line_items=items,
+        split=split,
+        notes=tuple(notes),
+        candidates=dict(candidates or {}),
+        billing=billing,
+    )
