@@ -141,6 +141,7 @@ class FakeBotApi:
         self._pending: list[dict[str, Any]] = []  # until a getUpdates offset confirms them
         self._redeliver: list[dict[str, Any]] = []  # handed out once more, whatever the offset
         self._handed_out: set[int] = set()
+        self._poll_generation = 0
         self._update_ids = itertools.count(1000)
         self._query_ids = itertools.count(1)
         self._open_queries: set[str] = set()
@@ -448,10 +449,17 @@ class FakeBotApi:
         return web.Response(body=b"\x89PNG\r\n\x1a\n")
 
     def _error(
-        self, call: RecordedCall, status: int, description: str, retry_after: int | None = None
+        self,
+        call: RecordedCall,
+        status: int,
+        description: str,
+        retry_after: int | None = None,
+        *,
+        recorded: bool = False,
     ) -> web.Response:
         call.status = status
-        self._record(call)
+        if not recorded:
+            self._record(call)
         body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
         if retry_after is not None:
             body["parameters"] = {"retry_after": retry_after}
@@ -468,15 +476,23 @@ class FakeBotApi:
         return canned
 
     async def _get_updates(self, call: RecordedCall) -> web.Response:
+        self._record(call)  # on arrival: a test can see the bot is polling
         if self.webhook_url:
             return self._error(
-                call, 409, "Conflict: can't use getUpdates method while webhook is active"
+                call,
+                409,
+                "Conflict: can't use getUpdates method while webhook is active",
+                recorded=True,
             )
         offset = int(call.params.get("offset") or 0)
         limit = int(call.params.get("limit") or 100)
         timeout = float(call.params.get("timeout") or 0)
         if offset:  # confirms every update below it, as Telegram does
             self._pending = [u for u in self._pending if int(u["update_id"]) >= offset]
+        self._poll_generation += 1
+        generation = self._poll_generation
+        self._updates_fed.set()  # wake an older poll: a new getUpdates terminates it
+        await asyncio.sleep(0)
         deadline = time.monotonic() + timeout
         while not (self._pending or self._redeliver) and not self._closing:
             remaining = deadline - time.monotonic()
@@ -488,12 +504,21 @@ class FakeBotApi:
                     await self._updates_fed.wait()
             except TimeoutError:
                 break
+            if generation != self._poll_generation:
+                break
+        if generation != self._poll_generation:
+            return self._error(
+                call,
+                409,
+                "Conflict: terminated by other getUpdates request; make sure that only "
+                "one bot instance is running",
+                recorded=True,
+            )
         batch: list[dict[str, Any]] = []
         if not self._closing:
             batch = [*self._redeliver, *self._pending][:limit]
             self._redeliver = self._redeliver[len(batch) :]
         self._handed_out.update(int(u["update_id"]) for u in batch)
-        self._record(call)
         return web.json_response({"ok": True, "result": batch})
 
     # --- Telegram's answers ------------------------------------------------------------------

@@ -1,0 +1,361 @@
+"""The imperative shell: one intent in, core calls and Telegram messages out.
+
+:class:`TelegramHandlers` is given each update by PTB. It asks the pure :func:`classify` what
+the update means, calls the conversation service, renders the replies with the pure
+:mod:`.render`, sends them, and only then tells the service they were delivered (so a crash
+between saving and sending resends them once on redelivery, and never twice after).
+
+Telegram-side habits kept here, not in the core:
+
+- a button press is answered at once (the client's spinner stops); toggles edit the
+  question in place, an answered question loses its keyboard and shows the choice, so the
+  chat reads like a form rather than a pile of keyboards;
+- a choice button on any message but the newest question of its conversation is stale: the
+  press gets a short notice and the old keyboard is removed (after a restart the newest
+  question is unknown; the core then judges the press by its question id);
+- one-line and inline estimates have no conversation state to dedupe them, so their update
+  ids are remembered in memory (PTB confirms polled updates, so redelivery within a process
+  is what remains).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Message,
+    ReplyParameters,
+    Update,
+)
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import CallbackContext
+
+from bot.adapters.telegram.render import Outgoing, Rendered, render_replies, split_text
+from bot.adapters.telegram.strings import strings
+from bot.adapters.telegram.translate import (
+    CHECK_MARK,
+    ButtonData,
+    ButtonKind,
+    ButtonPress,
+    Converse,
+    InlineEstimate,
+    PrivateOnly,
+    QuickEstimate,
+    button_event,
+    classify,
+)
+from bot.core.events import Pick, Reply, ReplyKind, Submit, Toggle
+from bot.core.ports import ConversationKey, Conversations
+
+__all__ = ["TelegramHandlers"]
+
+_log = logging.getLogger(__name__)
+
+#: How many recent update ids, keyboards and long button tokens the process remembers.
+_MEMORY = 10_000
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+Context = CallbackContext[Any, Any, Any, Any]
+
+
+class _Recent(Generic[K, V]):
+    """A bounded mapping that forgets the least recently written entries."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        return self._items.get(key)
+
+    def put(self, key: K, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+
+    def pop(self, key: K) -> None:
+        self._items.pop(key, None)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+
+class TelegramHandlers:
+    """Everything the bot does with an update; PTB calls :meth:`on_update` and
+    :meth:`on_error`. Holds no conversation state: only what Telegram needs remembered."""
+
+    def __init__(self, conversations: Conversations, *, memory: int = _MEMORY) -> None:
+        self._conversations = conversations
+        self._seen: _Recent[str, bool] = _Recent(memory)
+        self._keyboards: _Recent[ConversationKey, int] = _Recent(memory)
+        self._long_data: _Recent[str, ButtonData] = _Recent(memory)
+
+    # --- PTB entry points ----------------------------------------------------------------------
+
+    async def on_update(self, update: object, context: Context) -> None:
+        if not isinstance(update, Update):
+            return
+        bot: Bot = context.bot
+        intent = classify(update, bot_id=bot.id, bot_username=bot.username)
+        match intent:
+            case None:
+                return
+            case Converse():
+                await self._converse(bot, intent)
+            case ButtonPress():
+                await self._press(bot, intent)
+            case QuickEstimate() | InlineEstimate() | PrivateOnly():
+                if intent.dedupe_id in self._seen:
+                    _log.info("update %s delivered again; already answered", intent.dedupe_id)
+                    return
+                self._seen.put(intent.dedupe_id, True)
+                try:
+                    await self._stateless(bot, intent)
+                except BaseException:
+                    self._seen.pop(intent.dedupe_id)  # not answered: let a redelivery try
+                    raise
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """Last resort for anything a handler let through: log it, tell the user if we can."""
+        _log.error("handling a Telegram update failed", exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            locale = update.effective_user.language_code if update.effective_user else None
+            try:
+                await context.bot.send_message(update.effective_chat.id, strings(locale).failed)
+            except TelegramError:
+                _log.warning("could not tell the user about the failure", exc_info=True)
+
+    # --- the guided conversation -----------------------------------------------------------
+
+    async def _converse(self, bot: Bot, intent: Converse) -> None:
+        turn = await self._conversations.handle(
+            intent.key, intent.event, dedupe_id=intent.dedupe_id, locale=intent.locale
+        )
+        if turn.duplicate and not turn.replies:
+            _log.info("update %s delivered again; already answered", intent.dedupe_id)
+            return
+        await self._send(bot, intent.chat_id, turn.replies, key=intent.key, locale=intent.locale)
+        await self._conversations.mark_delivered(intent.key, intent.dedupe_id)
+
+    async def _press(self, bot: Bot, press: ButtonPress) -> None:
+        data = press.data
+        if data is not None and data.kind is ButtonKind.LONG:
+            data = self._long_data.get(press.raw)
+        event = button_event(data) if data is not None else None
+        if data is None or event is None or self._is_stale(press, data):
+            await self._answer(bot, press.query_id, strings(press.locale).stale)
+            await self._clear_keyboard(bot, press)
+            return
+        await self._answer(bot, press.query_id, None)
+        turn = await self._conversations.handle(
+            press.key, event, dedupe_id=press.dedupe_id, locale=press.locale
+        )
+        if turn.duplicate and not turn.replies:
+            _log.info("update %s delivered again; already answered", press.dedupe_id)
+            return
+        replies: Sequence[Reply] = turn.replies
+        if isinstance(event, Toggle) and replies and _asks(replies[0], data.question):
+            if await self._edit_in_place(bot, press, replies[0]):
+                replies = replies[1:]
+        elif isinstance(event, Pick | Submit):
+            rejected = any(r.kind is ReplyKind.ERROR for r in replies)
+            await self._close_question(bot, press, data, answered=not rejected)
+        elif isinstance(event, Toggle):
+            await self._clear_keyboard(bot, press)
+        await self._send(bot, press.chat_id, replies, key=press.key, locale=press.locale)
+        await self._conversations.mark_delivered(press.key, press.dedupe_id)
+
+    def _is_stale(self, press: ButtonPress, data: ButtonData) -> bool:
+        if not data.is_choice or press.message_id is None:
+            return False  # actions (why, details, edit) are valid whenever pressed
+        newest = self._keyboards.get(press.key)
+        return newest is not None and newest != press.message_id
+
+    async def _edit_in_place(self, bot: Bot, press: ButtonPress, reply: Reply) -> bool:
+        """Show the toggled state on the same message; False if it could not be edited."""
+        (out, *_) = self._render([reply], locale=press.locale).messages
+        assert press.message_id is not None
+        try:
+            if out.photo is None and press.message_text is not None:
+                await bot.edit_message_text(
+                    out.text,
+                    chat_id=press.chat_id,
+                    message_id=press.message_id,
+                    reply_markup=out.keyboard,
+                )
+            else:
+                await bot.edit_message_reply_markup(
+                    chat_id=press.chat_id, message_id=press.message_id, reply_markup=out.keyboard
+                )
+        except BadRequest as exc:
+            if _not_modified(exc):
+                return True
+            _log.info("could not edit the question in place (%s); sending it anew", exc)
+            return False
+        return True
+
+    async def _close_question(
+        self, bot: Bot, press: ButtonPress, data: ButtonData, *, answered: bool
+    ) -> None:
+        """Remove the answered question's keyboard and, if accepted, show what was chosen."""
+        if press.message_id is None:
+            return
+        if data.kind is ButtonKind.DONE:
+            labels = press.selected_labels
+        else:
+            labels = (press.label,) if press.label else ()
+        text = press.message_text
+        if answered and labels and text is not None:
+            closed = f"{text}\n\n{CHECK_MARK} {', '.join(labels)}"
+            if len(split_text(closed)) == 1:
+                try:
+                    await bot.edit_message_text(
+                        closed, chat_id=press.chat_id, message_id=press.message_id
+                    )
+                    return
+                except BadRequest as exc:
+                    _log.info("could not mark the question answered (%s)", exc)
+        await self._clear_keyboard(bot, press)
+
+    async def _clear_keyboard(self, bot: Bot, press: ButtonPress) -> None:
+        if press.message_id is None:
+            return
+        try:
+            await bot.edit_message_reply_markup(
+                chat_id=press.chat_id, message_id=press.message_id, reply_markup=None
+            )
+        except BadRequest as exc:
+            if not _not_modified(exc):
+                _log.info("could not remove an old keyboard (%s)", exc)
+
+    @staticmethod
+    async def _answer(bot: Bot, query_id: str, text: str | None) -> None:
+        try:
+            await bot.answer_callback_query(query_id, text=text)
+        except BadRequest as exc:  # answered before a restart, or older than Telegram keeps
+            _log.info("could not answer callback query (%s)", exc)
+
+    # --- one-line estimates and the group pointer ------------------------------------------
+
+    async def _stateless(
+        self, bot: Bot, intent: QuickEstimate | InlineEstimate | PrivateOnly
+    ) -> None:
+        match intent:
+            case QuickEstimate():
+                replies = await self._conversations.quick_estimate(
+                    intent.text, locale=intent.locale, key=intent.key
+                )
+                await self._send(
+                    bot,
+                    intent.chat_id,
+                    replies,
+                    key=None,
+                    locale=intent.locale,
+                    reply_to=intent.reply_to,
+                    actions=not intent.in_group,
+                )
+            case InlineEstimate():
+                await self._inline(bot, intent)
+            case PrivateOnly():
+                words = strings(intent.locale)
+                link = f"https://t.me/{bot.username}?start=group"
+                await bot.send_message(
+                    intent.chat_id,
+                    words.group_pointer,
+                    reply_markup=InlineKeyboardMarkup(
+                        [[InlineKeyboardButton(words.open_private, url=link)]]
+                    ),
+                    reply_parameters=ReplyParameters(
+                        intent.reply_to, allow_sending_without_reply=True
+                    ),
+                )
+
+    async def _inline(self, bot: Bot, intent: InlineEstimate) -> None:
+        words = strings(intent.locale)
+        button = InlineQueryResultsButton(words.inline_open, start_parameter="inline")
+        results: list[InlineQueryResultArticle] = []
+        if intent.text:
+            replies = await self._conversations.quick_estimate(
+                intent.text, locale=intent.locale, key=intent.key
+            )
+            body = "\n\n".join(r.text.strip() for r in replies if r.text.strip())
+            if body:
+                first, _, rest = body.partition("\n")
+                digest = hashlib.blake2s(
+                    f"{intent.locale}\x1f{intent.text}".encode(), digest_size=16
+                )
+                results.append(
+                    InlineQueryResultArticle(
+                        id=digest.hexdigest(),
+                        title=_shorten(first, 64),
+                        description=_shorten(" ".join(rest.split()), 200) or None,
+                        input_message_content=InputTextMessageContent(split_text(body)[0]),
+                    )
+                )
+        await bot.answer_inline_query(
+            intent.query_id, results, cache_time=30, is_personal=True, button=button
+        )
+
+    # --- sending -----------------------------------------------------------------------------
+
+    def _render(
+        self, replies: Sequence[Reply], *, locale: str | None, actions: bool = True
+    ) -> Rendered:
+        """Render, remembering what any long-data button token stands for."""
+        rendered = render_replies(replies, locale=locale, actions=actions)
+        for token, data in rendered.long_data.items():
+            self._long_data.put(token, data)
+        return rendered
+
+    async def _send(
+        self,
+        bot: Bot,
+        chat_id: int,
+        replies: Sequence[Reply],
+        *,
+        key: ConversationKey | None,
+        locale: str | None,
+        reply_to: int | None = None,
+        actions: bool = True,
+    ) -> None:
+        rendered = self._render(replies, locale=locale, actions=actions)
+        for index, out in enumerate(rendered.messages):
+            quote = reply_to if index == 0 else None
+            message = await _send_one(bot, chat_id, out, reply_to=quote)
+            if key is not None and out.question is not None:
+                self._keyboards.put(key, message.message_id)
+
+
+async def _send_one(bot: Bot, chat_id: int, out: Outgoing, *, reply_to: int | None) -> Message:
+    reply_parameters = (
+        ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+    )
+    kwargs = out.send_kwargs()
+    if out.photo is not None:
+        return await bot.send_photo(chat_id, reply_parameters=reply_parameters, **kwargs)
+    return await bot.send_message(chat_id, reply_parameters=reply_parameters, **kwargs)
+
+
+def _asks(reply: Reply, question: str) -> bool:
+    return reply.kind is ReplyKind.QUESTION and reply.question == question
+
+
+def _not_modified(exc: BadRequest) -> bool:
+    return "not modified" in exc.message.lower()
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
