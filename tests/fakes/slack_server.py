@@ -19,6 +19,8 @@ What it offers a test::
     url = server.response_url("cmd-1")     # a slash command's response_url, recorded as
                                            # method "response_url" with params["_id"]
     server.add_oauth_code("code-1", team_id="T2", bot_token="xoxb-t2")   # oauth.v2.access
+    server.add_app_token("xapp-1")        # Socket Mode: apps.connections.open -> ws://.../socket
+    await server.wait_for_socket(); await server.push("events_api", body)  # acks: "socket_ack"
     await server.stop()
 
 Every request is recorded as a :class:`RecordedCall` (method, params from the query string,
@@ -106,6 +108,9 @@ class FakeSlackServer:
         self._ids = itertools.count(1)
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
+        self._app_tokens: set[str] = set()
+        self._sockets: list[web.WebSocketResponse] = []
+        self._socket_open = asyncio.Event()
         self.base_url = ""
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -117,6 +122,7 @@ class FakeSlackServer:
         app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{response_id}", self._response_url)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -126,6 +132,8 @@ class FakeSlackServer:
         return self.api_url
 
     async def stop(self) -> None:
+        for socket in list(self._sockets):
+            await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -174,6 +182,31 @@ class FakeSlackServer:
             bot_id=f"B{team_id}",
             team_name=f"Team {team_id}",
         )
+
+    def add_app_token(self, app_token: str) -> None:
+        """Make ``app_token`` (``xapp-…``) valid for ``apps.connections.open`` (Socket Mode)."""
+        self._app_tokens.add(app_token)
+
+    async def wait_for_socket(self, *, within: float = 5.0) -> None:
+        """Wait until a Socket Mode client connected (and got its ``hello``)."""
+        async with asyncio.timeout(within):
+            await self._socket_open.wait()
+
+    async def push(self, kind: str, payload: dict[str, Any]) -> str:
+        """Send a Socket Mode envelope (``events_api``, ``interactive``,
+        ``slash_commands``) to the connected client; its ack is recorded as method
+        ``socket_ack`` with ``params["envelope_id"]``. Returns the envelope id."""
+        envelope_id = f"env-{next(self._ids)}"
+        message = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": kind != "events_api",
+            "retry_attempt": 0,
+            "retry_reason": "",
+        }
+        await self._sockets[-1].send_json(message)
+        return envelope_id
 
     def set_locale(self, user_id: str, locale: str) -> None:
         """users.info answers ``locale`` for this user (Slack's ``include_locale``)."""
@@ -303,6 +336,27 @@ class FakeSlackServer:
         )
         return web.Response(text="ok")
 
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse(autoping=True)
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        await socket.send_json({"type": "hello", "num_connections": 1})
+        self._socket_open.set()
+        async for message in socket:
+            if message.type.name != "TEXT":
+                continue
+            data = json.loads(message.data)
+            self._record(
+                RecordedCall(
+                    method="socket_ack",
+                    params=data if isinstance(data, dict) else {"data": data},
+                    token=None,
+                    at=time.monotonic(),
+                )
+            )
+        self._sockets.remove(socket)
+        return socket
+
     def _next_canned(self, method: str) -> _Canned | None:
         queue = self._canned.get(method)
         if not queue:
@@ -318,6 +372,11 @@ class FakeSlackServer:
     def _answer(self, method: str, call: RecordedCall) -> dict[str, Any]:
         if method == "oauth.v2.access":
             return self._oauth_access(call.params)
+        if method == "apps.connections.open":
+            if call.token not in self._app_tokens:
+                return {"ok": False, "error": "invalid_auth"}
+            ws_url = self.base_url.replace("http://", "ws://") + "socket"
+            return {"ok": True, "url": ws_url}
         workspace = self._workspaces.get(call.token or "")
         if call.token is None:
             return {"ok": False, "error": "not_authed"}

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -23,6 +23,10 @@ from bot.adapters.slack.app import SlackBot, install_slack_routes
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-1111-2222-testbottoken"
+
+
+#: ``await make_harness(**settings_overrides)``: a new app (a "new process") on the same store.
+HarnessFactory = Callable[..., Awaitable["SlackHarness"]]
 
 
 def signature(secret: str, timestamp: str, body: str) -> str:

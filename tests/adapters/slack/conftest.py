@@ -1,0 +1,69 @@
+"""Fixtures for the Slack end-to-end tests: fake Web API, the conversation service on a
+real store, the bolt app served over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.slack.app import SlackBot, build_slack_app
+from bot.config import Settings
+from bot.core.ports import Conversations
+from bot.store import MemoryStore, Store
+from tests.adapters.slack.harness import BOT_TOKEN, SIGNING_SECRET, HarnessFactory, SlackHarness
+from tests.adapters.slack.port_fake import EchoConversations
+from tests.fakes.slack_server import FakeSlackServer
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeSlackServer]:
+    async with FakeSlackServer() as server:
+        server.add_workspace("T1", bot_token=BOT_TOKEN)
+        yield server
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    memory = MemoryStore()
+    yield memory
+    await memory.aclose()
+
+
+@pytest.fixture
+def conversations(store: Store) -> Conversations:
+    return EchoConversations()
+
+
+@pytest.fixture
+def settings(api: FakeSlackServer) -> Settings:
+    return Settings(
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=api.api_url,
+        database_url="memory://",
+    )
+
+
+@pytest.fixture
+async def make_harness(
+    settings: Settings, conversations: Conversations, store: Store
+) -> AsyncIterator[HarnessFactory]:
+    started: list[SlackHarness] = []
+
+    async def make(**overrides: object) -> SlackHarness:
+        own = settings.model_copy(update=overrides) if overrides else settings
+        bot: SlackBot = build_slack_app(own, conversations, store=store)
+        harness = await SlackHarness(bot).start()
+        started.append(harness)
+        return harness
+
+    yield make
+    for harness in started:
+        await harness.stop()
+
+
+@pytest.fixture
+async def harness(make_harness: HarnessFactory) -> SlackHarness:
+    return await make_harness()

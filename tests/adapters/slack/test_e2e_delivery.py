@@ -1,0 +1,99 @@
+"""Slack's delivery rules, end to end over HTTP: signatures, retries, rate limits, secrets."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+
+from tests.adapters.slack import payloads
+from tests.adapters.slack.harness import BOT_TOKEN, SIGNING_SECRET, HarnessFactory, SlackHarness
+from tests.fakes.slack_server import FakeSlackServer
+
+
+async def test_a_signed_dm_is_answered_in_the_dm(
+    harness: SlackHarness, api: FakeSlackServer
+) -> None:
+    posted = await harness.event(payloads.message_event("hello", channel="D1"))
+    assert posted.status == 200
+    (call,) = await api.wait_for("chat.postMessage")
+    assert call.params["channel"] == "D1"
+    assert call.token == BOT_TOKEN
+
+
+async def test_unsigned_requests_are_refused(harness: SlackHarness, api: FakeSlackServer) -> None:
+    posted = await harness.event(payloads.message_event("hello"), signed=False)
+    assert posted.status == 401
+    await harness.bot.drain()
+    assert api.calls_of("chat.postMessage") == []
+
+
+async def test_requests_signed_with_another_secret_are_refused(harness: SlackHarness) -> None:
+    posted = await harness.event(payloads.message_event("hello"), secret="not-the-secret")
+    assert posted.status == 401
+
+
+async def test_stale_requests_are_refused_even_when_correctly_signed(
+    harness: SlackHarness, api: FakeSlackServer
+) -> None:
+    six_minutes_ago = int(time.time()) - 6 * 60
+    posted = await harness.event(payloads.message_event("hello"), timestamp=six_minutes_ago)
+    assert posted.status == 401
+    four_minutes_ago = int(time.time()) - 4 * 60
+    posted = await harness.event(payloads.message_event("hello"), timestamp=four_minutes_ago)
+    assert posted.status == 200
+    await api.wait_for("chat.postMessage")
+
+
+async def test_a_retried_event_is_answered_once(
+    harness: SlackHarness, api: FakeSlackServer
+) -> None:
+    event = payloads.message_event("hello", event_id="EvRetried")
+    assert (await harness.event(event)).status == 200
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    assert (await harness.event(event, headers=retry)).status == 200
+    assert (await harness.event(event, headers={**retry, "X-Slack-Retry-Num": "2"})).status == 200
+    await harness.bot.drain()
+    assert len(api.calls_of("chat.postMessage")) == 1
+
+
+async def test_a_retry_reaching_a_restarted_process_is_answered_once(
+    make_harness: HarnessFactory, api: FakeSlackServer
+) -> None:
+    first = await make_harness()
+    event = payloads.message_event("hello", event_id="EvAcrossRestart")
+    await first.event(event)
+    await api.wait_for("chat.postMessage")
+    second = await make_harness()  # a new process: empty caches
+    await second.event(event, headers={"X-Slack-Retry-Num": "1"})
+    await second.bot.drain()
+    assert len(api.calls_of("chat.postMessage")) == 1
+
+
+async def test_a_rate_limited_reply_is_delivered_once_after_the_wait(
+    harness: SlackHarness, api: FakeSlackServer
+) -> None:
+    api.rate_limit("chat.postMessage", times=1, retry_after=1)
+    await harness.event(payloads.message_event("hello"))
+    delivered = await api.wait_for("chat.postMessage", within=10)
+    attempts = api.calls_of("chat.postMessage", ok_only=False)
+    assert [a.status for a in attempts] == [429, 200]
+    assert len(delivered) == 1
+    assert attempts[1].at - attempts[0].at >= 1.0  # Retry-After was honoured
+
+
+async def test_secrets_never_reach_the_logs(
+    harness: SlackHarness, api: FakeSlackServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await harness.event(payloads.message_event("hello"))
+    await api.wait_for("chat.postMessage")
+    await harness.event(payloads.message_event("hello"), secret="wrong")
+    await harness.bot.drain()
+    text = "\n".join(
+        [r.getMessage() for r in caplog.records] + [r.exc_text or "" for r in caplog.records]
+    )
+    assert "chat.postMessage" in text  # slack_sdk did log the call at DEBUG
+    assert BOT_TOKEN not in text
+    assert SIGNING_SECRET not in text
