@@ -1,0 +1,1 @@
+"""Fonts bundled for the charts (see ``NOTICE`` and ``subset.py``)."""
