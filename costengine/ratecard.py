@@ -166,7 +166,7 @@ class Telephony(BaseModel):
     numbers_per_language: Entry
 
 
-Billing = Literal["agent_hour", "per_contact", "seat_month"]
+Billing = Literal["auto", "agent_hour", "per_contact", "seat_month"]
 
 
 class Outsourced(BaseModel):
@@ -175,7 +175,10 @@ class Outsourced(BaseModel):
     model_config = _FROZEN
 
     #: The billing model used for the outsourced total; the others are shown as alternatives.
-    billing: Billing = "agent_hour"
+    #: ``auto``: shared agents billed per contact when a dedicated team would mostly wait
+    #: (occupancy < ``shared_below_occupancy``) and the card has per-contact prices,
+    #: otherwise dedicated agents billed per agent-hour.
+    billing: Billing = "auto"
     agent_hour: Money
     agent_hour_it: Money | None = None
     it_rate_multiplier: Entry
@@ -190,6 +193,7 @@ class Outsourced(BaseModel):
     night_multiplier: Entry
     weekend_multiplier: Entry
     language_premium: Entry
+    shared_below_occupancy: Entry
     setup_fee_months: Entry
     contract_months: Entry
     vendor_management_base_fte: Entry

@@ -35,7 +35,31 @@ from decimal import Decimal
 from costengine.results import BreakEven, Recommendation
 from costengine.scenario import DeliveryModel
 
-__all__ = ["Facts", "rank", "recommend"]
+__all__ = ["REASON_KEYS", "RISK_KEYS", "Facts", "rank", "recommend"]
+
+#: Every reason key :func:`recommend` can give, in the order it lists them.
+REASON_KEYS: tuple[str, ...] = (
+    "reason.cheapest",
+    "reason.coverage_24x7_floor",
+    "reason.many_languages",
+    "reason.small_team",
+    "reason.scale",
+    "reason.keeps_knowledge",
+    "reason.no_capex",
+    "reason.fast_start",
+    "reason.below_current",
+)
+#: Every risk key :func:`recommend` can give.
+RISK_KEYS: tuple[str, ...] = (
+    "risk.control",
+    "risk.data_security",
+    "risk.quality",
+    "risk.vendor_lock_in",
+    "risk.language_coverage",
+    "risk.integration",
+    "risk.ramp_up_time",
+    "risk.fixed_costs",
+)
 
 SMALL_TEAM_FTE = 10.0
 LARGE_TEAM_FTE = 50.0

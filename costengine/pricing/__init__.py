@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from costengine.pricing.common import (
+    LABELS,
     Draft,
     PricingContext,
     Workload,
@@ -21,13 +22,17 @@ from costengine.pricing.common import (
 )
 from costengine.pricing.hosted import price_hosted
 from costengine.pricing.inhouse import price_in_house
-from costengine.pricing.outsourced import price_outsourced
-from costengine.pricing.partial import price_partial
+from costengine.pricing.outsourced import BILLING_MODELS, price_outsourced
+from costengine.pricing.partial import SPLITS, price_partial
 from costengine.results import ModelCost
 from costengine.scenario import DeliveryModel
 
 __all__ = [
+    "BILLING_MODELS",
+    "LINE_ITEM_KEYS",
     "MODEL_ORDER",
+    "NOTE_KEYS",
+    "SPLITS",
     "Priced",
     "PricingContext",
     "Workload",
@@ -41,6 +46,21 @@ MODEL_ORDER: tuple[DeliveryModel, ...] = (
     DeliveryModel.HOSTED,
     DeliveryModel.PARTIAL,
     DeliveryModel.OUTSOURCED,
+)
+
+
+#: Every line-item key a model can report (templates translate by key).
+LINE_ITEM_KEYS: tuple[str, ...] = tuple(LABELS)
+
+#: Every note key a model can report: the own part of a partial split (in-house or hosted),
+#: no split possible, the card's billing model not priceable here, the chat package used.
+NOTE_KEYS: tuple[str, ...] = (
+    "note.own_in_house",
+    "note.own_hosted",
+    "note.no_split",
+    "note.billing_fallback",
+    "note.shared_agents",
+    "note.chat_package",
 )
 
 
@@ -91,7 +111,7 @@ def price_all(
             own.drafts,
             own.fte,
             split="none",
-            notes=("note.partial.none", f"note.partial.own.{own.model.value}"),
+            notes=("note.no_split", f"note.own_{own.model.value}"),
         )
     else:
         partial = Priced(

@@ -114,6 +114,8 @@ class PoolLike(Protocol):
     def contacts(self) -> Sequence[float]: ...
     @property
     def agents(self) -> Sequence[float]: ...
+    @property
+    def erlangs(self) -> Sequence[float]: ...
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ class PoolWork:
     channel_shares: Mapping[Channel, float]  # share of the pool's contacts per channel
     agents: tuple[float, ...]  # scheduled agents (floors included), 168 hours
     contacts: tuple[float, ...]  # contacts arriving, 168 hours of the average week
+    busy: tuple[float, ...]  # agent-hours of work arriving (Erlangs), 168 hours
 
     @cached_property
     def agent_hours(self) -> float:
@@ -166,6 +169,7 @@ class Workload:
                     channel_shares=MappingProxyType(shares),
                     agents=tuple(float(x) for x in pool.agents),
                     contacts=tuple(float(x) for x in pool.contacts),
+                    busy=tuple(float(x) for x in pool.erlangs),
                 )
             )
         return cls(pools=tuple(works), aht_seconds=MappingProxyType(dict(aht_seconds)))
@@ -185,6 +189,14 @@ class Workload:
         if not self.pools:
             return (0.0,) * HOURS_PER_WEEK
         return tuple(map(math.fsum, zip(*(pool.agents for pool in self.pools), strict=True)))
+
+    @cached_property
+    def occupancy(self) -> float:
+        """Share of scheduled agent-hours spent on work (the rest is waiting, floors included)."""
+        if self.empty:
+            return 0.0
+        busy = math.fsum(math.fsum(pool.busy) for pool in self.pools)
+        return min(1.0, busy / self.agent_hours)
 
     @cached_property
     def peak_agents(self) -> float:
@@ -230,14 +242,19 @@ class Workload:
                 shares = (float(shares),) * HOURS_PER_WEEK
             if len(shares) != HOURS_PER_WEEK:
                 raise ValueError("a split needs one share per hour of the week")
-            kept_agents = tuple(map(operator.mul, pool.agents, shares))
-            kept_contacts = tuple(map(operator.mul, pool.contacts, shares))
-            kept.append(_part(pool, kept_agents, kept_contacts))
+            kept_part = _part(
+                pool,
+                tuple(map(operator.mul, pool.agents, shares)),
+                tuple(map(operator.mul, pool.contacts, shares)),
+                tuple(map(operator.mul, pool.busy, shares)),
+            )
+            kept.append(kept_part)
             given.append(
                 _part(
                     pool,
-                    tuple(map(operator.sub, pool.agents, kept_agents)),
-                    tuple(map(operator.sub, pool.contacts, kept_contacts)),
+                    tuple(map(operator.sub, pool.agents, kept_part.agents)),
+                    tuple(map(operator.sub, pool.contacts, kept_part.contacts)),
+                    tuple(map(operator.sub, pool.busy, kept_part.busy)),
                 )
             )
         return (
@@ -246,13 +263,19 @@ class Workload:
         )
 
 
-def _part(pool: PoolWork, agents: tuple[float, ...], contacts: tuple[float, ...]) -> PoolWork:
+def _part(
+    pool: PoolWork,
+    agents: tuple[float, ...],
+    contacts: tuple[float, ...],
+    busy: tuple[float, ...],
+) -> PoolWork:
     return PoolWork(
         language=pool.language,
         live=pool.live,
         channel_shares=pool.channel_shares,
         agents=agents,
         contacts=contacts,
+        busy=busy,
     )
 
 

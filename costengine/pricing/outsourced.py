@@ -13,10 +13,15 @@ Billing models, priced whenever the rate card has the figures they need:
 Languages the region does not serve at base rates carry the language premium on their share
 of the bill in every model. The card's ``outsourced.billing`` chooses the model used for the
 total (falling back to ``agent_hour`` when the card cannot price the chosen one for this
-scenario); the others are reported as alternatives. On top of the provider's bill: the setup
-or transition fee (months of fees, written off over the contract) and the client's own
-vendor-management time (a base share of a manager plus a share per provider FTE, paid like a
-team lead).
+scenario); the others are reported as alternatives. ``auto`` (the shipped default) bills
+dedicated agents per agent-hour, except when a dedicated team would be busy less than
+``outsourced.shared_below_occupancy`` of its scheduled hours (coverage floors and Erlang's
+minimum of one agent per live channel dominate small volumes): then the work goes to shared
+agents at per-contact prices, when the card has them.
+
+On top of the provider's bill: the setup or transition fee (months of fees, written off over
+the contract) and the client's own vendor-management time (a base share of a manager plus a
+share per provider FTE, paid like a team lead).
 """
 
 from __future__ import annotations
@@ -49,7 +54,7 @@ class ProviderQuote:
     drafts: tuple[Draft, ...]
     billing: str
     alternatives: dict[str, Decimal]  # billing model -> monthly total incl. setup and mgmt
-    fte: float  # provider FTE equivalent of the work
+    fte: float  # provider FTE equivalent: rostered (dedicated) or busy share (shared agents)
     notes: tuple[str, ...]
 
     @property
@@ -286,20 +291,26 @@ def price_outsourced(work: Workload, ctx: PricingContext) -> ProviderQuote | Non
     seat_month = _seat_month_bill(work, ctx)
     if seat_month is not None:
         bills["seat_month"] = (seat_month, [])
+    # Dedicated agents: the rostered FTE of the plan; shared agents: only the busy share.
+    ftes = {billing: fte * work.occupancy if billing == "per_contact" else fte for billing in bills}
     complete: dict[str, list[Draft]] = {}
     for billing, (drafts, _) in bills.items():
-        complete[billing] = drafts + _client_side(drafts_total(drafts), fte, ctx)
-    chosen = ctx.card.outsourced.billing
+        complete[billing] = drafts + _client_side(drafts_total(drafts), ftes[billing], ctx)
+    chosen: str = ctx.card.outsourced.billing
     notes: list[str] = []
-    if chosen not in complete:
-        notes.append(f"note.billing_fallback.{chosen}")
+    if chosen == "auto":
+        shared = work.occupancy < float(ctx.value("outsourced.shared_below_occupancy"))
+        chosen = "per_contact" if shared and "per_contact" in complete else "agent_hour"
+        if shared and chosen == "per_contact":
+            notes.append("note.shared_agents")
+    elif chosen not in complete:
+        notes.append("note.billing_fallback")
         chosen = "agent_hour"
-    notes.insert(0, f"note.billing.{chosen}")
     notes.extend(bills[chosen][1])
     return ProviderQuote(
         drafts=tuple(complete[chosen]),
         billing=chosen,
         alternatives={billing: drafts_total(complete[billing]) for billing in complete},
-        fte=fte,
+        fte=ftes[chosen],
         notes=tuple(notes),
     )

@@ -9,7 +9,7 @@ Candidate splits (each priced only when both parts have work):
   passes them in already staffed;
 - ``overflow``: the own team is sized at a quantile (the median by default) of each pool's
   open-hour staffing; the provider takes the agents above it in the peak hours;
-- ``language``: keep the primary (first) language, give out the others.
+- ``languages``: keep the primary (first) language, give out the others.
 
 The kept part is priced both in-house and hosted, and the cheaper one is used (ties go to
 in-house); the given-out part with the outsourced prices. Everything reuses the three other
@@ -32,7 +32,7 @@ from costengine.scenario import DeliveryModel
 
 __all__ = ["SPLITS", "PartialQuote", "price_partial", "split_workloads"]
 
-SPLITS = ("after_hours", "tier1", "overflow", "language")
+SPLITS = ("after_hours", "tier1", "overflow", "languages")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ def split_workloads(
 
     found["overflow"] = work.split(below_cap)
     if len(work.languages) > 1:
-        found["language"] = work.split(
+        found["languages"] = work.split(
             lambda pool: 1.0 if pool.language == primary_language else 0.0
         )
     return {key: parts for key, parts in found.items() if not parts[0].empty and not parts[1].empty}
@@ -120,7 +120,7 @@ def price_partial(
                 billing=quote.billing,
                 candidates={},
                 fte=ctx.fte(kept) + quote.fte,
-                notes=(f"note.partial.{key}", f"note.partial.own.{own_model.value}", *quote.notes),
+                notes=(f"note.own_{own_model.value}", *quote.notes),
             )
     if best is None:
         return None
