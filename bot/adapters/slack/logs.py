@@ -9,6 +9,10 @@ so one filter on the adapter's logger covers both.
 The filter removes (a) the exact secrets it was built with (bot token, signing secret, client
 secret, app token) and (b) anything shaped like a Slack token or a ``*_secret``/``*token``
 field, so tokens of workspaces installed later through OAuth are caught too.
+
+The database drivers are the other leak: at DEBUG, ``aiosqlite`` logs every statement with
+its parameters, and SQLAlchemy's engine echo does too, and the installations table holds bot
+tokens. Those loggers (:data:`PARAMETER_LOGGERS`) get the same filter.
 """
 
 from __future__ import annotations
@@ -17,9 +21,12 @@ import logging
 import re
 from collections.abc import Iterable
 
-__all__ = ["REDACTED", "SecretFilter", "redact", "slack_logger"]
+__all__ = ["PARAMETER_LOGGERS", "REDACTED", "SecretFilter", "redact", "slack_logger"]
 
 REDACTED = "[redacted]"
+
+#: Third-party loggers that print SQL parameters (which include installation tokens).
+PARAMETER_LOGGERS: tuple[str, ...] = ("aiosqlite", "sqlalchemy.engine.Engine")
 
 #: Slack token prefixes: bot, user, app-level, refresh, config and legacy workspace tokens.
 _TOKEN = re.compile(r"\bx(?:ox[abpersc]|app)-[A-Za-z0-9-]+")
@@ -61,11 +68,19 @@ class SecretFilter(logging.Filter):
         return True
 
 
-def slack_logger(secrets: Iterable[str], name: str = "bot.adapters.slack") -> logging.Logger:
-    """The adapter's logger with a :class:`SecretFilter` for ``secrets`` attached (once)."""
-    logger = logging.getLogger(name)
+def _guard(logger: logging.Logger, secrets: Iterable[str]) -> None:
     for existing in list(logger.filters):
         if isinstance(existing, SecretFilter):
             logger.removeFilter(existing)
     logger.addFilter(SecretFilter(secrets))
+
+
+def slack_logger(secrets: Iterable[str], name: str = "bot.adapters.slack") -> logging.Logger:
+    """The adapter's logger with a :class:`SecretFilter` for ``secrets`` attached (once),
+    the same filter on :data:`PARAMETER_LOGGERS`."""
+    secrets = tuple(secrets)
+    logger = logging.getLogger(name)
+    _guard(logger, secrets)
+    for other in PARAMETER_LOGGERS:
+        _guard(logging.getLogger(other), secrets)
     return logger

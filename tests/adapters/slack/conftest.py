@@ -11,10 +11,11 @@ import pytest
 from bot.adapters.slack.app import SlackBot, build_slack_app
 from bot.config import Settings
 from bot.core.ports import Conversations
-from bot.store import MemoryStore, Store
+from bot.store import Store, open_store
 from tests.adapters.slack.harness import BOT_TOKEN, SIGNING_SECRET, HarnessFactory, SlackHarness
 from tests.adapters.slack.port_fake import EchoConversations
 from tests.fakes.slack_server import FakeSlackServer
+from tests.store.databases import migrated_sqlite_template, sqlite_copy
 
 
 @pytest.fixture
@@ -24,11 +25,17 @@ async def api() -> AsyncIterator[FakeSlackServer]:
         yield server
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return migrated_sqlite_template(tmp_path_factory.mktemp("slack-template"))
+
+
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    memory = MemoryStore()
-    yield memory
-    await memory.aclose()
+async def store(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[Store]:
+    """A migrated SQLite database of its own: the store production runs on."""
+    sql = open_store(sqlite_copy(sqlite_template, tmp_path))
+    yield sql
+    await sql.aclose()
 
 
 @pytest.fixture
