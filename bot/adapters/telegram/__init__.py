@@ -1,5 +1,20 @@
 """Telegram adapter: Telegram updates -> core calls, core replies -> Telegram messages (PTB)."""
 
+from bot.adapters.telegram.app import (
+    ChatOrderedProcessor,
+    TelegramApplication,
+    api_urls,
+    build_application,
+    install_telegram_routes,
+    install_telegram_webhook,
+    register_commands,
+    run_polling,
+    set_webhook,
+    webhook_path,
+)
+from bot.adapters.telegram.errors import TelegramAdapterError, TelegramNotConfigured
+from bot.adapters.telegram.handlers import TelegramHandlers
+from bot.adapters.telegram.logs import TokenFilter, install_token_filter
 from bot.adapters.telegram.render import Outgoing, Rendered, render_replies, render_reply
 from bot.adapters.telegram.strings import TelegramStrings, strings
 from bot.adapters.telegram.translate import (
@@ -20,6 +35,7 @@ __all__ = [
     "ButtonData",
     "ButtonKind",
     "ButtonPress",
+    "ChatOrderedProcessor",
     "Converse",
     "InlineEstimate",
     "Intent",
@@ -27,11 +43,25 @@ __all__ = [
     "PrivateOnly",
     "QuickEstimate",
     "Rendered",
+    "TelegramAdapterError",
+    "TelegramApplication",
+    "TelegramHandlers",
+    "TelegramNotConfigured",
     "TelegramStrings",
+    "TokenFilter",
+    "api_urls",
+    "build_application",
     "classify",
     "decode_button",
     "encode_button",
+    "install_telegram_routes",
+    "install_telegram_webhook",
+    "install_token_filter",
+    "register_commands",
     "render_replies",
     "render_reply",
+    "run_polling",
+    "set_webhook",
     "strings",
+    "webhook_path",
 ]

@@ -56,6 +56,8 @@ __all__ = [
     "install_telegram_webhook",
     "register_commands",
     "run_polling",
+    "set_webhook",
+    "webhook_path",
 ]
 
 _log = logging.getLogger(__name__)
@@ -221,9 +223,9 @@ def install_telegram_routes(
             return web.Response(status=503)
         try:
             payload = await request.json()
-            update = Update.de_json(payload, application.bot)
+            update = Update.de_json(payload, application.bot) if _is_update(payload) else None
         except (json.JSONDecodeError, TypeError, KeyError, ValueError, TelegramError):
-            return web.Response(status=400)
+            update = None
         if update is None:
             return web.Response(status=400)
         await application.update_queue.put(update)
@@ -232,36 +234,50 @@ def install_telegram_routes(
     web_app.router.add_post(path, receive)
 
 
+def _is_update(payload: object) -> bool:
+    return isinstance(payload, dict) and isinstance(payload.get("update_id"), int)
+
+
 def install_telegram_webhook(
     web_app: web.Application,
     application: TelegramApplication,
     *,
-    url: str | None,
     secret: str | None,
+    path: str = WEBHOOK_PATH,
 ) -> None:
-    """Mount the webhook route at ``url``'s path and tie the Application to ``web_app``'s
-    life: on startup initialize it, register the commands, start it and ``setWebhook``
-    (``url`` + secret); on cleanup stop it. The webhook stays set across restarts, so
-    Telegram keeps updates for us while we are away."""
-    if not url or urlsplit(url).scheme not in ("https", "http"):
-        raise TelegramNotConfigured("a webhook needs SOURCEWISE_TELEGRAM_WEBHOOK_URL (https://…)")
+    """Mount the webhook route (:func:`install_telegram_routes`) and tie the Application to
+    ``web_app``'s life: on startup initialize it, register the commands and start it; on
+    cleanup stop it. Call :func:`set_webhook` once the server listens."""
     if not secret:
         raise TelegramNotConfigured("a webhook needs SOURCEWISE_TELEGRAM_WEBHOOK_SECRET")
-    install_telegram_routes(web_app, application, secret, path=urlsplit(url).path or "/")
+    install_telegram_routes(web_app, application, secret, path=path)
 
     async def start(_: web.Application) -> None:
         await application.initialize()
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
-        await application.bot.set_webhook(
-            url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES)
-        )
 
     async def stop(_: web.Application) -> None:
         if application.running:
             await application.stop()
-        await application.shutdown()
+        await application.shutdown()  # a no-op if initialize never finished
 
     web_app.on_startup.append(start)
     web_app.on_cleanup.append(stop)
+
+
+def webhook_path(url: str | None) -> str:
+    """The route to serve for a public webhook URL (its path; ``WEBHOOK_PATH`` if none)."""
+    if not url or urlsplit(url).scheme not in ("https", "http"):
+        raise TelegramNotConfigured("a webhook needs SOURCEWISE_TELEGRAM_WEBHOOK_URL (https://…)")
+    return urlsplit(url).path or WEBHOOK_PATH
+
+
+async def set_webhook(application: TelegramApplication, *, url: str, secret: str) -> None:
+    """Tell Telegram where to POST updates, and with which secret. Call it once the server
+    listens: Telegram may deliver at once. The webhook stays set across restarts, so
+    Telegram keeps updates for us while we are away."""
+    await application.bot.set_webhook(
+        url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES)
+    )
