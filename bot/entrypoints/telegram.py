@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -75,7 +76,8 @@ def _missing(settings: Settings, *, webhook: bool) -> str | None:
     token = settings.telegram_bot_token
     if token is None or not token.get_secret_value().strip():
         return "TELEGRAM_BOT_TOKEN is not set"
-    if webhook and not settings.telegram_webhook_url:
+    url = settings.telegram_webhook_url
+    if webhook and (not url or urlsplit(url).scheme not in ("https", "http")):
         return "--webhook needs SOURCEWISE_TELEGRAM_WEBHOOK_URL (the public https URL)"
     if webhook and settings.telegram_webhook_secret is None:
         return "--webhook needs SOURCEWISE_TELEGRAM_WEBHOOK_SECRET"

@@ -1,0 +1,66 @@
+"""``sourcewise telegram``: configuration problems are one line on stderr and exit 2."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.cli import main
+
+_ENV = (
+    "TELEGRAM_BOT_TOKEN",
+    "SOURCEWISE_TELEGRAM_WEBHOOK_URL",
+    "SOURCEWISE_TELEGRAM_WEBHOOK_SECRET",
+    "SOURCEWISE_TELEGRAM_API_URL",
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in _ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    status = main(["telegram", *argv])
+    return status, capsys.readouterr().err
+
+
+def test_without_a_token_it_says_so_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status, err = _run(capsys)
+    assert status == 2
+    assert err == "sourcewise telegram: error: TELEGRAM_BOT_TOKEN is not set\n"
+
+
+def test_a_blank_token_counts_as_missing(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "   ")
+    assert _run(capsys)[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "secret", "missing"),
+    [
+        (None, "s3cret", "SOURCEWISE_TELEGRAM_WEBHOOK_URL"),
+        ("ftp://bot.example.com/hook", "s3cret", "SOURCEWISE_TELEGRAM_WEBHOOK_URL"),
+        ("https://bot.example.com/telegram/webhook", None, "SOURCEWISE_TELEGRAM_WEBHOOK_SECRET"),
+    ],
+)
+def test_webhook_mode_needs_a_public_url_and_a_secret(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    url: str | None,
+    secret: str | None,
+    missing: str,
+) -> None:
+    token = "123:never-printed"
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
+    if url:
+        monkeypatch.setenv("SOURCEWISE_TELEGRAM_WEBHOOK_URL", url)
+    if secret:
+        monkeypatch.setenv("SOURCEWISE_TELEGRAM_WEBHOOK_SECRET", secret)
+    status, err = _run(capsys, "--webhook")
+    assert status == 2
+    assert err.startswith("sourcewise telegram: error: --webhook needs ")
+    assert missing in err and err.count("\n") == 1
+    assert token not in err
