@@ -150,6 +150,26 @@ def _pyworkforce(calls: float) -> int:
     return positions
 
 
+def _paired(
+    ours: Callable[[], object], theirs: Callable[[], object], repeats: int
+) -> tuple[float, float, float]:
+    """Medians of ours, theirs and of the run-by-run ratio, runs interleaved A B A B ...
+
+    Interleaving keeps the ratio honest when the shared machine's speed drifts.
+    """
+    mine, other, ratios = [], [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        ours()
+        middle = time.perf_counter()
+        theirs()
+        end = time.perf_counter()
+        mine.append(middle - start)
+        other.append(end - middle)
+        ratios.append((end - middle) / (middle - start))
+    return statistics.median(mine), statistics.median(other), statistics.median(ratios)
+
+
 def bench_erlang_c() -> tuple[list[str], bool]:
     """Rows of the Erlang C table; False if any agent count differs."""
     rows = [
@@ -160,19 +180,20 @@ def bench_erlang_c() -> tuple[list[str], bool]:
     for traffic in (10.0, 100.0, 1_000.0, 3_333.0, 10_000.0):
         calls = traffic * 10.0  # AHT 3 min over a 30-minute interval: A = calls / 10
         ours_agents = _ours_c(traffic)
-        ours = _median_seconds(lambda t=traffic: _ours_c(t), 51)
         start = time.perf_counter()
         their_agents = _pyworkforce(calls)
         once = time.perf_counter() - start
-        # pyworkforce is O(N^2): time it once when one run is long, else take a median.
-        repeats = 1 if once > 2.0 else (3 if once > 0.2 else 11)
-        theirs = once if repeats == 1 else _median_seconds(lambda c=calls: _pyworkforce(c), repeats)
+        # pyworkforce is O(A) per try: time it once when one run is long, else pair runs.
+        repeats = 1 if once > 2.0 else 31
+        ours, theirs, ratio = _paired(
+            lambda t=traffic: _ours_c(t), lambda c=calls: _pyworkforce(c), repeats
+        )
         same &= ours_agents == their_agents
         note = "" if repeats > 1 else " (1 run)"
         rows.append(
             f"| {traffic:,.0f} | {calls:,.0f} | {ours_agents}"
             f"{'' if ours_agents == their_agents else f' ≠ {their_agents}'} "
-            f"| {_fmt(ours)} | {_fmt(theirs)}{note} | {theirs / ours:,.0f}× |"
+            f"| {_fmt(ours)} | {_fmt(theirs)}{note} | {_ratio(ratio)} |"
         )
     return rows, same
 
@@ -203,9 +224,13 @@ def bench_erlang_a() -> tuple[list[str], bool]:
         rows.append(
             f"| {traffic:,.0f} | {patience:.0f} s | {ours_agents}"
             f"{'' if ours_agents == scan_agents else f' ≠ {scan_agents}'} "
-            f"| {_fmt(ours)} | {_fmt(scan)}{note} | {scan / ours:,.0f}× |"
+            f"| {_fmt(ours)} | {_fmt(scan)}{note} | {_ratio(scan / ours)} |"
         )
     return rows, same
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.1f}×" if value < 10 else f"{value:,.0f}×"
 
 
 def _fmt(seconds: float) -> str:
@@ -248,7 +273,9 @@ def main() -> int:
             "## Staffing (Erlang C and Erlang A)",
             "",
             f"Measured {dt.date.today().isoformat()} on {_machine()}; "
-            "medians of in-process `time.perf_counter` runs, caches cleared before each run. "
+            "medians of in-process `time.perf_counter` runs (Erlang C: 31 runs interleaved "
+            "with pyworkforce's, ratio = median of run-by-run ratios; Erlang A: 21 runs, the "
+            "scan 5 or, when one run exceeds 2 s, 1), caches cleared before each run. "
             "Service level 80% in 20 s, AHT 180 s.",
             "",
             f"Erlang C against pyworkforce `ErlangC.required_positions` "
@@ -260,6 +287,14 @@ def main() -> int:
             f"(`bench/staffing.py:erlang_a_scan`; goal: ≥ {GOAL_VS_SCAN:.0f}×):",
             "",
             *a_rows,
+            "",
+            "Notes: pyworkforce recomputes Erlang B from k = 0 for every N it tries from "
+            "round(A + 1), O(A) per try; ours carries Erlang B's inverse from a damped warm "
+            "start, O(sqrt(A)) per solve, so the ratio grows with traffic. At small traffic "
+            "both finish in microseconds and the fixed per-call cost (input validation, "
+            "result object) dominates. The Erlang A scan evaluates every N from 1, each from "
+            "the empty system; at 10 Erlangs that is only 13 values, so there is little to "
+            "save, while at 100 Erlangs and above the ratio passes the goal.",
         ]
     )
     print(text)
