@@ -166,7 +166,7 @@ class Telephony(BaseModel):
     numbers_per_language: Entry
 
 
-Billing = Literal["auto", "agent_hour", "per_contact", "seat_month"]
+Billing = Literal["auto", "agent_hour", "shared_hour", "per_contact", "seat_month"]
 
 
 class Outsourced(BaseModel):
@@ -175,9 +175,7 @@ class Outsourced(BaseModel):
     model_config = _FROZEN
 
     #: The billing model used for the outsourced total; the others are shown as alternatives.
-    #: ``auto``: shared agents billed per contact when a dedicated team would mostly wait
-    #: (occupancy < ``shared_below_occupancy``) and the card has per-contact prices,
-    #: otherwise dedicated agents billed per agent-hour.
+    #: ``auto``: the cheapest billing model the card can price for the scenario.
     billing: Billing = "auto"
     agent_hour: Money
     agent_hour_it: Money | None = None
@@ -193,7 +191,7 @@ class Outsourced(BaseModel):
     night_multiplier: Entry
     weekend_multiplier: Entry
     language_premium: Entry
-    shared_below_occupancy: Entry
+    shared_occupancy: Entry
     setup_fee_months: Entry
     contract_months: Entry
     vendor_management_base_fte: Entry

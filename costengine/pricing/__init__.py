@@ -59,7 +59,6 @@ NOTE_KEYS: tuple[str, ...] = (
     "note.own_hosted",
     "note.no_split",
     "note.billing_fallback",
-    "note.shared_agents",
     "note.chat_package",
 )
 

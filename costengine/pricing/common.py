@@ -69,6 +69,7 @@ LABELS: Mapping[str, str] = MappingProxyType(
         "platform_run": "Platform running fee",
         "maintenance": "Platform maintenance and upgrades",
         "provider_agent_hours": "Provider agent-hours",
+        "provider_shared_hours": "Provider shared agent-hours (busy time at pooled occupancy)",
         "provider_after_hours": "Provider night and weekend surcharge",
         "provider_language_premium": "Provider language premium",
         "provider_phone_minutes": "Provider phone minutes",

@@ -2,22 +2,23 @@
 
 Billing models, priced whenever the rate card has the figures they need:
 
-- ``agent_hour`` (the common international quote): the plan's scheduled agent-hours, floors
-  included, at the hourly rate; hours at night or at weekends carry the card's multiplier
-  (the higher one when both apply);
+- ``agent_hour`` (dedicated agents, the common international quote): the plan's scheduled
+  agent-hours, floors included, at the hourly rate; hours at night or at weekends carry the
+  card's multiplier (the higher one when both apply);
+- ``shared_hour`` (shared agents): only the busy agent-hours (the work's Erlangs), grossed up
+  to the occupancy a provider reaches by pooling clients (``outsourced.shared_occupancy``),
+  at the same hourly rate and multipliers. This is how "a provider shares the 24/7 floor
+  across clients" enters the numbers: no client pays for its own idle night agent;
 - ``per_contact``: phone talk minutes x per-minute rate, chats x per-chat rate (or the chat
-  package + overage when cheaper), emails and social messages x per-email rate; shared
-  agents, so no floors and no after-hours surcharge;
+  package + overage when cheaper), emails and social messages x per-email rate;
 - ``seat_month``: dedicated seats = max(minimum seats, rostered heads) x seat price.
 
 Languages the region does not serve at base rates carry the language premium on their share
-of the bill in every model. The card's ``outsourced.billing`` chooses the model used for the
-total (falling back to ``agent_hour`` when the card cannot price the chosen one for this
-scenario); the others are reported as alternatives. ``auto`` (the shipped default) bills
-dedicated agents per agent-hour, except when a dedicated team would be busy less than
-``outsourced.shared_below_occupancy`` of its scheduled hours (coverage floors and Erlang's
-minimum of one agent per live channel dominate small volumes): then the work goes to shared
-agents at per-contact prices, when the card has them.
+of the bill in every model. The card's ``outsourced.billing`` names the model used for the
+total; ``auto`` (the shipped default) takes the cheapest the card can price (ties in
+:data:`BILLING_MODELS` order), which keeps the outsourced total non-decreasing in volume and
+in opening hours. A named model the card cannot price falls back to ``agent_hour``. Every
+priced model's total is reported as an alternative.
 
 On top of the provider's bill: the setup or transition fee (months of fees, written off over
 the contract) and the client's own vendor-management time (a base share of a manager plus a
@@ -27,12 +28,14 @@ share per provider FTE, paid like a team lead).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from costengine.pricing.common import (
     HOURS_PER_WEEK,
     Draft,
+    PoolWork,
     PricingContext,
     Workload,
     dec,
@@ -44,7 +47,8 @@ from costengine.scenario import Channel
 
 __all__ = ["BILLING_MODELS", "ProviderQuote", "price_outsourced"]
 
-BILLING_MODELS = ("agent_hour", "per_contact", "seat_month")
+#: Billing models, in the order that breaks ties between equal totals.
+BILLING_MODELS = ("agent_hour", "shared_hour", "per_contact", "seat_month")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,32 +66,23 @@ class ProviderQuote:
         return drafts_total(self.drafts)
 
 
-def _other_language_share(work: Workload, ctx: PricingContext, weight: str) -> float:
-    """Share of the work (by agent-hours or contacts) in languages without base rates."""
-    if weight == "hours":
-        total = work.agent_hours
-        other = math.fsum(p.agent_hours for p in work.pools if not ctx.base_language(p.language))
-    else:
-        total = math.fsum(p.weekly_contacts for p in work.pools)
-        other = math.fsum(
-            p.weekly_contacts for p in work.pools if not ctx.base_language(p.language)
-        )
-    return other / total if total > 0 else 0.0
-
-
-def _language_draft(work: Workload, ctx: PricingContext, bill: Decimal, weight: str) -> list[Draft]:
-    share = _other_language_share(work, ctx, weight)
+def _language_draft(
+    work: Workload, ctx: PricingContext, bill: Decimal, weight: Callable[[PoolWork], float]
+) -> list[Draft]:
+    """The language premium on the share of ``bill`` (by ``weight``) in non-base languages."""
+    total = math.fsum(weight(pool) for pool in work.pools)
+    other = math.fsum(weight(pool) for pool in work.pools if not ctx.base_language(pool.language))
     premium = ctx.value("outsourced.language_premium")
-    if share <= 0 or premium <= 0:
+    if total <= 0 or other <= 0 or premium <= 0:
         return []
-    share_d = dec(round(share, 6))
+    share = dec(round(other / total, 6))
     return [
         draft(
             "provider_language_premium",
             CostCategory.PROVIDER,
-            bill * share_d * premium,
+            bill * share * premium,
             {
-                "share": share_d,
+                "share": share,
                 "premium": premium,
                 "languages": ", ".join(
                     lang for lang in work.languages if not ctx.base_language(lang)
@@ -98,11 +93,20 @@ def _language_draft(work: Workload, ctx: PricingContext, bill: Decimal, weight: 
     ]
 
 
-def _agent_hour_bill(work: Workload, ctx: PricingContext) -> list[Draft]:
+def _hourly_bill(
+    work: Workload,
+    ctx: PricingContext,
+    *,
+    key: str,
+    hourly: tuple[float, ...],
+    weight: Callable[[PoolWork], float],
+    extra_inputs: dict[str, float | int | Decimal | str],
+    extra_paths: tuple[str, ...] = (),
+) -> list[Draft]:
+    """Agent-hours per week hour x rate, night/weekend hours at the higher multiplier."""
     rate_paths = ctx.agent_rate_path()
     rate = ctx.agent_rate()
     weeks = ctx.weeks_per_month
-    hourly = work.hourly_agents
     night = ctx.night_mask()
     weekend = ctx.weekend_mask()
     night_mult = float(ctx.value("outsourced.night_multiplier"))
@@ -112,17 +116,17 @@ def _agent_hour_bill(work: Workload, ctx: PricingContext) -> list[Draft]:
         * (max(night_mult if night[h] else 1.0, weekend_mult if weekend[h] else 1.0) - 1.0)
         for h in range(HOURS_PER_WEEK)
     )
-    hours = dec(round(work.agent_hours * weeks, 4))
+    hours = dec(round(math.fsum(hourly) * weeks, 4))
     extra_hours = dec(round(extra * weeks, 4))
     base = hours * rate
     surcharge = extra_hours * rate
     drafts = [
         draft(
-            "provider_agent_hours",
+            key,
             CostCategory.PROVIDER,
             base,
-            {"agent_hours": hours, "rate": rate},
-            rate_paths,
+            {"agent_hours": hours, "rate": rate, **extra_inputs},
+            (*rate_paths, *extra_paths),
         )
     ]
     if extra_hours > 0:
@@ -145,8 +149,38 @@ def _agent_hour_bill(work: Workload, ctx: PricingContext) -> list[Draft]:
                 ),
             )
         )
-    drafts.extend(_language_draft(work, ctx, base + surcharge, "hours"))
+    drafts.extend(_language_draft(work, ctx, base + surcharge, weight))
     return drafts
+
+
+def _agent_hour_bill(work: Workload, ctx: PricingContext) -> list[Draft]:
+    """Dedicated agents: every scheduled agent-hour of the plan, floors included."""
+    return _hourly_bill(
+        work,
+        ctx,
+        key="provider_agent_hours",
+        hourly=work.hourly_agents,
+        weight=lambda pool: pool.agent_hours,
+        extra_inputs={},
+    )
+
+
+def _shared_hour_bill(work: Workload, ctx: PricingContext) -> list[Draft]:
+    """Shared agents: the busy agent-hours, grossed up to the provider's pooled occupancy."""
+    occupancy = ctx.value("outsourced.shared_occupancy")
+    scale = 1.0 / float(occupancy)
+    hourly = tuple(
+        math.fsum(pool.busy[h] for pool in work.pools) * scale for h in range(HOURS_PER_WEEK)
+    )
+    return _hourly_bill(
+        work,
+        ctx,
+        key="provider_shared_hours",
+        hourly=hourly,
+        weight=lambda pool: math.fsum(pool.busy),
+        extra_inputs={"provider_occupancy": occupancy},
+        extra_paths=("outsourced.shared_occupancy",),
+    )
 
 
 def _per_contact_bill(work: Workload, ctx: PricingContext) -> tuple[list[Draft], list[str]] | None:
@@ -220,7 +254,7 @@ def _per_contact_bill(work: Workload, ctx: PricingContext) -> tuple[list[Draft],
             )
         )
         bill += messages * per_email
-    drafts.extend(_language_draft(work, ctx, bill, "contacts"))
+    drafts.extend(_language_draft(work, ctx, bill, lambda pool: pool.weekly_contacts))
     return drafts, notes
 
 
@@ -242,7 +276,7 @@ def _seat_month_bill(work: Workload, ctx: PricingContext) -> list[Draft] | None:
             paths,
         )
     ]
-    drafts.extend(_language_draft(work, ctx, seats * price, "hours"))
+    drafts.extend(_language_draft(work, ctx, seats * price, lambda pool: pool.agent_hours))
     return drafts
 
 
@@ -282,35 +316,38 @@ def price_outsourced(work: Workload, ctx: PricingContext) -> ProviderQuote | Non
     if work.empty:
         return None
     fte = ctx.fte(work)
-    bills: dict[str, tuple[list[Draft], list[str]]] = {
-        "agent_hour": (_agent_hour_bill(work, ctx), [])
+    busy_fte = fte * work.occupancy
+    bills: dict[str, tuple[list[Draft], list[str], float]] = {
+        "agent_hour": (_agent_hour_bill(work, ctx), [], fte),
+        "shared_hour": (
+            _shared_hour_bill(work, ctx),
+            [],
+            busy_fte / float(ctx.value("outsourced.shared_occupancy")),
+        ),
     }
     per_contact = _per_contact_bill(work, ctx)
     if per_contact is not None:
-        bills["per_contact"] = per_contact
+        bills["per_contact"] = (*per_contact, busy_fte)
     seat_month = _seat_month_bill(work, ctx)
     if seat_month is not None:
-        bills["seat_month"] = (seat_month, [])
-    # Dedicated agents: the rostered FTE of the plan; shared agents: only the busy share.
-    ftes = {billing: fte * work.occupancy if billing == "per_contact" else fte for billing in bills}
-    complete: dict[str, list[Draft]] = {}
-    for billing, (drafts, _) in bills.items():
-        complete[billing] = drafts + _client_side(drafts_total(drafts), ftes[billing], ctx)
+        bills["seat_month"] = (seat_month, [], fte)
+    complete = {
+        billing: (*drafts, *_client_side(drafts_total(drafts), provider_fte, ctx))
+        for billing, (drafts, _, provider_fte) in bills.items()
+    }
+    totals = {billing: drafts_total(drafts) for billing, drafts in complete.items()}
     chosen: str = ctx.card.outsourced.billing
     notes: list[str] = []
     if chosen == "auto":
-        shared = work.occupancy < float(ctx.value("outsourced.shared_below_occupancy"))
-        chosen = "per_contact" if shared and "per_contact" in complete else "agent_hour"
-        if shared and chosen == "per_contact":
-            notes.append("note.shared_agents")
+        chosen = min(totals, key=lambda billing: (totals[billing], BILLING_MODELS.index(billing)))
     elif chosen not in complete:
         notes.append("note.billing_fallback")
         chosen = "agent_hour"
     notes.extend(bills[chosen][1])
     return ProviderQuote(
-        drafts=tuple(complete[chosen]),
+        drafts=complete[chosen],
         billing=chosen,
-        alternatives={billing: drafts_total(complete[billing]) for billing in complete},
-        fte=ftes[chosen],
+        alternatives=totals,
+        fte=bills[chosen][2],
         notes=tuple(notes),
     )
