@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.core.events import Choice, Image, Reply, ReplyKind
+from bot.core.regions import known_regions, region_facts
 from bot.render.chart import CHART_FILENAME, render_chart
 from bot.render.env import Renderer, normalize_locale
 from bot.render.env import renderer as default_renderer
@@ -39,6 +40,7 @@ from costengine.scenario import DeliveryModel, HoursPreset
 
 __all__ = [
     "DEFAULT_KEYS",
+    "MESSAGE_LIMIT",
     "RESULT_ACTIONS",
     "render_details",
     "render_quick",
@@ -99,6 +101,9 @@ class _View:
         value = Decimal(text.strip())
         exponent = value.as_tuple().exponent
         digits = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        # Readable precision: whole thousands, cents for units, small rates as given (<= 4).
+        size = abs(value)
+        digits = 0 if size >= 1000 else min(digits, 2 if size >= 1 else 4)
         formatted: str = self.env.filters["number"](value, digits)
         return formatted
 
@@ -114,7 +119,9 @@ class _View:
         return str(self.babel.languages.get(code, code))
 
     def region(self, code: str) -> str:
-        return str(self.babel.territories.get(code, code))
+        """A rate-card region in the user's words ("UK" -> CLDR "GB" -> "Wielka Brytania")."""
+        territory = region_facts(code).territory if code in known_regions() else code
+        return str(self.babel.territories.get(territory, code))
 
     def channels(self, channels: Iterable[str]) -> str:
         sep = self.labels.get("text", "list_separator", ", ")
@@ -153,7 +160,8 @@ class _View:
         section = "split" if cost.model is DeliveryModel.PARTIAL else "billing"
         return self.labels.get(section, name)
 
-    def line_item(self, item: LineItem) -> dict[str, Any]:
+    def line_item(self, item: LineItem, seen: set[str] | None = None) -> dict[str, Any]:
+        """One line item; with ``seen``, a source already cited is shown without its citation."""
         return {
             "key": item.key,
             "name": self.labels.get("line_item", item.key, item.label),
@@ -163,11 +171,15 @@ class _View:
                 (self.labels.get("input", name), self.number_text(value))
                 for name, value in item.inputs.items()
             ],
-            "sources": [self.source(ref) for ref in item.sources],
+            "sources": [self.source(ref, seen) for ref in item.sources],
         }
 
-    def source(self, ref: SourceRef) -> dict[str, Any]:
+    def source(self, ref: SourceRef, seen: set[str] | None = None) -> dict[str, Any]:
+        repeat = seen is not None and ref.entry in seen
+        if seen is not None:
+            seen.add(ref.entry)
         return {
+            "repeat": repeat,
             "entry": ref.entry,
             "value": self.number_text(ref.value),
             "unit": ref.unit,
@@ -185,8 +197,13 @@ class _View:
         parts = [part.strip() for part in value.split(",") if part.strip()]
         if name == "channels":
             return self.channels(parts)
-        if name == "languages":
+        if name in ("languages", "base_languages"):
             return self._join(self.language(code) for code in parts)
+        if name == "region":
+            return self.region(value)
+        if name.endswith("date"):
+            day = _iso_date(value)
+            return value if isinstance(day, str) else str(self.env.filters["date"](day))
         if name == "shares":
             return self._join(
                 _SHARE.sub(lambda m: f"{self.labels.get('channel', m[1])} {m[2]}", part)
@@ -215,6 +232,15 @@ class _View:
             "above": self.model(item.cheaper_above),
             "contacts": item.contacts_per_month,
         }
+
+    def crossings(self) -> list[dict[str, Any]]:
+        """Break-even volumes that exist, those involving the winner first."""
+        winner = self.estimate.recommendation.model
+        found = [
+            item for item in self.estimate.recommendation.break_even if item.contacts_per_month
+        ]
+        found.sort(key=lambda item: winner not in (item.cheaper_below, item.cheaper_above))
+        return [self.break_even(item) for item in found]
 
     def sensitivity(self, row: SensitivityRow) -> dict[str, Any]:
         order = [m.model for m in self.ordered_models()]
@@ -279,7 +305,9 @@ class _View:
             "savings_runner_up_share": share,
             "current": estimate.scenario.current_monthly_cost,
             "savings_current": recommendation.savings_vs_current,
-            "break_even": [self.break_even(item) for item in recommendation.break_even],
+            "break_even": self.crossings(),
+            "ranking_holds": bool(recommendation.break_even)
+            and all(item.contacts_per_month is None for item in recommendation.break_even),
         }
 
     def chart(self) -> Image:
@@ -317,16 +345,18 @@ def render_why(
     """The working, in three messages: staffing per pool, the winner's costs, assumptions."""
     view = _View(estimate, locale, renderer)
     winner = estimate.models[estimate.recommendation.model]
+    seen: set[str] = set()
     context = {
         **view.common(),
         "pools": [view.pool(pool) for pool in estimate.staffing],
         "shrinkage": view.shrinkage(),
-        "items": [view.line_item(item) for item in winner.line_items],
         "assumptions": [view.assumption(item) for item in estimate.assumptions],
+        "continued": False,
     }
-    texts = [
-        view.render("why.j2", part=part, **context) for part in ("staffing", "costs", "assumptions")
-    ]
+    items = [view.line_item(item, seen) for item in winner.line_items]
+    texts = [view.render("why.j2", part="staffing", items=[], **context)]
+    texts += _chunks(view, "why.j2", "costs", items, context)
+    texts.append(view.render("why.j2", part="assumptions", items=[], **context))
     actions = view.actions(("details", "restart"))
     return tuple(
         Reply(text=text, kind=ReplyKind.INFO, actions=actions if last else ())
@@ -417,6 +447,35 @@ def _default_value(view: _View, key: str) -> str | None:
         params = {"share": str(scenario.service_level), "seconds": str(scenario.answer_seconds)}
         return view.labels.fill("value", "service_level", params)
     return None
+
+
+#: Longest message the views produce, below Telegram's 4,096 and Slack's section limits.
+MESSAGE_LIMIT = 3500
+
+
+def _chunks(
+    view: _View, template: str, part: str, items: list[dict[str, Any]], context: dict[str, Any]
+) -> list[str]:
+    """Render ``items`` in as few messages as fit :data:`MESSAGE_LIMIT` (one item at least)."""
+    texts: list[str] = []
+    start = 0
+    while start < len(items) or not texts:
+        end = start + 1
+        text = view.render(
+            template, part=part, **{**context, "items": items[start:end], "continued": bool(texts)}
+        )
+        while end < len(items):
+            longer = view.render(
+                template,
+                part=part,
+                **{**context, "items": items[start : end + 1], "continued": bool(texts)},
+            )
+            if len(longer) > MESSAGE_LIMIT:
+                break
+            text, end = longer, end + 1
+        texts.append(text)
+        start = end
+    return texts
 
 
 def _iso_date(text: str) -> date | str:

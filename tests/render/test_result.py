@@ -157,7 +157,7 @@ def test_unknown_keys_fall_back_without_crashing() -> None:
 @pytest.mark.parametrize("locale", LOCALES)
 def test_why_shows_staffing_per_pool(estimate: Estimate, locale: str) -> None:
     replies = render_why(estimate, locale)
-    assert len(replies) == 3
+    assert len(replies) >= 3
     staffing = replies[0].text
     live, deferred = estimate.staffing
     assert number(live.peak_erlangs, 2, locale) in staffing
@@ -182,7 +182,7 @@ def test_why_shows_staffing_per_pool(estimate: Estimate, locale: str) -> None:
 def test_why_lists_every_line_item_of_the_winner_with_sources(
     estimate: Estimate, locale: str
 ) -> None:
-    costs = render_why(estimate, locale)[1].text
+    costs = "\n".join(reply.text for reply in render_why(estimate, locale)[1:-1])
     winner = estimate.models[estimate.recommendation.model]
     for item in winner.line_items:
         assert money(item.amount, "PLN", locale) in costs
@@ -216,7 +216,7 @@ def test_assumption_with_unusable_param_still_shows_its_values() -> None:
     estimate = make_estimate().model_copy(
         update={"assumptions": (Assumption(key="shrinkage", params={"value": "n/a"}),)}
     )
-    text = render_why(estimate, "en")[2].text
+    text = render_why(estimate, "en")[-1].text
     assert "shrinkage (value=n/a)" in text
 
 

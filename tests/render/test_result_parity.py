@@ -94,3 +94,18 @@ def test_labels_for_falls_back_to_english_then_key() -> None:
     assert pl.get("model", "model.hosted") == "Platforma hostowana"
     assert pl.get("line_item", "brand_new", "Brand new") == "Brand new"
     assert pl.get("reason", "reason.brand_new") == "brand_new"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_key_the_engine_can_produce_has_a_label(locale: str) -> None:
+    from costengine.pricing import LINE_ITEM_KEYS, NOTE_KEYS
+    from costengine.pricing.outsourced import BILLING_MODELS
+    from costengine.pricing.partial import SPLITS
+    from costengine.recommend import REASON_KEYS, RISK_KEYS
+
+    own = labels(locale)
+    wanted = [f"line_item.{key}" for key in LINE_ITEM_KEYS]
+    wanted += [*NOTE_KEYS, *REASON_KEYS, *RISK_KEYS]
+    wanted += [f"split.{key}" for key in SPLITS]
+    wanted += [f"billing.{key}" for key in BILLING_MODELS]
+    assert [key for key in wanted if key not in own] == []
