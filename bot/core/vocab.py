@@ -59,15 +59,24 @@ class Vocabulary:
     """Word -> value tables, one per group ("channel", "hours", "language", "region"...)."""
 
     groups: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Words typed into a catalogue on purpose (synonyms, labels), as opposed to words
+    #: derived in bulk from CLDR (every ISO code and name): explicit words win ambiguities.
+    explicit: dict[str, set[str]] = field(default_factory=dict)
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
-    def add(self, group: str, words: Iterable[str], value: str) -> None:
+    def add(self, group: str, words: Iterable[str], value: str, *, explicit: bool = False) -> None:
         table = self.groups.setdefault(group, {})
+        chosen = self.explicit.setdefault(group, set())
         for word in words:
             key = norm(word)
-            if key:
-                table.setdefault(key, value)  # first source wins: catalogue before Babel
+            if key and key not in table:  # first source wins: catalogue before Babel
+                table[key] = value
+                if explicit:
+                    chosen.add(key)
         self._patterns.pop(group, None)
+
+    def is_explicit(self, group: str, normed: str) -> bool:
+        return normed in self.explicit.get(group, ())
 
     def table(self, group: str) -> Mapping[str, str]:
         return self.groups.get(group, {})
@@ -124,7 +133,8 @@ def _add_catalogue(vocab: Vocabulary, cat: Catalog) -> None:
         for key, entry in cat.section(locale, "words").items():
             group, _, value = key.partition(".")
             if value:
-                vocab.add(group, (entry,) if isinstance(entry, str) else entry, value)
+                words = (entry,) if isinstance(entry, str) else entry
+                vocab.add(group, words, value, explicit=True)
 
 
 #: Vocabulary group that also receives a question's choice labels, when not the key itself.
@@ -137,7 +147,8 @@ def _add_choice_labels(vocab: Vocabulary, cat: Catalog) -> None:
         for key, entry in cat.section(locale, "q").items():
             parts = key.split(".")
             if len(parts) == 3 and parts[1] == "choices" and isinstance(entry, str):
-                vocab.add(_LABEL_GROUPS.get(parts[0], parts[0]), [entry], parts[2])
+                group = _LABEL_GROUPS.get(parts[0], parts[0])
+                vocab.add(group, [entry], parts[2], explicit=True)
 
 
 def _add_languages(vocab: Vocabulary) -> None:

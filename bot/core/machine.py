@@ -1,0 +1,640 @@
+"""The conversation as one pure function: ``step(state, event) -> StepResult``.
+
+Functional core, imperative shell: the service loads the state, calls :func:`step`, sends the
+replies and saves the new state. ``step`` does no I/O besides calling the (pure,
+deterministic) engine and the renderers, so the same state and event always give the same
+answer, and any turn can be replayed in a test.
+
+The flow: greeting -> questions (in :data:`~bot.core.questions.QUESTIONS` order, skipping
+those that do not apply) -> summary (every answer with an ``edit:<id>`` button, then
+``compute``) -> result (``why``, ``details``, ``whatif:...``) -> follow-ups. Commands work at
+every step. A rejected input gives an ERROR reply and the re-asked question, and returns the
+*same* state object: nothing already answered is ever lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from pydantic import JsonValue, ValidationError
+
+from bot.core.answers import MissingAnswer, missing, scenario_from_answers
+from bot.core.commands import (
+    COMMANDS,
+    command_from_text,
+    parse_locale,
+    parse_volume_change,
+)
+from bot.core.display import show_answer
+from bot.core.errors import ParseError, QuickParseError
+from bot.core.events import Command, Event, Pick, Reply, Start, Submit, Text, Toggle
+from bot.core.questions import (
+    QUESTION_IDS,
+    Answers,
+    Question,
+    QuestionKind,
+    question,
+    relevant,
+)
+from bot.core.quick import Fields, read_fields, volume_answers
+from bot.core.replies import (
+    action,
+    error_reply,
+    help_reply,
+    info_reply,
+    language_reply,
+    question_label,
+    question_reply,
+    summary_reply,
+)
+from bot.core.state import ConversationState, Phase
+from bot.core.vocab import norm
+from bot.render.catalog import lookup
+from bot.render.env import normalize_locale
+from bot.render.result import RESULT_ACTIONS, render_details, render_result, render_why
+from costengine.errors import (
+    EngineError,
+    InvalidScenario,
+    RateCardError,
+    UnknownCurrency,
+    UnknownRegion,
+)
+from costengine.estimate import estimate as engine_estimate
+from costengine.results import Estimate
+from costengine.scenario import Scenario
+
+__all__ = ["Estimator", "StepResult", "step"]
+
+#: Prices a scenario; the service may bind a user's rate card (``estimate(s, card)``).
+Estimator = Callable[[Scenario], Estimate]
+
+
+@dataclass(frozen=True, slots=True)
+class StepResult:
+    """What one event did: the new state, the replies to send, and the estimate when this
+    turn computed one (so the service can keep it in the user's history)."""
+
+    state: ConversationState
+    replies: tuple[Reply, ...]
+    estimate: Estimate | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Turn:
+    estimator: Estimator
+
+
+def step(
+    state: ConversationState | None,
+    event: Event,
+    *,
+    locale: str | None = None,
+    estimator: Estimator | None = None,
+) -> StepResult:
+    """Advance the conversation by one event.
+
+    ``locale`` is the platform's language hint ("pl-PL"); it is followed until the user
+    picks a language with the ``language`` command. ``estimator`` defaults to
+    :func:`costengine.estimate.estimate` with the built-in rate cards.
+    """
+    turn = _Turn(estimator or engine_estimate)
+    hint = locale if locale is not None else (event.locale if isinstance(event, Start) else None)
+    if state is None:
+        fresh = ConversationState(locale=normalize_locale(hint))
+        if isinstance(event, Command) and event.name not in ("start", "restart"):
+            opened = _begin(fresh, "greeting")
+            result = _dispatch(opened.state, event, turn)
+            return StepResult(result.state, (opened.replies[0], *result.replies), result.estimate)
+        return _begin(fresh, "greeting")
+    if hint and not state.locale_locked and normalize_locale(hint) != state.locale:
+        state = state.model_copy(update={"locale": normalize_locale(hint)})
+    return _dispatch(state, event, turn)
+
+
+# --- dispatch -------------------------------------------------------------------------------
+
+
+def _dispatch(state: ConversationState, event: Event, turn: _Turn) -> StepResult:
+    if isinstance(event, Start):
+        return _start(state)
+    if isinstance(event, Text):
+        command = command_from_text(event.text)
+        if command is not None and not _typed_answer(state, command):
+            return _command(state, command, turn)
+        return _text(state, event.text, turn)
+    if isinstance(event, Pick):
+        if not _is_current(state, event.question):
+            return _reject(state, ParseError("error.stale"))
+        return _answer(state, event.value)
+    if isinstance(event, Toggle):
+        return _toggle(state, event)
+    if isinstance(event, Submit):
+        if not _is_current(state, event.question):
+            return _reject(state, ParseError("error.stale"))
+        return _submit(state, event.values)
+    return _command(state, event, turn)
+
+
+def _typed_answer(state: ConversationState, command: Command) -> bool:
+    """ "język polski" typed at the languages question answers it, not switches the UI."""
+    return (
+        command.name == "language"
+        and bool(command.arg)
+        and state.phase is Phase.ASKING
+        and state.current == "languages"
+    )
+
+
+def _is_current(state: ConversationState, question_id: str) -> bool:
+    return state.phase is Phase.ASKING and state.current == question_id
+
+
+def _current(state: ConversationState) -> Question | None:
+    if state.phase is Phase.ASKING and state.current in QUESTION_IDS:
+        return question(state.current)
+    return None
+
+
+# --- prompts --------------------------------------------------------------------------------
+
+
+def _result_actions(state: ConversationState) -> tuple[Reply, ...]:
+    labels = {
+        "why": "actions.why",
+        "details": "actions.details",
+        "whatif:hours=24x7": "actions.whatif_24x7",
+        "whatif:hours=business": "actions.whatif_business",
+        "whatif:volume=+20%": "actions.whatif_more",
+        "whatif:volume=-20%": "actions.whatif_less",
+        "restart": "actions.restart",
+    }
+    values = list(RESULT_ACTIONS)
+    if state.answers.get("hours") == "24x7" and "whatif:hours=24x7" in values:
+        values[values.index("whatif:hours=24x7")] = "whatif:hours=business"
+    actions = [action(state.locale, value, labels.get(value)) for value in values]
+    return (info_reply(lookup(state.locale, "next_steps"), actions),)
+
+
+def _prompt(state: ConversationState, lead: str | None = None) -> tuple[Reply, ...]:
+    """What the user should see to carry on from ``state``."""
+    locale = state.locale
+    q = _current(state)
+    if q is not None:
+        can_back = state.editing or any(
+            question(previous).when(state.answers) for previous in state.history
+        )
+        return (
+            question_reply(
+                q, state.answers, locale, pending=state.pending, can_back=can_back, lead=lead
+            ),
+        )
+    replies: tuple[Reply, ...]
+    if state.phase is Phase.SUMMARY:
+        replies = (summary_reply(state.answers, locale),)
+    elif state.phase is Phase.RESULT:
+        replies = _result_actions(state)
+    else:
+        replies = (info_reply(lookup(locale, "cancelled"), [action(locale, "start")]),)
+    return ((info_reply(lead),) if lead else ()) + replies
+
+
+def _reject(state: ConversationState, error: ParseError, q: Question | None = None) -> StepResult:
+    """An ERROR reply and the re-prompt; the state is returned untouched.
+
+    ``q`` is the question whose answer was rejected: its example is shown. Errors about the
+    flow itself ("nothing to go back to") come without an example.
+    """
+    rejection = error_reply(error, q, state.answers, state.locale)
+    return StepResult(state, (rejection, *_prompt(state)))
+
+
+def _ask(state: ConversationState, question_id: str, *, lead: str | None = None) -> StepResult:
+    previous = state.answers.get(question_id)
+    pending: tuple[str, ...] = ()
+    if question(question_id).kind is QuestionKind.MULTI and isinstance(previous, list):
+        pending = tuple(str(value) for value in previous)
+    asked = state.model_copy(
+        update={"phase": Phase.ASKING, "current": question_id, "pending": pending}
+    )
+    return StepResult(asked, _prompt(asked, lead))
+
+
+def _summary(state: ConversationState, *, lead: str | None = None) -> StepResult:
+    shown = state.model_copy(
+        update={"phase": Phase.SUMMARY, "current": None, "pending": (), "editing": False}
+    )
+    return StepResult(shown, _prompt(shown, lead))
+
+
+def _begin(state: ConversationState, lead_key: str) -> StepResult:
+    fresh = ConversationState(locale=state.locale, locale_locked=state.locale_locked)
+    first = missing({})
+    assert first is not None
+    opened = _ask(fresh, first)
+    return StepResult(opened.state, (info_reply(lookup(fresh.locale, lead_key)), *opened.replies))
+
+
+# --- answers --------------------------------------------------------------------------------
+
+
+def _answer(state: ConversationState, raw: str) -> StepResult:
+    q = _current(state)
+    if q is None:
+        return _reject(state, ParseError("error.stale"))
+    try:
+        value = q.parse(raw)
+    except ParseError as error:
+        return _reject(state, error, q)
+    return _accept(state, q, value)
+
+
+def _accept(state: ConversationState, q: Question, value: JsonValue) -> StepResult:
+    answers = {**state.answers, q.id: value}
+    history = state.history if state.editing else (*state.history, q.id)
+    moved = state.model_copy(update={"answers": answers, "history": history, "pending": ()})
+    gap = missing(answers)
+    if gap is not None:
+        return _ask(moved, gap)
+    return _summary(moved)
+
+
+def _text(state: ConversationState, text: str, turn: _Turn) -> StepResult:
+    if state.phase is Phase.ASKING:
+        return _answer(state, text)
+    if state.phase is Phase.SUMMARY:
+        return _reject(state, ParseError("error.use_buttons"))
+    if state.phase is Phase.RESULT:
+        return _reject(state, ParseError("error.after_result"))
+    return StepResult(state, _prompt(state))
+
+
+def _toggle(state: ConversationState, event: Toggle) -> StepResult:
+    q = _current(state)
+    if q is None or q.id != event.question or q.kind is not QuestionKind.MULTI:
+        return _reject(state, ParseError("error.stale"))
+    if event.value not in q.options(state.answers) and event.value not in state.pending:
+        return _reject(state, ParseError("error.unknown_choice"), q)
+    pending = list(state.pending)
+    if event.value in pending:
+        pending.remove(event.value)
+    else:
+        pending.append(event.value)
+    toggled = state.model_copy(update={"pending": tuple(pending)})
+    return StepResult(toggled, _prompt(toggled))
+
+
+def _submit(state: ConversationState, values: tuple[str, ...] | None) -> StepResult:
+    q = _current(state)
+    if q is None:
+        return _reject(state, ParseError("error.stale"))
+    chosen = state.pending if values is None else values
+    if not chosen:
+        return _reject(state, ParseError("error.pick_one"), q)
+    if q.kind is not QuestionKind.MULTI and len(chosen) != 1:
+        return _reject(state, ParseError("error.one_number"), q)
+    return _answer(state, ", ".join(chosen))
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def _command(state: ConversationState, command: Command, turn: _Turn) -> StepResult:
+    name = command.name.strip().lower()
+    arg = command.arg.strip()
+    if name not in COMMANDS:
+        return _reject(state, ParseError("error.unknown_command"))
+    if state.phase is Phase.CANCELLED and name not in ("start", "restart", "help", "language"):
+        return StepResult(state, _prompt(state))
+    if name == "start":
+        return _start(state)
+    if name == "restart":
+        return _begin(state, "restarted")
+    if name == "cancel":
+        cancelled = state.model_copy(update={"phase": Phase.CANCELLED, "pending": ()})
+        return StepResult(cancelled, _prompt(cancelled))
+    if name == "help":
+        q = _current(state)
+        return StepResult(state, (help_reply(q, state.answers, state.locale), *_prompt(state)))
+    if name == "language":
+        return _language(state, arg)
+    if name == "back":
+        return _back(state)
+    if name == "skip":
+        return _skip(state)
+    if name == "done":
+        return _done(state, turn)
+    if name == "compute":
+        return _compute_command(state, turn)
+    if name == "edit":
+        return _edit(state, arg)
+    if name in ("why", "details"):
+        return _explain(state, name, turn)
+    return _whatif(state, arg, turn)
+
+
+def _start(state: ConversationState) -> StepResult:
+    if state.phase in (Phase.ASKING, Phase.SUMMARY) and state.answers:
+        return StepResult(state, _prompt(state, lookup(state.locale, "welcome_back")))
+    return _begin(state, "greeting")
+
+
+def _language(state: ConversationState, arg: str) -> StepResult:
+    code = parse_locale(arg) if arg else None
+    if code is None:
+        return StepResult(state, (language_reply(state.locale), *_prompt(state)))
+    switched = state.model_copy(update={"locale": code, "locale_locked": True})
+    return StepResult(switched, _prompt(switched, lookup(code, "language_set")))
+
+
+def _back(state: ConversationState) -> StepResult:
+    if state.phase is Phase.RESULT or (state.phase is Phase.ASKING and state.editing):
+        return _summary(state)
+    history = list(state.history)
+    while history:
+        previous = history.pop()
+        if question(previous).when(state.answers):
+            moved = state.model_copy(update={"history": tuple(history), "editing": False})
+            return _ask(moved, previous)
+    return _reject(state, ParseError("error.nothing_to_go_back"))
+
+
+def _skip(state: ConversationState) -> StepResult:
+    q = _current(state)
+    if q is None or not q.optional:
+        return _reject(state, ParseError("error.not_skippable"))
+    return _accept(state, q, None)
+
+
+def _done(state: ConversationState, turn: _Turn) -> StepResult:
+    q = _current(state)
+    if q is not None and q.kind is QuestionKind.MULTI:
+        return _submit(state, None)
+    if state.phase is Phase.SUMMARY:
+        return _compute_command(state, turn)
+    if q is not None:
+        return _reject(state, ParseError("error.unknown_choice"), q)
+    return StepResult(state, _prompt(state))
+
+
+def _edit(state: ConversationState, arg: str) -> StepResult:
+    target = _question_named(state, arg)
+    if target is None:
+        if not arg and missing(state.answers) is None:
+            return _summary(state)
+        return _reject(state, ParseError("error.unknown_question"))
+    complete = missing(state.answers) is None
+    if not complete and target.id not in state.answers and target.id != state.current:
+        return _reject(state, ParseError("error.unknown_question"))
+    history = state.history
+    if not complete and state.current is not None and state.current != target.id:
+        history = (*history, state.current)
+    moved = state.model_copy(update={"editing": complete, "history": history})
+    return _ask(moved, target.id)
+
+
+def _question_named(state: ConversationState, arg: str) -> Question | None:
+    """``arg`` as a question id ("channels") or a question's label ("Kanały")."""
+    if not arg:
+        return None
+    wanted = norm(arg)
+    for q in relevant(state.answers):
+        if wanted == q.id or wanted == norm(question_label(q, state.answers, state.locale)):
+            return q
+    return None
+
+
+# --- computing ------------------------------------------------------------------------------
+
+
+_FIELD_QUESTIONS = {
+    "team_size": "team_size",
+    "channels": "channels",
+    "languages": "languages",
+    "region": "region",
+    "currency": "currency",
+    "service_level": "service_level",
+    "answer_seconds": "service_level",
+    "current_monthly_cost": "current_cost",
+    "kind": "kind",
+}
+
+
+def _question_for_field(state: ConversationState, field: str) -> str | None:
+    """Which question produced an engine field ("volumes.0.aht_seconds" -> "aht_phone")."""
+    parts = field.split(".")
+    if parts[0] == "volumes" and len(parts) >= 2 and parts[1].isdigit():
+        channels = state.answers.get("channels")
+        if isinstance(channels, list) and int(parts[1]) < len(channels):
+            prefix = "aht" if parts[-1] == "aht_seconds" else "volume"
+            return f"{prefix}_{channels[int(parts[1])]}"
+    if parts[0] == "coverage":
+        return "timezone" if "timezone" in parts else "hours"
+    return _FIELD_QUESTIONS.get(parts[0])
+
+
+def _fix(state: ConversationState, question_id: str | None, error: ParseError) -> StepResult:
+    """Send the user to the question whose answer the engine could not use."""
+    if question_id is None or question_id not in QUESTION_IDS:
+        return _reject(state, error)
+    moved = state.model_copy(update={"editing": True})
+    asked = _ask(moved, question_id)
+    shown = error_reply(error, question(question_id), state.answers, state.locale)
+    return StepResult(asked.state, (shown, *asked.replies))
+
+
+def _compute_command(state: ConversationState, turn: _Turn) -> StepResult:
+    if missing(state.answers) is not None:
+        return _reject(state, ParseError("error.not_ready"))
+    return _compute(state, turn)
+
+
+def _scenario(state: ConversationState) -> Scenario | StepResult:
+    try:
+        return scenario_from_answers(state.answers)
+    except MissingAnswer as gap:
+        return _ask(state, gap.question, lead=lookup(state.locale, "error.not_ready"))
+    except ValidationError as exc:
+        location = ".".join(str(part) for part in exc.errors()[0]["loc"])
+        return _fix(state, _question_for_field(state, location), ParseError("error.inconsistent"))
+
+
+def _estimate(state: ConversationState, scenario: Scenario, turn: _Turn) -> Estimate | StepResult:
+    try:
+        return turn.estimator(scenario)
+    except UnknownRegion:
+        return _fix(state, "region", ParseError("error.engine"))
+    except UnknownCurrency:
+        return _fix(state, "currency", ParseError("error.engine"))
+    except InvalidScenario as exc:
+        return _fix(state, _question_for_field(state, exc.field), ParseError("error.engine"))
+    except RateCardError as exc:
+        return _reject(state, ParseError("error.ratecard", {"reason": str(exc)[:200]}))
+    except EngineError as exc:
+        return _reject(state, ParseError("error.ratecard", {"reason": str(exc)[:200]}))
+
+
+def _compute(state: ConversationState, turn: _Turn, *, lead: str | None = None) -> StepResult:
+    scenario = _scenario(state)
+    if isinstance(scenario, StepResult):
+        return scenario
+    result = _estimate(state, scenario, turn)
+    if isinstance(result, StepResult):
+        return result
+    shown = state.model_copy(
+        update={
+            "phase": Phase.RESULT,
+            "current": None,
+            "pending": (),
+            "editing": False,
+            "last_scenario": scenario,
+        }
+    )
+    replies = render_result(result, state.locale)
+    if lead:
+        replies = (info_reply(lead), *replies)
+    return StepResult(shown, replies, result)
+
+
+def _explain(state: ConversationState, which: str, turn: _Turn) -> StepResult:
+    if state.phase is not Phase.RESULT or state.last_scenario is None:
+        return _reject(state, ParseError("error.not_computed"))
+    result = _estimate(state, state.last_scenario, turn)
+    if isinstance(result, StepResult):
+        return result
+    render = render_why if which == "why" else render_details
+    return StepResult(state, render(result, state.locale))
+
+
+# --- what if --------------------------------------------------------------------------------
+
+
+def _whatif(state: ConversationState, arg: str, turn: _Turn) -> StepResult:
+    if state.phase is not Phase.RESULT:
+        return _reject(state, ParseError("error.not_computed"))
+    if not arg:
+        return StepResult(state, _suggest(state))
+    try:
+        answers, changed, change = _apply_whatif(state.answers, arg)
+    except ParseError as error:
+        return _reject(state, error)
+    moved = state.model_copy(update={"answers": answers})
+    gap = missing(answers)
+    if gap is not None:
+        return _ask(moved.model_copy(update={"editing": True}), gap)
+    return _compute(moved, turn, lead=_applied_text(moved, changed, change))
+
+
+def _suggest(state: ConversationState) -> tuple[Reply, ...]:
+    suggestion = _result_actions(state)[0]
+    return (info_reply(lookup(state.locale, "whatif.suggest"), suggestion.actions),)
+
+
+def _applied_text(state: ConversationState, changed: list[str], change: Decimal | None) -> str:
+    locale = state.locale
+    if change is not None:
+        label = lookup(locale, "whatif.volume", change=change)
+        return lookup(locale, "whatif.applied", label=label, value="").rstrip(" →")
+    parts = []
+    for question_id in changed:
+        q = question(question_id)
+        if not q.when(state.answers):
+            continue
+        parts.append(
+            lookup(
+                locale,
+                "whatif.applied",
+                label=question_label(q, state.answers, locale),
+                value=show_answer(q, state.answers, locale),
+            )
+        )
+    return "\n".join(parts)
+
+
+def _apply_whatif(
+    answers: Answers, arg: str
+) -> tuple[dict[str, JsonValue], list[str], Decimal | None]:
+    """The answers after one change: ``hours=24x7``, ``volume=+20%``, ``<question>=<text>``
+    or free text ("24/7", "20% more calls", "12 agents", "UK")."""
+    key, separator, raw = arg.partition("=")
+    name = norm(key)
+    if (separator and name == "volume") or (not separator and parse_volume_change(arg)):
+        found = parse_volume_change(raw if separator else arg)
+        if found is None:
+            raise ParseError("error.bad_whatif")
+        return _scaled(answers, found.change), ["volume"], found.change
+    if separator and name in QUESTION_IDS:
+        q = question(name)
+        value = q.parse(raw)
+        updated = {**answers, q.id: value}
+        return updated, [q.id], None
+    if separator:
+        raise ParseError("error.bad_whatif")
+    try:
+        fields = read_fields(arg)
+    except QuickParseError as error:
+        raise ParseError("error.bad_whatif") from error
+    if fields.empty():
+        raise ParseError("error.bad_whatif")
+    return _merge_fields(answers, fields)
+
+
+def _scaled(answers: Answers, change: Decimal) -> dict[str, JsonValue]:
+    factor = 1 + change
+    updated = dict(answers)
+    if answers.get("sizing") == "team":
+        size = Decimal(str(answers.get("team_size", 1))) * factor
+        whole = int(size.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        updated["team_size"] = min(max(whole, 1), 20_000)
+        return updated
+    channels = answers.get("channels")
+    for channel in channels if isinstance(channels, list) else []:
+        key = f"volume_{channel}"
+        if isinstance(answers.get(key), str):
+            amount = (Decimal(str(answers[key])) * factor).quantize(
+                Decimal(1), rounding=ROUND_HALF_UP
+            )
+            updated[key] = str(min(max(amount, Decimal(1)), Decimal(50_000_000)))
+    return updated
+
+
+def _merge_fields(
+    answers: Answers, fields: Fields
+) -> tuple[dict[str, JsonValue], list[str], Decimal | None]:
+    updated: dict[str, JsonValue] = dict(answers)
+    changed: list[str] = []
+
+    def put(question_id: str, value: JsonValue) -> None:
+        updated[question_id] = value
+        changed.append(question_id)
+
+    for name in ("kind", "region", "hours", "timezone", "currency"):
+        value = getattr(fields, name)
+        if value is not None:
+            put(name, value)
+    if fields.channels:
+        put("channels", list[JsonValue](fields.channels))
+    if fields.languages:
+        put("languages", list[JsonValue](fields.languages))
+    if fields.service_level is not None:
+        put("service_level", dict[str, JsonValue](fields.service_level))
+    if fields.current_cost is not None:
+        put("current_cost", str(fields.current_cost.quantize(Decimal("0.01"))))
+    if fields.team_size is not None:
+        team = fields.team_size
+        if team != team.to_integral_value() or not 1 <= team <= 20_000:
+            raise ParseError("error.bad_whatif")
+        updated["sizing"] = "team"
+        put("team_size", int(team))
+    if fields.volumes:
+        chosen = updated.get("channels")
+        channels = [str(c) for c in chosen] if isinstance(chosen, list) else []
+        try:
+            volumes, _ = volume_answers(fields, channels)
+        except QuickParseError as error:
+            raise ParseError("error.bad_whatif") from error
+        updated["sizing"] = "volume"
+        for question_id, value in volumes.items():
+            put(question_id, value)
+    return updated, changed, None
