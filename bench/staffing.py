@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from costengine.staffing import erlang_a, erlang_c
@@ -186,7 +187,7 @@ def bench_erlang_c() -> tuple[list[str], bool]:
         # pyworkforce is O(A) per try: time it once when one run is long, else pair runs.
         repeats = 1 if once > 2.0 else 31
         ours, theirs, ratio = _paired(
-            lambda t=traffic: _ours_c(t), lambda c=calls: _pyworkforce(c), repeats
+            partial(_ours_c, traffic), partial(_pyworkforce, calls), repeats
         )
         same &= ours_agents == their_agents
         note = "" if repeats > 1 else " (1 run)"
@@ -207,7 +208,7 @@ def bench_erlang_a() -> tuple[list[str], bool]:
     same = True
     for traffic, patience in ((10.0, 600.0), (100.0, 600.0), (1_000.0, 600.0)):
         ours_agents = _ours_a(traffic, patience)
-        ours = _median_seconds(lambda t=traffic, p=patience: _ours_a(t, p), 21)
+        ours = _median_seconds(partial(_ours_a, traffic, patience), 21)
         start = time.perf_counter()
         scan_agents = erlang_a_scan(traffic, 180.0, 20.0, 0.8, patience)
         once = time.perf_counter() - start
@@ -216,7 +217,7 @@ def bench_erlang_a() -> tuple[list[str], bool]:
             once
             if repeats == 1
             else _median_seconds(
-                lambda t=traffic, p=patience: erlang_a_scan(t, 180.0, 20.0, 0.8, p), repeats
+                partial(erlang_a_scan, traffic, 180.0, 20.0, 0.8, patience), repeats
             )
         )
         same &= ours_agents == scan_agents
