@@ -46,6 +46,7 @@ __all__ = [
     "Remove",
     "Resume",
     "SendTest",
+    "command_verb",
     "parse_command",
     "parse_weekdays",
     "parse_window",
@@ -298,6 +299,12 @@ def _parse_add(args: list[str]) -> Add:
 def _no_args(args: list[str]) -> None:
     if args:
         raise UnexpectedArgument(word=args[0])
+
+
+def command_verb(text: str) -> str | None:
+    """The canonical verb of ``text`` ("dodaj …" -> "add"), even if the rest is invalid."""
+    words = _COMMAND_WORD.sub("", text.strip(), count=1).split()
+    return _VERBS.get(words[0].casefold()) if words else None
 
 
 def parse_command(text: str) -> HandoffCommand:

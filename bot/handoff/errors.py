@@ -18,7 +18,8 @@
     │   ├── TooManyRegions      more regions than a roster may hold
     │   ├── UnknownRegion       remove/test named a region the roster lacks
     │   └── EmptyRoster         test/coverage on a team with no regions
-    └── UnknownFire             an acknowledgement for a reminder we never sent
+    ├── UnknownFire             an acknowledgement for a reminder we never sent
+    └── DeliveryError           a notifier could not post or edit (``permanent``: don't retry)
 
 Each :class:`InvalidInput` carries a stable ``code`` (the key of its message in
 ``templates/<locale>/handoff.toml`` under ``[errors]``) and ``params`` for that message, so
@@ -30,6 +31,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 __all__ = [
+    "DeliveryError",
     "DuplicateRegion",
     "EmptyRoster",
     "EmptyShift",
@@ -127,3 +129,12 @@ class UnknownFire(HandoffError):
     def __init__(self, fire_id: int) -> None:
         self.fire_id = fire_id
         super().__init__(f"no handoff reminder with id {fire_id}")
+
+
+class DeliveryError(HandoffError):
+    """Posting to the platform failed. ``permanent`` (channel gone, bot removed, bad auth)
+    ends the delivery as failed; otherwise the runner retries within the grace window."""
+
+    def __init__(self, detail: str, *, permanent: bool) -> None:
+        self.permanent = permanent
+        super().__init__(detail)

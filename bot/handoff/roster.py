@@ -40,8 +40,12 @@ __all__ = [
     "Roster",
     "TeamKey",
     "canonical_zone",
+    "check_lead",
+    "check_name",
     "format_minutes",
     "format_weekdays",
+    "slack_team",
+    "telegram_team",
 ]
 
 MINUTES_PER_DAY = 1440
@@ -70,6 +74,17 @@ class TeamKey(NamedTuple):
     platform: str
     workspace: str
     channel: str
+
+
+def slack_team(team_id: str, channel_id: str) -> TeamKey:
+    """The roster key of a Slack channel."""
+    return TeamKey("slack", team_id, channel_id)
+
+
+def telegram_team(chat_id: int | str, topic_id: int | str | None = None) -> TeamKey:
+    """The roster key of a Telegram group (or of one forum topic in it)."""
+    channel = str(chat_id) if topic_id in (None, "", 0) else f"{chat_id}/{topic_id}"
+    return TeamKey("telegram", str(chat_id), channel)
 
 
 @cache
@@ -137,14 +152,22 @@ def format_weekdays(days: frozenset[int]) -> str:
     return ",".join(parts)
 
 
-def _check_name(name: str) -> None:
+def check_name(name: str) -> None:
+    """Raise :class:`InvalidName` unless ``name`` can name a region."""
     ok = (
         0 < len(name) <= MAX_NAME
+        and len(name.casefold()) <= 32  # the stored key column; "ß" folds to "ss"
         and name[0].isalpha()
         and all(ch.isalnum() or ch in _NAME_EXTRA for ch in name)
     )
     if not ok:
         raise InvalidName(name=name[:40])
+
+
+def check_lead(lead: str) -> None:
+    """Raise :class:`InvalidLead` unless ``lead`` is a mention (@name, <@U123>, a group)."""
+    if len(lead) > MAX_LEAD or not _LEAD.match(lead):
+        raise InvalidLead(lead=lead[:MAX_LEAD])
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +182,7 @@ class Region:
     lead: str
 
     def __post_init__(self) -> None:
-        _check_name(self.name)
+        check_name(self.name)
         if canonical_zone(self.tz) != self.tz:
             raise UnknownTimeZone(tz=self.tz, suggestion=canonical_zone(self.tz))
         if not 0 <= self.start < MINUTES_PER_DAY or not 0 < self.end <= MINUTES_PER_DAY:
@@ -168,8 +191,7 @@ class Region:
             raise EmptyShift(text=f"{format_minutes(self.start)}-{format_minutes(self.end)}")
         if not self.weekdays or not self.weekdays <= frozenset(range(7)):
             raise InvalidWeekdays(text=",".join(str(d) for d in sorted(self.weekdays)))
-        if len(self.lead) > MAX_LEAD or not _LEAD.match(self.lead):
-            raise InvalidLead(lead=self.lead[:MAX_LEAD])
+        check_lead(self.lead)
 
     @property
     def key(self) -> str:

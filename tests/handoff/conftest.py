@@ -1,0 +1,103 @@
+"""Fixtures for the handoff tests: a fake clock, a fake notifier, migrated databases."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.core.events import Reply
+from bot.handoff.errors import DeliveryError
+from bot.handoff.roster import TeamKey
+from bot.handoff.store import HandoffStore
+from tests.store.databases import migrated_sqlite_template, pg_database, sqlite_copy
+
+
+class FakeClock:
+    """Time stands still until a test moves it; ``sleep`` moves it (the runner's loop)."""
+
+    def __init__(self, now: datetime) -> None:
+        self._now = now
+        self.slept: list[float] = []
+
+    def now(self) -> datetime:
+        return self._now
+
+    def set(self, moment: datetime) -> None:
+        self._now = moment
+
+    def advance(self, **delta: float) -> None:
+        self._now += timedelta(**delta)
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self._now += timedelta(seconds=seconds)
+        await asyncio.sleep(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    channel: TeamKey
+    reply: Reply
+    thread: str | None
+    message_id: str
+    at: datetime
+
+
+class FakeNotifier:
+    """The Notifier port's fake: records posts and edits; can fail or hang on demand."""
+
+    def __init__(self, clock: FakeClock | None = None) -> None:
+        self.posts: list[Post] = []
+        self.updates: list[tuple[TeamKey, str, Reply]] = []
+        self._clock = clock
+        self._failures: list[DeliveryError] = []
+        self.hang = False
+        self.entered = asyncio.Event()
+
+    def fail_next(self, *, permanent: bool, times: int = 1) -> None:
+        self._failures.extend(DeliveryError("boom", permanent=permanent) for _ in range(times))
+
+    async def post(self, channel: TeamKey, reply: Reply, *, thread: str | None = None) -> str:
+        self.entered.set()
+        if self.hang:
+            await asyncio.Event().wait()  # until cancelled: the process "dies" mid-send
+        if self._failures:
+            raise self._failures.pop(0)
+        message_id = f"m{len(self.posts) + 1}"
+        when = self._clock.now() if self._clock else datetime.now(UTC)
+        self.posts.append(Post(channel, reply, thread, message_id, when))
+        return message_id
+
+    async def update(self, channel: TeamKey, message_id: str, reply: Reply) -> None:
+        self.updates.append((channel, message_id, reply))
+
+
+@pytest.fixture(scope="session")
+def handoff_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return migrated_sqlite_template(tmp_path_factory.mktemp("handoff-template"))
+
+
+@pytest.fixture
+def sqlite_url(handoff_sqlite_template: Path, tmp_path: Path) -> str:
+    """A migrated, empty SQLite file of this test's own."""
+    return sqlite_copy(handoff_sqlite_template, tmp_path)
+
+
+@pytest.fixture
+async def store(sqlite_url: str) -> AsyncIterator[HandoffStore]:
+    opened = HandoffStore.from_url(sqlite_url)
+    try:
+        yield opened
+    finally:
+        await opened.aclose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database (skips, or fails in CI, when unreachable)."""
+    yield from pg_database(migrated=True)
