@@ -12,6 +12,7 @@ same thing to the core.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -19,6 +20,7 @@ __all__ = [
     "Choice",
     "Command",
     "Event",
+    "FormSubmit",
     "Image",
     "Pick",
     "Reply",
@@ -84,7 +86,15 @@ class Command:
     arg: str = ""
 
 
-Event = Start | Text | Pick | Toggle | Submit | Command
+@dataclass(frozen=True, slots=True)
+class FormSubmit:
+    """Every answer at once, from a one-screen form (Slack's modal): question id -> raw text,
+    or the selected values of a multi-select. Validated by ``bot.core.form``."""
+
+    values: Mapping[str, str | tuple[str, ...]]
+
+
+Event = Start | Text | Pick | Toggle | Submit | Command | FormSubmit
 
 
 # --- replies (core -> platform) ------------------------------------------------------------

@@ -29,7 +29,19 @@ from bot.core.commands import (
 )
 from bot.core.display import show_answer
 from bot.core.errors import ParseError, QuickParseError
-from bot.core.events import Command, Event, Pick, Reply, Start, Submit, Text, Toggle
+from bot.core.events import (
+    Command,
+    Event,
+    FormSubmit,
+    Pick,
+    Reply,
+    ReplyKind,
+    Start,
+    Submit,
+    Text,
+    Toggle,
+)
+from bot.core.form import validate_form
 from bot.core.questions import (
     QUESTION_IDS,
     Answers,
@@ -103,6 +115,8 @@ def step(
     hint = locale if locale is not None else (event.locale if isinstance(event, Start) else None)
     if state is None:
         fresh = ConversationState(locale=normalize_locale(hint))
+        if isinstance(event, FormSubmit):
+            return _dispatch(fresh, event, turn)
         if isinstance(event, Command) and event.name not in ("start", "restart"):
             opened = _begin(fresh, "greeting")
             result = _dispatch(opened.state, event, turn)
@@ -134,7 +148,24 @@ def _dispatch(state: ConversationState, event: Event, turn: _Turn) -> StepResult
         if not _is_current(state, event.question):
             return _reject(state, ParseError("error.stale"))
         return _submit(state, event.values)
+    if isinstance(event, FormSubmit):
+        return _form(state, event, turn)
     return _command(state, event, turn)
+
+
+def _form(state: ConversationState, event: FormSubmit, turn: _Turn) -> StepResult:
+    """A whole form at once: every field checked; valid answers go straight to a result."""
+    result = validate_form(event.values, state.locale)
+    if not result.ok:
+        lines = [lookup(state.locale, "error.form")]
+        for question_id, message in result.errors.items():
+            label = question_label(question(question_id), result.answers, state.locale)
+            lines.append(f"• {label}: {message}")
+        rejection = Reply(text="\n".join(lines), kind=ReplyKind.ERROR)
+        return StepResult(state, (rejection, *_prompt(state)))
+    filled = ConversationState(locale=state.locale, locale_locked=state.locale_locked)
+    filled = filled.model_copy(update={"answers": result.answers})
+    return _compute(filled, turn)
 
 
 def _typed_answer(state: ConversationState, command: Command) -> bool:
