@@ -30,10 +30,13 @@ class ConversationKey(NamedTuple):
 class Turn:
     """What one event produced. ``duplicate``: the update was seen before. Its ``replies`` are
     then empty, unless the first answer was never marked delivered (the process died between
-    saving and sending): then they are that answer, handed out this once, to send as usual."""
+    saving and sending): then they are that answer, handed out this once, to send as usual.
+    ``locale``: the conversation's language after the turn (None: unknown), so an adapter
+    labels its own chrome (a "Done" button) in the language the replies are in."""
 
     replies: tuple[Reply, ...]
     duplicate: bool = False
+    locale: str | None = None
 
 
 class Conversations(Protocol):
