@@ -135,7 +135,9 @@ def _dispatch(state: ConversationState, event: Event, turn: _Turn) -> StepResult
         return _start(state)
     if isinstance(event, Text):
         command = command_from_text(event.text)
-        if command is not None and not _typed_answer(state, command):
+        if command is not None and _typed_answer(state, command):
+            return _answer(state, command.arg)
+        if command is not None:
             return _command(state, command, turn)
         return _text(state, event.text, turn)
     if isinstance(event, Pick):

@@ -393,8 +393,9 @@ def parse_currency(text: str) -> str:
     """A currency the engine converts: code, symbol or name ("EUR", "zł", "美元", "dollars")."""
     wanted = _bare(text)
     found = vocabulary().get("currency", wanted)
-    if found is None and wanted.upper() in known_currency_codes():
-        found = wanted.upper()
+    head = wanted.split(" ", 1)[0].upper()
+    if found is None and head in known_currency_codes():
+        found = head  # a label typed back: "PLN – złoty polski"
     if found is None:
         raise ParseError(
             "error.unknown_currency",
@@ -410,6 +411,9 @@ def parse_timezone(text: str) -> str:
     """An IANA time zone: its name in any case ("europe/warsaw"), a unique city name in
     en/pl/zh ("Warsaw", "Warszawa", "华沙"), "UTC", or a whole-hour offset ("UTC+2")."""
     wanted = _bare(text)
+    labelled = re.fullmatch(r".*\(([a-z_]+/[a-z_/+\-0-9]+)\)", wanted)
+    if labelled:
+        wanted = labelled.group(1)  # a label typed back: "Warszawa (Europe/Warsaw)"
     if wanted in ("utc", "gmt", "z"):
         return "UTC"
     offset = _OFFSET.fullmatch(wanted)
@@ -553,5 +557,7 @@ def parse_hours(text: str) -> str | list[list[int]]:
     if preset is not None:
         return preset
     if not any(ch.isdigit() for ch in wanted):
-        raise ParseError("error.unknown_choice")
+        vocab = vocabulary()
+        named_days = vocab.scan("weekday", wanted) or vocab.scan("dayset", wanted)
+        raise ParseError("error.bad_hours" if named_days else "error.unknown_choice")
     return parse_windows(text)
