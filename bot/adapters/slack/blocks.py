@@ -190,6 +190,8 @@ def reply_blocks(reply: Reply, labels: SlackStrings) -> list[Block]:
         interactive.append(question)
     interactive.extend(_action_blocks(reply.actions))
     sections = mrkdwn_sections(text) if text.strip() else []
+    if sections and reply.kind is ReplyKind.QUESTION and reply.question:
+        sections[0]["block_id"] = ids.prompt_block_id(reply.question)
     room = BLOCKS_PER_MESSAGE - len(interactive)
     if len(sections) > room:
         sections = sections[: max(room, 0)]

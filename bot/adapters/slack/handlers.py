@@ -243,17 +243,16 @@ class SlackHandlers:
             if command.kind is SlashKind.ESTIMATE:
                 await self._one_liner(client, respond, body, key, command.text, locale)
             elif command.kind is SlashKind.HELP or command.kind is SlashKind.FORM:
+                dedupe_id = f"cmd:{body.get('trigger_id')}"
                 turn = await self._conversations.handle(
-                    key,
-                    Command("help"),
-                    dedupe_id=f"cmd:{body.get('trigger_id')}",
-                    locale=locale,
+                    key, Command("help"), dedupe_id=dedupe_id, locale=locale
                 )
                 for reply in turn.replies:
                     await respond(
                         **_without_actions(reply_message(reply, locale)),
                         response_type="ephemeral",
                     )
+                await self._conversations.mark_delivered(key, dedupe_id)
             else:
                 inbound = start_from(body)
                 if inbound is None:
@@ -376,20 +375,15 @@ class SlackHandlers:
         who = team_and_user(body)
         if self._form is None or who is None:
             return
-        form = self._form
-        key = key_for(*who)
-
-        async def work() -> None:
-            locale = form.locale_of(body)
-            replies = await form.submit(self._conversations, key, body, locale)
-            if replies is None:
-                return
-            dm = await open_dm(client, key.user)
-            await post_replies(client, dm, replies, locale=locale)
-            if any(reply.kind is ReplyKind.RESULT for reply in replies):
-                await self._publish_home(client, key, locale)
-
-        await self._guarded(client, key, work)
+        view = body.get("view") or {}
+        submission = body.get("trigger_id") or f"{view.get('id')}:{view.get('hash')}"
+        inbound = Inbound(
+            key=key_for(*who),
+            event=self._form.event(body),
+            dedupe_id=f"form:{submission}",
+            locale=self._form.locale_of(body),
+        )
+        await self._guarded(client, inbound.key, lambda: self._converse(client, inbound))
 
 
 def _without_actions(message: dict[str, Any]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ __all__ = [
     "SELECT",
     "SHARE",
     "action_id",
+    "prompt_block_id",
     "question_block_id",
     "split_action_id",
 ]
@@ -51,6 +52,12 @@ def action_id(kind: str, *parts: str | int) -> str:
 
 def question_block_id(question: str) -> str:
     return f"sw:q:{question}"
+
+
+def prompt_block_id(question: str) -> str:
+    """The first text section of a question: says which question a free-text answer is for
+    (read by tests and by anyone inspecting a message; the core tracks it itself)."""
+    return f"sw:prompt:{question}"
 
 
 def split_action_id(value: str) -> tuple[str, str] | None:

@@ -18,21 +18,19 @@ The user's locale travels in the view's ``private_metadata``.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.adapters.slack import ids
 from bot.adapters.slack.blocks import Block, plain, truncate
 from bot.adapters.slack.strings import strings
-from bot.core.events import Choice, Reply
-from bot.core.ports import ConversationKey, Conversations
+from bot.core.events import Choice, FormSubmit
 
 __all__ = [
     "FieldSpec",
     "FormAdapter",
     "core_fields",
-    "core_submit",
     "core_validate",
     "errors_by_block",
     "form_view",
@@ -163,29 +161,58 @@ def errors_by_block(errors: Mapping[str, str], fields: Sequence[FieldSpec]) -> d
 
 Values = dict[str, str | list[str] | None]
 FieldsFunction = Callable[[str | None], Sequence[FieldSpec]]
-#: ``(values, locale) -> (errors by question id, the validated form)``.
-ValidateFunction = Callable[[Values, str | None], tuple[Mapping[str, str], Any]]
-#: Produces the result replies of a valid form for ``key``.
-SubmitFunction = Callable[
-    [Conversations, ConversationKey, Any, str | None], Awaitable[tuple[Reply, ...]]
-]
+#: ``(values, locale) -> {question_id: message}`` (empty when the form is valid).
+ValidateFunction = Callable[[Values, str | None], Mapping[str, str]]
+
+
+def core_fields(locale: str | None) -> tuple[FieldSpec, ...]:
+    """The core's form fields (``bot.core.form.form_fields``) in ``locale``."""
+    from bot.core.form import form_fields
+
+    return tuple(
+        FieldSpec(
+            id=view.id,
+            kind=view.kind,
+            label=view.label,
+            choices=view.choices,
+            optional=view.optional,
+            hint=view.hint,
+            placeholder=view.placeholder,
+        )
+        for view in form_fields(locale or "en")
+    )
+
+
+def _submitted(values: Values) -> dict[str, str | tuple[str, ...]]:
+    return {
+        name: tuple(value) if isinstance(value, list) else value
+        for name, value in values.items()
+        if value is not None
+    }
+
+
+def core_validate(values: Values, locale: str | None) -> Mapping[str, str]:
+    """The core's verdict on a submission (``bot.core.form.validate_form``)."""
+    from bot.core.form import validate_form
+
+    return validate_form(_submitted(values), locale or "en").errors
 
 
 class FormAdapter:
-    """The modal's three moves: build the view, validate a submission (in the ack), turn a
-    valid submission into replies (in the background). Defaults come from ``bot.core.form``;
-    tests may pass their own functions."""
+    """The modal's moves: build the view; check a submission in the acknowledgement (the
+    only place Slack accepts field errors); turn it into the core's ``FormSubmit`` event,
+    which the conversation service steps like any other (the core validates it again and
+    answers with the result). Defaults come from ``bot.core.form``; tests may pass their own
+    functions."""
 
     def __init__(
         self,
         *,
         fields: FieldsFunction | None = None,
         validate: ValidateFunction | None = None,
-        submit: SubmitFunction | None = None,
     ) -> None:
         self._fields = fields or core_fields
         self._validate = validate or core_validate
-        self._submit = submit or core_submit
 
     def view(self, locale: str | None) -> dict[str, Any]:
         return form_view(self._fields(locale), locale)
@@ -205,36 +232,9 @@ class FormAdapter:
     def errors(self, body: Mapping[str, Any]) -> dict[str, str]:
         """Slack's ``errors`` for this submission; empty when it is valid."""
         locale = self.locale_of(body)
-        errors, _ = self._validate(self._values(body), locale)
+        errors = self._validate(self._values(body), locale)
         return errors_by_block(errors, self._fields(locale)) if errors else {}
 
-    async def submit(
-        self,
-        conversations: Conversations,
-        key: ConversationKey,
-        body: Mapping[str, Any],
-        locale: str | None,
-    ) -> tuple[Reply, ...] | None:
-        """The replies for a valid submission (validated again: the ack's work is not kept);
-        None if it is not valid after all."""
-        errors, valid = self._validate(self._values(body), locale)
-        if errors:
-            return None
-        return await self._submit(conversations, key, valid, locale)
-
-
-# --- the core's form (bot.core.form) --------------------------------------------------------
-
-
-def core_fields(locale: str | None) -> Sequence[FieldSpec]:
-    raise NotImplementedError("bot.core.form is not available yet")
-
-
-def core_validate(values: Values, locale: str | None) -> tuple[Mapping[str, str], Any]:
-    raise NotImplementedError("bot.core.form is not available yet")
-
-
-async def core_submit(
-    conversations: Conversations, key: ConversationKey, valid: Any, locale: str | None
-) -> tuple[Reply, ...]:
-    raise NotImplementedError("bot.core.form is not available yet")
+    def event(self, body: Mapping[str, Any]) -> FormSubmit:
+        """The submission as the core's event."""
+        return FormSubmit(values=_submitted(self._values(body)))

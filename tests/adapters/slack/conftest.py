@@ -11,9 +11,9 @@ import pytest
 from bot.adapters.slack.app import SlackBot, build_slack_app
 from bot.config import Settings
 from bot.core.ports import Conversations
+from bot.service import ConversationService
 from bot.store import Store, open_store
 from tests.adapters.slack.harness import BOT_TOKEN, SIGNING_SECRET, HarnessFactory, SlackHarness
-from tests.adapters.slack.port_fake import EchoConversations
 from tests.fakes.slack_server import FakeSlackServer
 from tests.store.databases import migrated_sqlite_template, sqlite_copy
 
@@ -40,7 +40,8 @@ async def store(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[Store]:
 
 @pytest.fixture
 def conversations(store: Store) -> Conversations:
-    return EchoConversations()
+    """The real conversation service and core, on the test's own SQLite database."""
+    return ConversationService(store)
 
 
 @pytest.fixture

@@ -157,3 +157,10 @@ def test_mark_answered_replaces_only_the_question_block() -> None:
         "elements": [{"type": "mrkdwn", "text": "✓ *Label &lt;1&gt;*"}],
     }
     assert updated[2] == blocks[2]
+
+
+def test_a_question_names_itself_in_its_first_section() -> None:
+    reply = Reply(text="How many agents?", kind=ReplyKind.QUESTION, question="team_size")
+    (section,) = reply_blocks(reply, EN)
+    assert section["block_id"] == ids.prompt_block_id("team_size")
+    assert "block_id" not in reply_blocks(Reply(text="Note"), EN)[0]

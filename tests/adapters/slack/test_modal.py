@@ -14,7 +14,7 @@ from bot.adapters.slack.modal import (
     read_values,
     view_locale,
 )
-from bot.core.events import Choice, Reply
+from bot.core.events import Choice, FormSubmit
 
 FIELDS = (
     FieldSpec("kind", "single", "Kind of support", (Choice("cs", "Customer"), Choice("it", "IT"))),
@@ -91,26 +91,32 @@ def test_errors_are_keyed_by_block_and_cross_field_errors_are_not_lost() -> None
     assert len(long["kind"]) == 2000
 
 
-async def test_the_adapter_validates_in_the_ack_and_submits_in_the_background() -> None:
-    seen: list[Any] = []
+def test_the_adapter_validates_in_the_ack_and_hands_the_core_a_form_submit() -> None:
+    def validate(values: dict[str, Any], locale: str | None) -> dict[str, str]:
+        return {} if values.get("team_size") == "12" else {"team_size": f"bad ({locale})"}
 
-    def validate(values: dict[str, Any], locale: str | None) -> tuple[dict[str, str], Any]:
-        if values.get("team_size") != "12":
-            return {"team_size": f"bad ({locale})"}, None
-        return {}, values
-
-    async def submit(conversations: Any, key: Any, valid: Any, locale: str | None) -> Any:
-        seen.append((valid, locale))
-        return (Reply(text="done"),)
-
-    form = FormAdapter(fields=lambda locale: FIELDS, validate=validate, submit=submit)
+    form = FormAdapter(fields=lambda locale: FIELDS, validate=validate)
     view = form.view("zh")
+    assert json.loads(view["private_metadata"]) == {"locale": "zh"}
     bad = {"view": {**view, "state": {"values": _state(team_size="x")}}}
     assert form.errors(bad) == {"team_size": "bad (zh)"}
-    assert await form.submit(None, None, bad, "zh") is None  # type: ignore[arg-type]
-    good = {"view": {**view, "state": {"values": _state(team_size="12")}}}
+    good = {
+        "view": {
+            **view,
+            "state": {"values": _state(team_size="12", channels=["phone"], timezone="")},
+        }
+    }
     assert form.errors(good) == {}
-    replies = await form.submit(None, None, good, form.locale_of(good))  # type: ignore[arg-type]
-    assert replies == (Reply(text="done"),)
-    assert seen == [({"team_size": "12"}, "zh")]
-    assert json.loads(view["private_metadata"]) == {"locale": "zh"}
+    assert form.locale_of(good) == "zh"
+    assert form.event(good) == FormSubmit({"team_size": "12", "channels": ("phone",)})
+
+
+def test_the_core_form_draws_and_validates_through_the_adapter() -> None:
+    form = FormAdapter()
+    view = form.view("en")
+    block_ids = [b["block_id"] for b in view["blocks"]]
+    assert block_ids[:3] == ["kind", "region", "channels"]
+    assert "team_size" in block_ids
+    empty = {"view": {**view, "state": {"values": {}}}}
+    errors = form.errors(empty)
+    assert "kind" in errors and set(errors) <= set(block_ids)
