@@ -33,14 +33,15 @@ def _normalize(field: str, text: str) -> str:
     if field == "tz":
         return canonical_zone(value)
     if field == "window":
-        start, end = parse_window(value)
+        compact = "".join(value.split())  # "22:00 - 06:00" is fine in a form
+        start, end = parse_window(compact)
         if start == end:
             raise EmptyShift(text=value)
-        return value.replace(" ", "")
+        return compact
     if field == "days":
         if value.casefold() in _DEFAULT:
             return "Mon-Fri"
-        return format_weekdays(parse_weekdays(value.replace(" ", "")))
+        return format_weekdays(parse_weekdays("".join(value.split())))
     if field == "lead":
         check_lead(value)
         return value

@@ -22,6 +22,7 @@ compare-and-sets on ``attempts``, so two recovering replicas never both win a ro
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.handoff.errors import DuplicateRegion, UnknownFire, UnknownRegion
+from bot.handoff.errors import DuplicateRegion, InvalidInput, UnknownFire, UnknownRegion
 from bot.handoff.roster import Region, Roster, TeamKey
 from bot.store import StoreUnavailable
 from bot.store.models import KEY_LENGTH, Id, JSONDocument, metadata
@@ -71,6 +72,8 @@ __all__ = [
     "handoff_regions",
     "handoff_rosters",
 ]
+
+log = logging.getLogger(__name__)
 
 _NAME = 32
 _STATUS = 16
@@ -355,27 +358,30 @@ class HandoffStore:
                 select(handoff_regions).where(g.roster_id == roster_row.id).order_by(g.id)
             )
         ).all()
-        regions = tuple(
-            StoredRegion(
-                Region(
+        regions: list[StoredRegion] = []
+        for row in rows:
+            try:
+                region = Region(
                     name=row.name,
                     tz=row.tz,
                     start=row.start_minute,
                     end=row.end_minute,
                     weekdays=_days(row.weekdays),
                     lead=row.lead,
-                ),
-                _utc(row.created_at),
-            )
-            for row in rows
-        )
+                )
+            except InvalidInput as exc:  # e.g. a zone a newer tzdata dropped: skip, say so
+                log.error(
+                    "handoff region %s of roster %s is unusable: %s", row.id, row.roster_id, exc
+                )
+                continue
+            regions.append(StoredRegion(region, _utc(row.created_at)))
         return StoredRoster(
             id=roster_row.id,
             team=TeamKey(roster_row.platform, roster_row.workspace, roster_row.channel),
             locale=roster_row.locale,
             paused=roster_row.paused,
             active_since=_utc(roster_row.active_since),
-            regions=regions,
+            regions=tuple(regions),
         )
 
     async def _roster_row(

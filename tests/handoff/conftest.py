@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from bot.core.events import Reply
 from bot.handoff.errors import DeliveryError
@@ -97,7 +98,24 @@ async def store(sqlite_url: str) -> AsyncIterator[HandoffStore]:
         await opened.aclose()
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, migrated PostgreSQL database (skips, or fails in CI, when unreachable)."""
+@pytest.fixture(scope="session")
+def pg_database_url() -> Iterator[str]:
+    """One migrated PostgreSQL database for the run (skips, or fails in CI, when down)."""
     yield from pg_database(migrated=True)
+
+
+@pytest.fixture
+async def pg_url(pg_database_url: str) -> str:
+    """The PostgreSQL database with the handoff tables emptied."""
+    cleaner = HandoffStore.from_url(pg_database_url)
+    try:
+        async with cleaner.engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "TRUNCATE handoff_acks, handoff_fires, handoff_regions, handoff_rosters "
+                    "RESTART IDENTITY"
+                )
+            )
+    finally:
+        await cleaner.aclose()
+    return pg_database_url
