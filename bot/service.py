@@ -125,8 +125,14 @@ class ConversationService:
         async with self._store.unit_of_work() as uow:
             if dedupe_id is not None and not await uow.updates.claim(key, dedupe_id):
                 stored = await uow.updates.take_undelivered(key, dedupe_id)
+                saved = (await uow.conversations.load(key)).state if stored else None
                 await uow.commit()
-                return Turn(replies=self._decode(stored), duplicate=True)
+                language = saved.get("locale") if saved else None
+                return Turn(
+                    replies=self._decode(stored),
+                    duplicate=True,
+                    locale=language if isinstance(language, str) else None,
+                )
             snapshot = await uow.conversations.load(key)
             state = _restore(snapshot.state)
             if state is None and locale is None and not (isinstance(event, Start) and event.locale):

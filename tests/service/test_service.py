@@ -115,6 +115,7 @@ async def test_a_redelivered_update_is_answered_once(service: ConversationServic
     # Never marked delivered (crash before sending): the same replies, once more.
     assert again.duplicate
     assert again.replies == first.replies
+    assert again.locale == first.locale == "en"
     third = await service.handle(ALICE, Start(), dedupe_id="upd-1")
     assert third == Turn(replies=(), duplicate=True)
 
@@ -204,6 +205,7 @@ async def test_default_locale_applies_to_new_conversations_only() -> None:
     polish = await service.handle(ALICE, Start())
     english = await service.handle(BOB, Start(locale="en"))
     assert polish.replies[0].text != english.replies[0].text
+    assert (polish.locale, english.locale) == ("pl", "en")
     async with store.unit_of_work() as uow:
         assert (await uow.conversations.load(ALICE)).state["locale"] == "pl"  # type: ignore[index]
         assert (await uow.conversations.load(BOB)).state["locale"] == "en"  # type: ignore[index]
