@@ -2,11 +2,12 @@
 
 Like every adapter it only translates, both ways:
 
-- :func:`to_events`: one typed line -> core events. A number picks the Nth numbered option
-  of the last turn (a choice becomes :class:`Pick` or, on a multi-select, :class:`Toggle`; an
-  action becomes :class:`Command`); "done" or an empty line on a multi-select submits it;
-  several numbers ("1 3" or "1,3") toggle several options; anything else is :class:`Text`
-  for the core's own parser (which understands "back", "why?", "what if 24/7"...).
+- :func:`to_events`: one typed line -> core events. Choices are numbered and actions
+  lettered (:func:`options_of`): a number picks a choice (:class:`Pick`, or :class:`Toggle`
+  on a multi-select; "1 3" toggles two), a letter runs an action (:class:`Command`); "done"
+  or an empty line submits a multi-select; anything else, including a number that is no
+  choice ("25000"), is :class:`Text` for the core's own parser (which also understands
+  "back", "why?", "what if 24/7"...).
 - :class:`ConsoleView`: replies -> printed text with numbered options, in colour only when
   stdout is a terminal (plain when piped, so scripts and tests read it), and PNG attachments
   saved to a folder with their path printed.
@@ -19,8 +20,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Sequence
+import string
+import tomllib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TextIO
 
@@ -41,17 +45,23 @@ from bot.core.events import (
     Toggle,
 )
 from bot.core.ports import ConversationKey, Conversations
+from bot.render.env import DEFAULT_LOCALE, normalize_locale, renderer
 
 __all__ = [
+    "CONSOLE_FILE",
     "DONE_WORDS",
     "PROMPT",
     "ConsoleAdapter",
     "ConsoleView",
-    "Numbered",
-    "number_options",
+    "Option",
+    "console_text",
+    "options_of",
     "run_loop",
     "to_events",
 ]
+
+#: The console's own words in every ``templates/<locale>/`` folder.
+CONSOLE_FILE = "console.toml"
 
 #: Printed (and flushed) whenever the adapter waits for a line: scripts wait for it.
 PROMPT = "> "
@@ -71,24 +81,46 @@ _STYLE = {
 
 
 @dataclass(frozen=True, slots=True)
-class Numbered:
-    """One numbered option of a turn: a choice of ``reply`` or one of its actions."""
+class Option:
+    """One selectable line of a turn: a choice ("1", "2"...) or an action ("a", "b"...)."""
 
-    number: int
+    key: str
     reply: Reply
     option: Choice
     action: bool
 
 
-def number_options(replies: Sequence[Reply]) -> tuple[Numbered, ...]:
-    """Number the choices, then the actions, of every reply in a turn, from 1 on."""
-    numbered: list[Numbered] = []
+def _letters() -> Iterator[str]:
+    yield from string.ascii_lowercase
+    for first in string.ascii_lowercase:  # pragma: no cover - more than 26 actions
+        for second in string.ascii_lowercase:
+            yield first + second
+
+
+def options_of(replies: Sequence[Reply], done_label: str = "Done") -> tuple[Option, ...]:
+    """Number every choice of the turn (1, 2, ...) and letter every action (a, b, ...).
+
+    Numbers and letters never collide, so on a question that wants a number ("how many
+    agents?") a typed "2" is the answer 2, not the second button. An open multi-select gets a
+    "done" action first, so finishing it is as visible as on a chat platform's button.
+    """
+    found: list[Option] = []
+    number = 0
+    letters = _letters()
     for reply in replies:
-        for option in reply.choices:
-            numbered.append(Numbered(len(numbered) + 1, reply, option, action=False))
-        for option in reply.actions:
-            numbered.append(Numbered(len(numbered) + 1, reply, option, action=True))
-    return tuple(numbered)
+        for choice in reply.choices:
+            number += 1
+            found.append(Option(str(number), reply, choice, action=False))
+        actions = list(reply.actions)
+        if _is_open_multi(reply) and all(a.value != "done" for a in actions):
+            actions.insert(0, Choice("done", done_label))
+        for choice in actions:
+            found.append(Option(next(letters), reply, choice, action=True))
+    return tuple(found)
+
+
+def _is_open_multi(reply: Reply) -> bool:
+    return reply.kind is ReplyKind.QUESTION and reply.multi and bool(reply.question)
 
 
 def _command(value: str) -> Command:
@@ -100,7 +132,7 @@ def _open_multi(replies: Sequence[Reply]) -> Reply | None:
     """The multi-select question the user is answering, if the last turn asked one."""
     for reply in reversed(replies):
         if reply.kind is ReplyKind.QUESTION:
-            return reply if reply.multi and reply.question else None
+            return reply if _is_open_multi(reply) else None
     return None
 
 
@@ -112,36 +144,57 @@ def to_events(line: str, replies: Sequence[Reply]) -> tuple[Event, ...]:
         return (Submit(multi.question),)
     if not text:
         return ()
+    options = {item.key: item for item in options_of(replies)}
+    action = options.get(text.casefold())
+    if action is not None and action.action:
+        return (_event(action),)
     if _NUMBERS.fullmatch(text) is None:
         return (Text(text),)
-    options = {item.number: item for item in number_options(replies)}
-    picked = [options.get(int(part)) for part in re.split(r"[,;\s]+", text)]
-    if any(item is None for item in picked):
-        return (Text(text),)  # a plain number answer ("25000"), not an option
-    chosen = [item for item in picked if item is not None]
+    picked = [options.get(part) for part in re.split(r"[,;\s]+", text)]
+    chosen = [item for item in picked if item is not None and not item.action]
+    if len(chosen) != len(picked):
+        return (Text(text),)  # a number answer ("25000", "2 agents"), not an option
     if len(chosen) > 1 and not all(
-        item.reply.multi and not item.action and item.reply is chosen[0].reply for item in chosen
+        item.reply.multi and item.reply is chosen[0].reply for item in chosen
     ):
         return (Text(text),)
     return tuple(_event(item) for item in chosen)
 
 
-def _event(item: Numbered) -> Event:
+def _event(item: Option) -> Event:
     reply, value = item.reply, item.option.value
     if item.action:
-        if value == "done" and reply.multi and reply.question:
+        if value == "done" and _is_open_multi(reply) and reply.question:
             return Submit(reply.question)
         return _command(value)
     question = reply.question or ""
     return Toggle(question, value) if reply.multi else Pick(question, value)
 
 
+@cache
+def _console_strings(locale: str) -> dict[str, str]:
+    env = renderer().env(locale)
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, CONSOLE_FILE)
+    return {key: str(value) for key, value in tomllib.loads(source).items()}
+
+
+def console_text(locale: str, key: str, **params: str) -> str:
+    """One of the console's own strings, English behind every locale."""
+    locale = normalize_locale(locale)
+    text = _console_strings(locale).get(key) or _console_strings(DEFAULT_LOCALE)[key]
+    return renderer().env(locale).from_string(text).render(**params) if params else text
+
+
 class ConsoleView:
     """Prints replies: text, numbered options, saved images (colour only on a terminal)."""
 
-    def __init__(self, out: TextIO, image_dir: Path, *, colour: bool | None = None) -> None:
+    def __init__(
+        self, out: TextIO, image_dir: Path, *, colour: bool | None = None, locale: str = "en"
+    ) -> None:
         self._out = out
         self._image_dir = image_dir
+        self._locale = normalize_locale(locale)
         terminal = out.isatty() if colour is None else colour
         self._console = Console(
             file=out,
@@ -153,21 +206,26 @@ class ConsoleView:
         )
 
     def show(self, replies: Sequence[Reply]) -> None:
-        numbered = iter(number_options(replies))
+        options = options_of(replies, self.chrome("done"))
         for reply in replies:
+            mine = [item for item in options if item.reply is reply]
             self._console.print(RichText(reply.text, style=_STYLE[reply.kind]))
-            for option in reply.choices:
-                mark = ""
-                if reply.multi:
-                    mark = "[x] " if option.value in reply.selected else "[ ] "
-                line = f"  {next(numbered).number}) {mark}{option.label}"
-                self._console.print(RichText(line))
-            for option in reply.actions:
-                line = f"  {next(numbered).number}) {option.label}"
-                self._console.print(RichText(line, style="dim"))
+            for item in mine:
+                if not item.action:
+                    mark = ""
+                    if reply.multi:
+                        mark = "[x] " if item.option.value in reply.selected else "[ ] "
+                    self._console.print(RichText(f"  {item.key}) {mark}{item.option.label}"))
+            if _is_open_multi(reply):
+                self._console.print(RichText("  " + self.chrome("multi_hint"), style="dim"))
+            for item in mine:
+                if item.action:
+                    style = "bold" if item.option.value == "done" else "dim"
+                    self._console.print(RichText(f"  {item.key}) {item.option.label}", style=style))
             if reply.image is not None:
                 path = self.save_image(reply.image)
-                self._console.print(RichText(f"  [{reply.image.alt}]\n  {path}", style="dim"))
+                line = self.chrome("chart", path=str(path))
+                self._console.print(RichText(f"  [{reply.image.alt}]\n  {line}", style="dim"))
             self._console.print()
         self._out.flush()
 
@@ -179,6 +237,10 @@ class ConsoleView:
         if not path.exists():
             path.write_bytes(image.png)
         return path
+
+    def chrome(self, key: str, **params: str) -> str:
+        """The console's own words (``templates/<locale>/console.toml``) in this locale."""
+        return console_text(self._locale, key, **params)
 
     def notice(self, text: str) -> None:
         self._console.print(RichText(text, style="dim"))

@@ -23,14 +23,13 @@ __all__ = ["INTERRUPTED_EXIT", "register"]
 #: Exit status after Ctrl-C (the shell convention for SIGINT), with the conversation saved.
 INTERRUPTED_EXIT = 130
 
-_SAVED = "Interrupted. Your conversation is saved: run `sourcewise chat` again to continue."
-
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "chat",
         help="talk to the assistant in this terminal",
-        description=__doc__.splitlines()[0] if __doc__ else None,
+        description="Talk to the assistant in this terminal. Answers are saved after every "
+        "turn, so the next run resumes where you left off; pipe lines in to script it.",
     )
     parser.add_argument("--user", help="whose conversation (default: your OS user name)")
     parser.add_argument("--locale", help="en, zh or pl (default: SOURCEWISE_LOCALE or LANG)")
@@ -95,7 +94,7 @@ def _handle(args: argparse.Namespace) -> int:
     key = ConversationKey("console", "local", _user(args.user))
     out_dir = args.out_dir or Path(user_data_dir("sourcewise", appauthor=False)) / "charts"
     colour = None if not os.environ.get("NO_COLOR") else False
-    view = ConsoleView(sys.stdout, out_dir, colour=colour)
+    view = ConsoleView(sys.stdout, out_dir, colour=colour, locale=locale or "en")
 
     with asyncio.Runner() as runner:
         stack = contextlib.AsyncExitStack()
@@ -114,7 +113,7 @@ def _handle(args: argparse.Namespace) -> int:
             view.notice("")
             return 0
         except KeyboardInterrupt:
-            view.notice("\n" + _SAVED)
+            view.notice("\n" + view.chrome("saved"))
             return INTERRUPTED_EXIT
         finally:
             with contextlib.suppress(KeyboardInterrupt):

@@ -22,7 +22,6 @@ from typing import Any
 
 from bot.core.events import Choice, Image, Reply, ReplyKind
 from bot.core.regions import known_regions, region_facts
-from bot.render.chart import CHART_FILENAME, render_chart
 from bot.render.env import Renderer, normalize_locale
 from bot.render.env import renderer as default_renderer
 from bot.render.labels import Labels, labels_for
@@ -311,6 +310,9 @@ class _View:
         }
 
     def chart(self) -> Image:
+        # Imported here: matplotlib costs a third of a second, paid only when a chart is drawn.
+        from bot.render.chart import CHART_FILENAME, render_chart
+
         rows = self.ordered_models()
         totals = "; ".join(f"{self.model(m.model)} {self.money(m.monthly_total)}" for m in rows)
         alt = f"{self.labels.get('chart', 'alt')} {totals}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from bot.adapters.console import (
     PROMPT,
     ConsoleAdapter,
     ConsoleView,
-    number_options,
+    options_of,
     run_loop,
     to_events,
 )
@@ -45,7 +46,7 @@ MULTI = Reply(
     choices=(Choice("phone", "Phone"), Choice("chat", "Chat"), Choice("email", "Email")),
     multi=True,
     selected=frozenset({"chat"}),
-    actions=(Choice("done", "Done"), Choice("back", "Back")),
+    actions=(Choice("back", "Back"),),
 )
 RESULT = Reply(
     "Outsourced wins",
@@ -58,16 +59,26 @@ RESULT = Reply(
 # --- line -> events ------------------------------------------------------------------------
 
 
-def test_numbers_count_choices_then_actions_across_the_turn() -> None:
-    numbered = number_options((RESULT, SINGLE))
-    assert [(n.number, n.option.value, n.action) for n in numbered] == [
-        (1, "why", True),
-        (2, "whatif:hours=24x7", True),
-        (3, "US", False),
-        (4, "PL", False),
-        (5, "back", True),
-        (6, "edit:channels", True),
+def test_choices_are_numbered_and_actions_lettered_across_the_turn() -> None:
+    found = options_of((RESULT, SINGLE))
+    assert [(o.key, o.option.value, o.action) for o in found] == [
+        ("a", "why", True),
+        ("b", "whatif:hours=24x7", True),
+        ("1", "US", False),
+        ("2", "PL", False),
+        ("c", "back", True),
+        ("d", "edit:channels", True),
     ]
+
+
+def test_open_multi_select_gets_a_done_action_first() -> None:
+    found = options_of((MULTI,), done_label="Gotowe")
+    assert [(o.key, o.option.value) for o in found if o.action] == [("a", "done"), ("b", "back")]
+    assert found[3].option.label == "Gotowe"
+    with_button = replace(MULTI, actions=(Choice("back", "Back"), Choice("done", "OK")))
+    found = options_of((with_button,))
+    assert [(o.key, o.option.label) for o in found if o.action] == [("a", "Back"), ("b", "OK")]
+    assert to_events("b", (with_button,)) == (Submit("channels"),)
 
 
 def test_number_picks_a_choice_of_a_single_select() -> None:
@@ -75,10 +86,22 @@ def test_number_picks_a_choice_of_a_single_select() -> None:
     assert to_events(" 1 ", (SINGLE,)) == (Pick("region", "US"),)
 
 
-def test_number_of_an_action_is_a_command_with_its_argument() -> None:
-    assert to_events("3", (SINGLE,)) == (Command("back"),)
-    assert to_events("4", (SINGLE,)) == (Command("edit", "channels"),)
-    assert to_events("2", (RESULT,)) == (Command("whatif", "hours=24x7"),)
+def test_letter_of_an_action_is_a_command_with_its_argument() -> None:
+    assert to_events("a", (SINGLE,)) == (Command("back"),)
+    assert to_events("B", (SINGLE,)) == (Command("edit", "channels"),)
+    assert to_events("b", (RESULT,)) == (Command("whatif", "hours=24x7"),)
+
+
+def test_a_number_on_a_question_without_choices_is_the_answer() -> None:
+    team = Reply(
+        "How many agents?",
+        kind=ReplyKind.QUESTION,
+        question="team_size",
+        actions=(Choice("back", "Back"), Choice("skip", "Skip")),
+    )
+    assert to_events("1", (team,)) == (Text("1"),)
+    assert to_events("2", (team,)) == (Text("2"),)
+    assert to_events("b", (team,)) == (Command("skip"),)
 
 
 def test_multi_select_toggles_and_submits() -> None:
@@ -94,15 +117,17 @@ def test_multi_select_toggles_and_submits() -> None:
     assert to_events("", (MULTI,)) == (Submit("channels"),)
     assert to_events("Done", (MULTI,)) == (Submit("channels"),)
     assert to_events("gotowe", (MULTI,)) == (Submit("channels"),)
-    assert to_events("4", (MULTI,)) == (Submit("channels"),)  # the Done button
-    assert to_events("5", (MULTI,)) == (Command("back"),)
+    assert to_events("a", (MULTI,)) == (Submit("channels"),)  # the Done line
+    assert to_events("b", (MULTI,)) == (Command("back"),)
 
 
 def test_anything_else_is_text_for_the_core() -> None:
     assert to_events("phone and chat", (MULTI,)) == (Text("phone and chat"),)
     assert to_events("25000", (SINGLE,)) == (Text("25000"),)  # not an option number
     assert to_events("1, 2", (SINGLE,)) == (Text("1, 2"),)  # two picks of a single select
+    assert to_events("1 5", (MULTI,)) == (Text("1 5"),)  # 5 is no choice
     assert to_events("why?", (RESULT,)) == (Text("why?"),)
+    assert to_events("z", (RESULT,)) == (Text("z"),)
     assert to_events("7", ()) == (Text("7"),)
 
 
@@ -118,14 +143,16 @@ def test_view_prints_numbered_options_plain_when_piped(tmp_path: Path) -> None:
     ConsoleView(out, tmp_path).show((MULTI,))
     text = out.getvalue()
     assert "\x1b[" not in text
-    assert text.splitlines()[:6] == [
-        "Which channels?",
-        "  1) [ ] Phone",
-        "  2) [x] Chat",
-        "  3) [ ] Email",
-        "  4) Done",
-        "  5) Back",
-    ]
+    lines = text.splitlines()
+    assert lines[:4] == ["Which channels?", "  1) [ ] Phone", "  2) [x] Chat", "  3) [ ] Email"]
+    assert lines[5:7] == ["  a) Done", "  b) Back"]
+    assert "done" in lines[4]  # the hint
+
+
+def test_view_speaks_the_locale(tmp_path: Path) -> None:
+    out = io.StringIO()
+    ConsoleView(out, tmp_path, locale="pl").show((MULTI,))
+    assert "  a) Gotowe" in out.getvalue().splitlines()
 
 
 def test_view_uses_colour_on_a_terminal(tmp_path: Path) -> None:

@@ -1,0 +1,179 @@
+"""Scripted conversations through ``sourcewise chat`` in a subprocess with piped stdin.
+
+Both ways into the engine (contact volumes, today's team size), in all three locales; back,
+edit and what-if; end of input; Ctrl-C; and ``kill -9`` in the middle of a conversation,
+after which a new process resumes at the same question with every answer kept.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+from pathlib import Path
+
+import pytest
+
+from bot.render.env import renderer
+from bot.render.labels import labels_for
+from tests.e2e.chat_driver import Chat, action_key, current_question, word
+
+pytestmark = pytest.mark.slow
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+VOLUMES_EN = {
+    "kind": "1",
+    "region": "Poland",
+    "channels": "1 3",  # phone, email
+    "sizing": "2",
+    "volume": ["12000", "3000"],
+    "aht_mode": "1",
+    "languages": "English, Polish",
+    "hours": "3",  # 24/7
+    "timezone": "skip",
+    "currency": "skip",
+    "service_level": "1",
+    "current_cost": "150000",
+}
+
+
+def result_first_line(locale: str) -> str:
+    return {"en": "Recommended: ", "pl": "Zalecany model: ", "zh": "推荐方案："}[locale]
+
+
+def label(locale: str, section: str, key: str) -> str:
+    return labels_for(renderer(), locale).get(section, key)
+
+
+def chart_paths(output: str) -> list[Path]:
+    return [Path(found) for found in re.findall(r"(/\S*?sourcewise-costs\.png)", output)]
+
+
+def assert_result(output: str, locale: str) -> None:
+    lines = [line for line in output.splitlines() if line.startswith(result_first_line(locale))]
+    assert lines, output
+    paths = chart_paths(output)
+    assert paths, output
+    assert paths[-1].read_bytes().startswith(PNG)
+    for value in ("why", "details", "restart"):
+        assert label(locale, "action", value) in output
+
+
+def test_kill_9_then_resume_and_finish_by_volumes_in_english(tmp_path: Path) -> None:
+    """The happy path by volumes, killed with SIGKILL half way: the new process re-asks the
+    same question, keeps every answer, and the conversation ends in a result."""
+    database = tmp_path / "db.sqlite"
+    with Chat(database, tmp_path, locale="en") as chat:
+        output = chat.read_turn()
+        for line in ("1", "Poland", "1 3", "", "2", "12000", "3000", "1"):
+            output = chat.say(line)
+        assert current_question(output, "en") == "languages"
+        assert chat.kill(signal.SIGKILL) == -signal.SIGKILL
+
+    with Chat(database, tmp_path, locale="en") as chat:
+        resumed = chat.read_turn()
+        assert current_question(resumed, "en") == "languages"
+        summary = chat.answer(resumed, VOLUMES_EN)
+        for kept in ("Poland", "Phone", "Email", "12,000", "3,000", "24/7"):
+            assert kept in summary
+        result = chat.say(word("en", "compute"))
+        assert_result(result, "en")
+        assert "PLN" in result
+        working = chat.say(action_key(result, label("en", "action", "why")))
+        assert "Erlangs" in working and "Assumptions" in working
+        details = chat.say(action_key(working, label("en", "action", "details")))
+        assert "What if the inputs are off?" in details
+        status, _ = chat.close()
+    assert status == 0
+
+
+def test_ctrl_c_then_resume_and_finish_by_team_size_in_polish(tmp_path: Path) -> None:
+    """The happy path by team size, interrupted with Ctrl-C after the first answer."""
+    database = tmp_path / "db.sqlite"
+    with Chat(database, tmp_path, locale="pl") as chat:
+        chat.read_turn()
+        asked = chat.say("1")
+        assert current_question(asked, "pl") == "region"
+        assert chat.kill(signal.SIGINT) == 130
+        assert "rozmowa jest zapisana" in chat.rest().casefold()
+        assert "Traceback" not in chat.stderr()
+
+    answers = {
+        "region": "Polska",
+        "channels": "telefon, czat",
+        "sizing": "1",
+        "team_size": "8",
+        "aht_mode": "1",
+        "languages": "polski",
+        "hours": "1",
+        "timezone": "pomiń",
+        "currency": "pomiń",
+        "service_level": "pomiń",
+        "current_cost": "pomiń",
+    }
+    with Chat(database, tmp_path, locale="pl") as chat:
+        resumed = chat.read_turn()
+        assert current_question(resumed, "pl") == "region"
+        summary = chat.answer(resumed, answers)
+        assert "Polska" in summary
+        result = chat.say(word("pl", "compute"))
+        assert_result(result, "pl")
+        assert "liczba osób w obecnym zespole: 8" in result
+        what_if = chat.say(action_key(result, label("pl", "action", "whatif:hours=24x7")))
+        assert_result(what_if, "pl")
+        assert label("pl", "hours", "24x7") in what_if
+        status, _ = chat.close()
+    assert status == 0
+
+
+def test_happy_path_by_volumes_in_chinese(tmp_path: Path) -> None:
+    answers = {
+        "kind": "1",
+        "region": "中国",
+        "channels": "2 3",  # chat, email
+        "sizing": "2",
+        "volume": ["8000", "2000"],
+        "aht_mode": "1",
+        "languages": "中文",
+        "hours": "2",
+        "timezone": "跳过",
+        "currency": "跳过",
+        "service_level": "跳过",
+        "current_cost": "跳过",
+    }
+    with Chat(tmp_path / "db.sqlite", tmp_path, locale="zh") as chat:
+        summary = chat.answer(chat.read_turn(), answers)
+        result = chat.say(word("zh", "compute"))
+        assert_result(result, "zh")
+        assert "8,000" in summary
+        assert "¥" in result  # CNY, the region's own currency, formatted for zh_Hans_CN
+        status, _ = chat.close()
+    assert status == 0
+
+
+def test_back_edit_and_what_if(tmp_path: Path) -> None:
+    with Chat(tmp_path / "db.sqlite", tmp_path, locale="en") as chat:
+        first = chat.read_turn()
+        assert current_question(first, "en") == "kind"
+        region = chat.say("1")
+        assert current_question(region, "en") == "region"
+        again = chat.say(action_key(region, "Back"))
+        assert current_question(again, "en") == "kind"
+        summary = chat.answer(again, VOLUMES_EN)
+        edit = chat.say(action_key(summary, "Edit: Region"))
+        assert current_question(edit, "en") == "region"
+        summary = chat.say("UK")
+        summary = chat.answer(summary, {"timezone": "skip", "currency": "skip"})
+        assert "United Kingdom" in summary and "Poland" not in summary
+        assert "12,000" in summary  # the other answers were kept
+        result = chat.say(word("en", "compute"))
+        assert_result(result, "en")
+        assert "United Kingdom" in result
+        business = chat.say(action_key(result, "What if business hours only?"))
+        assert_result(business, "en")
+        assert label("en", "hours", "business") in business
+        more = chat.say(action_key(business, "What if volume +20%?"))
+        assert_result(more, "en")
+        assert "18,000 contacts a month" in more  # 15,000 + 20%
+        status, _ = chat.close()
+    assert status == 0
