@@ -1,0 +1,123 @@
+"""What is specific to the SQL store: engine set-up, locking, and error translation."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.core.ports import ConversationKey
+from bot.store import MemoryStore, StoreError, StoreUnavailable, migrate, open_store
+from bot.store.sqla import BUSY_TIMEOUT_SECONDS, SqlStore, normalize_url
+
+KEY = ConversationKey("console", "local", "me")
+UNREACHABLE = "postgresql+asyncpg://nobody@127.0.0.1:1/none"
+
+
+@pytest.mark.parametrize(
+    ("given", "driver"),
+    [
+        ("sqlite:///x.db", "sqlite+aiosqlite"),
+        ("postgres://u@h/db", "postgresql+asyncpg"),
+        ("postgresql://u@h/db", "postgresql+asyncpg"),
+        ("postgresql+asyncpg://u@h/db", "postgresql+asyncpg"),
+    ],
+)
+def test_bare_urls_get_the_async_driver(given: str, driver: str) -> None:
+    assert normalize_url(given).drivername == driver
+
+
+def test_other_databases_are_refused() -> None:
+    with pytest.raises(StoreError, match="unsupported"):
+        normalize_url("mysql://u@h/db")
+
+
+def test_open_store_picks_the_implementation(tmp_path: Path) -> None:
+    assert isinstance(open_store("memory://"), MemoryStore)
+    assert isinstance(open_store(f"sqlite:///{tmp_path / 'a.db'}"), SqlStore)
+
+
+async def test_unreachable_postgres_is_unavailable_not_a_driver_error() -> None:
+    store = SqlStore.from_url(UNREACHABLE)
+    try:
+        with pytest.raises(StoreUnavailable):
+            await store.ping()
+        with pytest.raises(StoreUnavailable):
+            async with store.unit_of_work():
+                pass
+    finally:
+        await store.aclose()
+
+
+async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'deep' / 'er' / 'w.db'}"  # missing folders are created
+    store = SqlStore.from_url(url)
+    try:
+        async with store.engine.connect() as connection:
+            mode = await connection.scalar(text("PRAGMA journal_mode"))
+            timeout = await connection.scalar(text("PRAGMA busy_timeout"))
+    finally:
+        await store.aclose()
+    assert mode == "wal"
+    assert timeout == int(BUSY_TIMEOUT_SECONDS * 1000)
+
+
+async def test_sqlite_writers_of_two_engines_serialize_from_begin(tmp_path: Path) -> None:
+    """BEGIN IMMEDIATE: the second unit of work waits at its start, not at its first write,
+    so it reads the state the first one committed (no stale read, no 'database is locked')."""
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    await migrate(url)
+    first, second = SqlStore.from_url(url), SqlStore.from_url(url)
+    order: list[str] = []
+    try:
+        async with first.unit_of_work() as uow:
+            await uow.conversations.save(KEY, {"n": 1}, expected_version=0)
+
+            async def reader() -> int:
+                async with second.unit_of_work() as other:
+                    order.append("second began")
+                    return (await other.conversations.load(KEY)).version
+
+            waiting = asyncio.create_task(reader())
+            await asyncio.sleep(0.2)
+            order.append("first commits")
+            await uow.commit()
+        assert await waiting == 1
+    finally:
+        await first.aclose()
+        await second.aclose()
+    assert order == ["first commits", "second began"]
+
+
+@pytest.mark.postgres
+async def test_postgres_load_locks_the_row_until_the_turn_ends(pg_url: str) -> None:
+    """FOR UPDATE: a second replica's load of the same conversation waits for the first
+    turn to commit and then sees its result, so consecutive turns never conflict."""
+    first, second = SqlStore.from_url(pg_url), SqlStore.from_url(pg_url)
+    key = ConversationKey("telegram", "lock-test", "u1")
+    order: list[str] = []
+    try:
+        async with first.unit_of_work() as uow:
+            await uow.conversations.save(key, {"n": 1}, expected_version=0)
+            await uow.commit()
+        async with first.unit_of_work() as uow:
+            loaded = await uow.conversations.load(key)
+
+            async def other_turn() -> int:
+                async with second.unit_of_work() as other:
+                    snapshot = await other.conversations.load(key)
+                    order.append("second loaded")
+                    return snapshot.version
+
+            waiting = asyncio.create_task(other_turn())
+            await asyncio.sleep(0.2)
+            await uow.conversations.save(key, {"n": 2}, expected_version=loaded.version)
+            order.append("first commits")
+            await uow.commit()
+        assert await waiting == 2
+    finally:
+        await first.aclose()
+        await second.aclose()
+    assert order == ["first commits", "second loaded"]
