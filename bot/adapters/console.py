@@ -238,6 +238,9 @@ class ConsoleView:
             path.write_bytes(image.png)
         return path
 
+    def use_locale(self, locale: str) -> None:
+        self._locale = normalize_locale(locale)
+
     def chrome(self, key: str, **params: str) -> str:
         """The console's own words (``templates/<locale>/console.toml``) in this locale."""
         return console_text(self._locale, key, **params)
@@ -290,6 +293,8 @@ class ConsoleAdapter:
         for event in events:
             turn = await self._conversations.handle(self._key, event, locale=self._locale)
             replies = list(turn.replies) or replies
+            if turn.locale:  # the user may have switched language: our own words follow
+                self._view.use_locale(turn.locale)
         if replies:
             self._last = tuple(replies)
             self._view.show(self._last)

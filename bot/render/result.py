@@ -56,7 +56,8 @@ RESULT_ACTIONS: tuple[str, ...] = (
     "restart",
 )
 
-#: The ``defaults_used`` keys :func:`render_quick` explains with the value it assumed.
+#: The ``defaults_used`` keys :func:`render_quick` explains with the value it assumed; the
+#: bare question id ("languages") is accepted as well as the prefixed key.
 DEFAULT_KEYS: tuple[str, ...] = (
     "default.languages",
     "default.hours",

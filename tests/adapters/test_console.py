@@ -179,8 +179,9 @@ def test_view_saves_images_once_and_prints_the_path(tmp_path: Path) -> None:
 class FakeConversations:
     """Answers every event with the next canned turn and records what it was sent."""
 
-    def __init__(self, turns: list[tuple[Reply, ...]]) -> None:
+    def __init__(self, turns: list[tuple[Reply, ...]], locale: str | None = None) -> None:
         self.turns = turns
+        self.locale = locale
         self.events: list[tuple[ConversationKey, Event, str | None]] = []
 
     async def handle(
@@ -192,7 +193,7 @@ class FakeConversations:
         locale: str | None = None,
     ) -> Turn:
         self.events.append((key, event, locale))
-        return Turn(self.turns.pop(0) if self.turns else ())
+        return Turn(self.turns.pop(0) if self.turns else (), locale=self.locale)
 
     async def mark_delivered(self, key: ConversationKey, dedupe_id: str) -> None:
         raise AssertionError("the console sends no update ids")
@@ -231,3 +232,15 @@ def test_loop_starts_translates_and_ends_at_eof(tmp_path: Path, locale: str | No
     assert {loc for _, _, loc in fake.events} == {locale}
     assert out.getvalue().count(PROMPT) == 4
     assert "Outsourced wins" in out.getvalue()
+
+
+def test_console_words_follow_the_conversation_language(tmp_path: Path) -> None:
+    import asyncio
+
+    fake = FakeConversations([(MULTI,)], locale="zh")
+    out = io.StringIO()
+    view = ConsoleView(out, tmp_path, locale="en")
+    adapter = ConsoleAdapter(fake, ConversationKey("console", "local", "ada"), view)
+    with asyncio.Runner() as runner:
+        runner.run(adapter.start())
+    assert "  a) 完成" in out.getvalue().splitlines()

@@ -288,3 +288,10 @@ def test_quick_without_defaults_has_no_defaults_line(estimate: Estimate) -> None
     assert "Assumed" not in reply.text
     (reply,) = render_quick(estimate, "en", ("default.unknown_thing",))
     assert "unknown_thing" in reply.text
+
+
+def test_quick_accepts_bare_question_ids_as_default_keys(estimate: Estimate) -> None:
+    (prefixed,) = render_quick(estimate, "pl", ("default.languages", "default.hours"))
+    (bare,) = render_quick(estimate, "pl", ("languages", "hours"))
+    assert bare.text == prefixed.text
+    assert "języki: angielski, polski" in bare.text
