@@ -66,7 +66,7 @@ def command_from_text(text: str) -> Command | None:
         return None
     normed = norm(text)
     if normed.startswith("/"):
-        normed = re.sub(r"^/(\S+?)@\S+", r"\1", normed)[1:] if "@" in normed else normed[1:]
+        normed = re.sub(r"^/(\S+?)@\S+", r"\1", normed) if "@" in normed else normed[1:]
         normed = normed.replace("_", " ", 1) if normed.startswith("what_if") else normed
     if normed in ("?", "？"):
         return Command("help")

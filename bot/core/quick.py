@@ -292,11 +292,13 @@ def _read_number(tokens: list[_Token], index: int, fields: Fields) -> int:
     value = token.number
     period: str | None = None
     before = _choose(tokens[index - 1]) if index else None
-    if before is not None and before.group == "period":
-        period = before.value
     channel: str | None = None
     meaning: str | None = None
     currency: str | None = None
+    if before is not None and before.group == "period":
+        period = before.value
+    elif before is not None and before.group == "currency":
+        currency, meaning = before.value, "cost"  # "$40k", "€ 25 000"
     position = index + 1
     while position < len(tokens) and position <= index + 4:
         hit = _choose(tokens[position])

@@ -85,17 +85,19 @@ class Catalog:
         Inside a text, ``t('other.key')`` looks up another entry of the same locale, so a
         prompt can name a channel with its translated label.
         """
-        found_in, entry = self._entry(locale, key)
+        locale = normalize_locale(locale)
+        entry = self._entry(locale, key)[1]
         if not isinstance(entry, str):
             raise KeyError(f"catalogue entry {key!r} is a word list, not a text")
         if "{" not in entry:
             return entry
-        template = self._compiled.get((found_in, key))
+        template = self._compiled.get((locale, key))
         if template is None:
-            template = self._renderer.env(found_in).from_string(entry)
-            self._compiled[(found_in, key)] = template
+            # An English fallback still formats numbers the user's way.
+            template = self._renderer.env(locale).from_string(entry)
+            self._compiled[(locale, key)] = template
         if "t" not in params:
-            params["t"] = self._translator(found_in)
+            params["t"] = self._translator(locale)
         return template.render(**params).strip()
 
     def _translator(self, locale: str) -> Any:

@@ -1,0 +1,90 @@
+"""The one-screen form: same questions, same parsers, one message per field."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+import pytest
+
+from bot.core.form import FORM_FIELDS, form_fields, validate_form
+from bot.core.questions import QUESTION_IDS
+from costengine.scenario import Channel, HoursPreset
+
+VALID: dict[str, str | Sequence[str]] = {
+    "kind": "customer_service",
+    "region": "UK",
+    "channels": ("phone", "chat"),
+    "volume_phone": "12,000",
+    "volume_chat": "3k",
+    "languages": ("en", "pl"),
+    "hours": "24x7",
+}
+
+
+def test_fields_are_registry_questions() -> None:
+    ids = [field.id for field in FORM_FIELDS]
+    assert set(ids) <= set(QUESTION_IDS) and len(ids) == len(set(ids))
+    assert {"kind", "region", "channels", "team_size", "languages", "hours"} <= set(ids)
+
+
+@pytest.mark.parametrize("locale", ["en", "pl", "zh"])
+def test_fields_are_drawn_in_each_locale(locale: str) -> None:
+    views = form_fields(locale)
+    assert [view.id for view in views] == [field.id for field in FORM_FIELDS]
+    for view in views:
+        assert view.label and view.placeholder
+        if view.kind in ("single", "multi"):
+            assert view.choices and all(choice.label for choice in view.choices)
+
+
+def test_a_valid_form_gives_a_scenario() -> None:
+    result = validate_form(VALID, "en")
+    assert result.ok and result.scenario is not None and result.errors == {}
+    assert [(v.channel, v.contacts_per_month) for v in result.scenario.volumes] == [
+        (Channel.PHONE, Decimal(12000)),
+        (Channel.CHAT, Decimal(3000)),
+    ]
+    assert result.scenario.coverage.preset is HoursPreset.TWENTY_FOUR_SEVEN
+
+
+def test_a_team_size_instead_of_volumes() -> None:
+    values = {**VALID, "team_size": "8", "volume_phone": "", "volume_chat": ""}
+    result = validate_form(values, "en")
+    assert result.ok and result.scenario is not None and result.scenario.team_size == 8
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"kind": "banana"}, "kind"),
+        ({"region": "France"}, "region"),
+        ({"languages": ()}, "languages"),
+        ({"volume_phone": "-5"}, "volume_phone"),
+        ({"volume_chat": ""}, "volume_chat"),
+        ({"team_size": "8"}, "team_size"),
+        ({"volume_phone": "", "volume_chat": ""}, "team_size"),
+        ({"volume_email": "100"}, "volume_email"),
+        ({"hours": "custom"}, "hours_custom"),
+        ({"service_level": "120%"}, "service_level"),
+        ({"timezone": "Mars/Base"}, "timezone"),
+        ({"current_cost": "x" * 600}, "current_cost"),
+    ],
+)
+def test_errors_are_keyed_by_question(changes: dict[str, str], field: str) -> None:
+    result = validate_form({**VALID, **changes}, "pl")
+    assert not result.ok and result.scenario is None
+    assert result.errors.get(field)
+
+
+def test_several_errors_at_once_in_the_users_language() -> None:
+    result = validate_form({"kind": "x", "region": "Atlantis"}, "zh")
+    assert {"kind", "region", "channels", "languages", "hours"} <= set(result.errors)
+    assert "必填" in result.errors["languages"]
+
+
+def test_typed_hours_without_a_preset_mean_custom() -> None:
+    values = {**VALID, "hours": "", "hours_custom": "Mon-Fri 8-20"}
+    result = validate_form(values, "en")
+    assert result.ok and result.scenario is not None
+    assert result.scenario.coverage.preset is HoursPreset.CUSTOM
