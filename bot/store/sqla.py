@@ -102,8 +102,14 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+#: Execution option for connections that only read (the health check): plain BEGIN, which
+#: in WAL mode never waits for a writer.
+_READ_ONLY = "sourcewise_read_only"
+
+
 def _sqlite_on_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    read_only = connection.get_execution_options().get(_READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def create_engine(database_url: str) -> AsyncEngine:
@@ -459,7 +465,8 @@ class SqlStore:
     async def ping(self) -> None:
         with _translated():
             async with self._engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+                reader = await connection.execution_options(**{_READ_ONLY: True})
+                await reader.execute(text("SELECT 1"))
 
     async def aclose(self) -> None:
         await self._engine.dispose()

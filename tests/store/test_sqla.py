@@ -121,3 +121,18 @@ async def test_postgres_load_locks_the_row_until_the_turn_ends(pg_url: str) -> N
         await first.aclose()
         await second.aclose()
     assert order == ["first commits", "second loaded"]
+
+
+async def test_the_health_check_does_not_wait_for_a_sqlite_writer(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    await migrate(url)
+    writer, checker = SqlStore.from_url(url), SqlStore.from_url(url)
+    try:
+        async with writer.unit_of_work() as uow:
+            await uow.conversations.save(KEY, {"n": 1}, expected_version=0)
+            # The write lock is held; a BEGIN IMMEDIATE would wait here for 30 s.
+            await asyncio.wait_for(checker.ping(), timeout=BUSY_TIMEOUT_SECONDS / 3)
+            await uow.commit()
+    finally:
+        await writer.aclose()
+        await checker.aclose()
