@@ -15,7 +15,9 @@ Telegram-side habits kept here, not in the core:
   question is unknown; the core then judges the press by its question id);
 - one-line and inline estimates have no conversation state to dedupe them, so their update
   ids are remembered in memory (PTB confirms polled updates, so redelivery within a process
-  is what remains).
+  is what remains). Their replies go out without action buttons: "why", "what if" act on
+  the conversation's own estimate, which a one-liner does not set, and in groups the
+  follow-ups belong in the private chat anyway.
 """
 
 from __future__ import annotations
@@ -100,7 +102,10 @@ class TelegramHandlers:
     def __init__(self, conversations: Conversations, *, memory: int = _MEMORY) -> None:
         self._conversations = conversations
         self._seen: _Recent[str, bool] = _Recent(memory)
-        self._keyboards: _Recent[ConversationKey, int] = _Recent(memory)
+        # The newest question message of each conversation, and whether its keyboard is
+        # still on it; and which messages were questions (their buttons go stale).
+        self._newest: _Recent[ConversationKey, tuple[int, bool]] = _Recent(memory)
+        self._questions: _Recent[tuple[int, int], bool] = _Recent(memory)
         self._long_data: _Recent[str, ButtonData] = _Recent(memory)
 
     # --- PTB entry points ----------------------------------------------------------------------
@@ -147,7 +152,8 @@ class TelegramHandlers:
         if turn.duplicate and not turn.replies:
             _log.info("update %s delivered again; already answered", intent.dedupe_id)
             return
-        await self._send(bot, intent.chat_id, turn.replies, key=intent.key, locale=intent.locale)
+        locale = turn.locale or intent.locale
+        await self._send(bot, intent.chat_id, turn.replies, key=intent.key, locale=locale)
         await self._conversations.mark_delivered(intent.key, intent.dedupe_id)
 
     async def _press(self, bot: Bot, press: ButtonPress) -> None:
@@ -167,26 +173,32 @@ class TelegramHandlers:
             _log.info("update %s delivered again; already answered", press.dedupe_id)
             return
         replies: Sequence[Reply] = turn.replies
+        locale = turn.locale or press.locale
         if isinstance(event, Toggle) and replies and _asks(replies[0], data.question):
-            if await self._edit_in_place(bot, press, replies[0]):
+            if await self._edit_in_place(bot, press, replies[0], locale):
                 replies = replies[1:]
         elif isinstance(event, Pick | Submit):
             rejected = any(r.kind is ReplyKind.ERROR for r in replies)
             await self._close_question(bot, press, data, answered=not rejected)
         elif isinstance(event, Toggle):
             await self._clear_keyboard(bot, press)
-        await self._send(bot, press.chat_id, replies, key=press.key, locale=press.locale)
+        await self._send(bot, press.chat_id, replies, key=press.key, locale=locale)
         await self._conversations.mark_delivered(press.key, press.dedupe_id)
 
     def _is_stale(self, press: ButtonPress, data: ButtonData) -> bool:
-        if not data.is_choice or press.message_id is None:
-            return False  # actions (why, details, edit) are valid whenever pressed
-        newest = self._keyboards.get(press.key)
-        return newest is not None and newest != press.message_id
+        """A question's buttons (choices, back, skip) are stale once a newer question was
+        asked; a result's actions (why, details, edit) stay valid."""
+        if press.message_id is None:
+            return False
+        question = data.is_choice or (press.chat_id, press.message_id) in self._questions
+        newest = self._newest.get(press.key)
+        return question and newest is not None and newest[0] != press.message_id
 
-    async def _edit_in_place(self, bot: Bot, press: ButtonPress, reply: Reply) -> bool:
+    async def _edit_in_place(
+        self, bot: Bot, press: ButtonPress, reply: Reply, locale: str | None
+    ) -> bool:
         """Show the toggled state on the same message; False if it could not be edited."""
-        (out, *_) = self._render([reply], locale=press.locale).messages
+        (out, *_) = self._render([reply], locale=locale).messages
         assert press.message_id is not None
         try:
             if out.photo is None and press.message_text is not None:
@@ -225,6 +237,7 @@ class TelegramHandlers:
                     await bot.edit_message_text(
                         closed, chat_id=press.chat_id, message_id=press.message_id
                     )
+                    self._closed(press)
                     return
                 except BadRequest as exc:
                     _log.info("could not mark the question answered (%s)", exc)
@@ -233,9 +246,19 @@ class TelegramHandlers:
     async def _clear_keyboard(self, bot: Bot, press: ButtonPress) -> None:
         if press.message_id is None:
             return
+        self._closed(press)
+        await self._remove_keyboard(bot, press.chat_id, press.message_id)
+
+    def _closed(self, press: ButtonPress) -> None:
+        newest = self._newest.get(press.key)
+        if newest is not None and newest[0] == press.message_id:
+            self._newest.put(press.key, (newest[0], False))
+
+    @staticmethod
+    async def _remove_keyboard(bot: Bot, chat_id: int, message_id: int) -> None:
         try:
             await bot.edit_message_reply_markup(
-                chat_id=press.chat_id, message_id=press.message_id, reply_markup=None
+                chat_id=chat_id, message_id=message_id, reply_markup=None
             )
         except BadRequest as exc:
             if not _not_modified(exc):
@@ -265,7 +288,7 @@ class TelegramHandlers:
                     key=None,
                     locale=intent.locale,
                     reply_to=intent.reply_to,
-                    actions=not intent.in_group,
+                    actions=False,  # see the module docstring
                 )
             case InlineEstimate():
                 await self._inline(bot, intent)
@@ -336,7 +359,25 @@ class TelegramHandlers:
             quote = reply_to if index == 0 else None
             message = await _send_one(bot, chat_id, out, reply_to=quote)
             if key is not None and out.question is not None:
-                self._keyboards.put(key, message.message_id)
+                await self._asked(bot, key, chat_id, message.message_id)
+        if key is not None and any(r.kind in _ENDS_QUESTIONS for r in replies):
+            await self._done_asking(bot, key, chat_id)
+
+    async def _asked(self, bot: Bot, key: ConversationKey, chat_id: int, message_id: int) -> None:
+        """A new question is on screen: take the keyboard off the previous one if an answer
+        typed as text left it there, so only the current question has buttons."""
+        previous = self._newest.get(key)
+        self._newest.put(key, (message_id, True))
+        self._questions.put((chat_id, message_id), True)
+        if previous is not None and previous[1] and previous[0] != message_id:
+            await self._remove_keyboard(bot, chat_id, previous[0])
+
+    async def _done_asking(self, bot: Bot, key: ConversationKey, chat_id: int) -> None:
+        """The summary or result is on screen: no question is open any more."""
+        newest = self._newest.get(key)
+        if newest is not None and newest[1]:
+            self._newest.put(key, (newest[0], False))
+            await self._remove_keyboard(bot, chat_id, newest[0])
 
 
 async def _send_one(bot: Bot, chat_id: int, out: Outgoing, *, reply_to: int | None) -> Message:
@@ -347,6 +388,10 @@ async def _send_one(bot: Bot, chat_id: int, out: Outgoing, *, reply_to: int | No
     if out.photo is not None:
         return await bot.send_photo(chat_id, reply_parameters=reply_parameters, **kwargs)
     return await bot.send_message(chat_id, reply_parameters=reply_parameters, **kwargs)
+
+
+#: Replies after which no question is waiting for an answer.
+_ENDS_QUESTIONS = (ReplyKind.SUMMARY, ReplyKind.RESULT)
 
 
 def _asks(reply: Reply, question: str) -> bool:

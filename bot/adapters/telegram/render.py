@@ -29,7 +29,7 @@ from bot.adapters.telegram.translate import (
     callback_data,
     keyboard_marker,
 )
-from bot.core.events import Image, Reply
+from bot.core.events import Image, Reply, ReplyKind
 
 __all__ = [
     "CAPTION_LIMIT",
@@ -59,7 +59,8 @@ def utf16_len(text: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """One message to send. ``question`` is set when the keyboard answers that question."""
+    """One message to send. ``question`` is set when the keyboard belongs to that question
+    (its choices, and actions like back or skip that act on it)."""
 
     text: str
     photo: Image | None = None
@@ -105,7 +106,8 @@ def render_replies(
 def render_reply(reply: Reply, *, locale: str | None, actions: bool = True) -> Rendered:
     """``actions=False`` drops action buttons (group chats: follow-ups belong in private)."""
     keyboard, long_data = _keyboard(reply, locale=locale, actions=actions)
-    question = reply.question if keyboard is not None and reply.choices else None
+    asks = keyboard is not None and reply.kind is ReplyKind.QUESTION
+    question = reply.question if asks else None
     text = reply.text.strip()
     messages: list[Outgoing] = []
     if reply.image is not None:
