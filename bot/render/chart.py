@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import io
 import textwrap
+from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -94,35 +95,55 @@ def _font(families: tuple[str, ...], size: float) -> FontProperties:
     return FontProperties(family=list(families), size=size)
 
 
+@dataclass(frozen=True, slots=True)
+class _ChartData:
+    """Everything the chart shows, hashable: equal data draws equal bytes (and is cached)."""
+
+    locale: str
+    currency: str
+    models: tuple[DeliveryModel, ...]
+    totals: tuple[Decimal, ...]
+    stacks: tuple[tuple[CostCategory, tuple[float, ...]], ...]
+    winner: DeliveryModel
+
+
 def render_chart(estimate: Estimate, locale: str, *, renderer: Renderer | None = None) -> bytes:
     """PNG bytes of the stacked monthly cost per model, cheapest first, winner marked."""
-    locale = normalize_locale(locale)
-    source = renderer or default_renderer()
-    labels = labels_for(source, locale)
-    babel: Locale = source.babel_locale(locale)
-    currency = estimate.currency
-
     models = [m for m in estimate.recommendation.ranking if m in estimate.models]
     models += [m for m in DeliveryModel if m in estimate.models and m not in models]
-    positions = list(range(len(models)))
-
-    stacks: dict[CostCategory, list[float]] = {}
+    stacks = []
     for category in CostCategory:
-        heights = [
+        heights = tuple(
             float(
                 sum(
-                    (
-                        item.amount
-                        for item in estimate.models[m].line_items
-                        if item.category is category
-                    ),
+                    (i.amount for i in estimate.models[m].line_items if i.category is category),
                     Decimal(0),
                 )
             )
             for m in models
-        ]
+        )
         if any(heights):
-            stacks[category] = heights
+            stacks.append((category, heights))
+    data = _ChartData(
+        locale=normalize_locale(locale),
+        currency=estimate.currency,
+        models=tuple(models),
+        totals=tuple(estimate.models[m].monthly_total for m in models),
+        stacks=tuple(stacks),
+        winner=estimate.recommendation.model,
+    )
+    return _draw(data, renderer or default_renderer())
+
+
+@lru_cache(maxsize=32)
+def _draw(data: _ChartData, source: Renderer) -> bytes:
+    """The PNG of ``data`` (a result and its quick view, or a redisplay, draw it once)."""
+    locale, currency, models = data.locale, data.currency, list(data.models)
+    labels = labels_for(source, locale)
+    babel: Locale = source.babel_locale(locale)
+    positions = list(range(len(models)))
+    stacks = dict(data.stacks)
+    totals = dict(zip(models, data.totals, strict=True))
 
     figure = Figure(figsize=_SIZE_INCHES, dpi=_DPI)
     FigureCanvasAgg(figure)  # attaches itself to the figure: Agg, whatever the backend
@@ -146,7 +167,7 @@ def render_chart(estimate: Estimate, locale: str, *, renderer: Renderer | None =
         autolim=False,
     )
 
-    winner = estimate.recommendation.model
+    winner = data.winner
     peak = max([*bottoms, 1.0])
     axes.set_xlim(-0.5, len(models) - 0.5)
     axes.set_ylim(0, peak * 1.18)
@@ -162,7 +183,7 @@ def render_chart(estimate: Estimate, locale: str, *, renderer: Renderer | None =
 
     recommended = labels.get("chart", "recommended")
     for x, model in enumerate(models):
-        total = estimate.models[model].monthly_total
+        total = totals[model]
         amount = format_compact_currency(total, currency, locale=babel, fraction_digits=1)
         axes.text(
             x,
