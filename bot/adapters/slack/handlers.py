@@ -46,7 +46,7 @@ from bot.core.ports import ConversationKey, Conversations
 __all__ = ["SlackHandlers"]
 
 #: Slack caps a button's value at 2000 characters; the shared one-liner travels in it.
-_SHARE_VALUE_LIMIT = 2000
+_SHARE_LIMIT = 2000
 
 
 class SlackHandlers:
@@ -273,30 +273,27 @@ class SlackHandlers:
         text: str,
         locale: str | None,
     ) -> None:
-        """A one-line estimate: in the DM with its chart; elsewhere ephemeral + "Share"."""
-        replies = await self._conversations.quick_estimate(text, locale=locale, key=key)
+        """A one-line estimate: in the bot's DM as messages with the chart; anywhere else
+        as ephemeral messages with a "Share in channel" button.
+
+        A one-liner is not a conversation, so the conversation's follow-up buttons (why?,
+        what if...) are left off: they would act on the DM's conversation instead."""
+        replies = _standalone(
+            await self._conversations.quick_estimate(text, locale=locale, key=key)
+        )
         dm = await open_dm(client, key.user)
         if body.get("channel_id") == dm:
             await post_replies(client, dm, replies, locale=locale)
-            return
-        words = strings(locale)
-        for index, reply in enumerate(replies):
-            message = _without_actions(reply_message(reply, locale))
-            if index == len(replies) - 1 and reply.kind is not ReplyKind.ERROR:
-                share = {
-                    "type": "actions",
-                    "block_id": "sw:share",
-                    "elements": [
-                        {
-                            "type": "button",
-                            "action_id": ids.SHARE,
-                            "text": {"type": "plain_text", "text": words.share},
-                            "value": text[:_SHARE_VALUE_LIMIT],
-                        }
-                    ],
-                }
-                message["blocks"] = [*message["blocks"], share]
-            await respond(**message, response_type="ephemeral")
+        else:
+            words = strings(locale)
+            for index, reply in enumerate(replies):
+                message = reply_message(reply, locale)
+                last = index == len(replies) - 1
+                if last and reply.kind is not ReplyKind.ERROR and len(text) <= _SHARE_LIMIT:
+                    message["blocks"] = [*message["blocks"], _share_block(words.share, text)]
+                await respond(**message, response_type="ephemeral")
+        if any(reply.kind is ReplyKind.RESULT for reply in replies):
+            await self._publish_home(client, key, locale)
 
     async def on_share(
         self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
@@ -304,27 +301,43 @@ class SlackHandlers:
         """Post the ephemeral one-liner for the whole channel, then drop the ephemeral copy.
 
         The estimate is computed again from the text in the button: the engine is
-        deterministic, so everyone sees what the user saw."""
+        deterministic, so everyone sees what the user saw (and it is not added to the user's
+        history a second time). The chart follows if the bot is a member of the channel."""
         who = team_and_user(body)
         actions = body.get("actions") or [{}]
         text = str(actions[0].get("value", ""))
+        channel = body.get("channel") or {}
+        channel_id = channel.get("id") if isinstance(channel, Mapping) else None
         if who is None or not text:
             return
         key = key_for(*who)
 
         async def work() -> None:
             locale = await self._locale(client, key)
-            replies = await self._conversations.quick_estimate(text, locale=locale, key=key)
+            replies = _standalone(await self._conversations.quick_estimate(text, locale=locale))
             header = {
                 "type": "context",
                 "elements": [{"type": "mrkdwn", "text": strings(locale).shared(key.user)}],
             }
             for index, reply in enumerate(replies):
-                message = _without_actions(reply_message(reply, locale))
+                message = reply_message(reply, locale)
                 if index == 0:
                     message["blocks"] = [header, *message["blocks"]]
                 await respond(**message, response_type="in_channel", replace_original=False)
             await respond(delete_original=True)
+            images = [reply.image for reply in replies if reply.image is not None]
+            if images and isinstance(channel_id, str):
+                try:
+                    for image in images:
+                        await client.files_upload_v2(
+                            channel=channel_id,
+                            content=image.png,
+                            filename=image.filename,
+                            title=image.alt,
+                            alt_txt=image.alt,
+                        )
+                except SlackApiError as exc:  # not_in_channel: the text was shared anyway
+                    self._log.info("chart not shared: %s", exc.response.get("error"))
 
         await self._guarded(client, key, work)
 
@@ -375,6 +388,8 @@ class SlackHandlers:
         who = team_and_user(body)
         if self._form is None or who is None:
             return
+        if self._form.errors(body):
+            return  # answered in the acknowledgement: the modal stays open with its errors
         view = body.get("view") or {}
         submission = body.get("trigger_id") or f"{view.get('id')}:{view.get('hash')}"
         inbound = Inbound(
@@ -384,6 +399,26 @@ class SlackHandlers:
             locale=self._form.locale_of(body),
         )
         await self._guarded(client, inbound.key, lambda: self._converse(client, inbound))
+
+
+def _standalone(replies: Sequence[Reply]) -> tuple[Reply, ...]:
+    """Replies shown outside the DM conversation, without its follow-up buttons."""
+    return tuple(replace(reply, actions=()) for reply in replies)
+
+
+def _share_block(label: str, text: str) -> dict[str, Any]:
+    return {
+        "type": "actions",
+        "block_id": "sw:share",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": ids.SHARE,
+                "text": {"type": "plain_text", "text": label},
+                "value": text,
+            }
+        ],
+    }
 
 
 def _without_actions(message: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qs, urlparse
 
@@ -12,7 +13,7 @@ from pydantic import SecretStr
 from bot.adapters.slack.installations import StoreInstallations
 from bot.store import Store
 from tests.adapters.slack import payloads
-from tests.adapters.slack.harness import SIGNING_SECRET, HarnessFactory, SlackHarness
+from tests.adapters.slack.harness import SIGNING_SECRET, DmUser, HarnessFactory, SlackHarness
 from tests.fakes.slack_server import FakeSlackServer
 
 # slack_sdk sends the OAuth client credentials with aiohttp's BasicAuth, which aiohttp 3.14
@@ -106,3 +107,30 @@ async def test_the_client_secret_and_tokens_stay_out_of_the_logs(
     for secret in (CLIENT_SECRET, SIGNING_SECRET, "xoxb-t7-installed-token"):
         assert secret not in text
     assert not re.search(r"xox[bp]-[A-Za-z0-9]", text)
+
+
+async def test_each_workspace_sees_only_its_own_conversations_and_estimates(
+    oauth: SlackHarness, api: FakeSlackServer
+) -> None:
+    await install(oauth, api, "T7")
+    await install(oauth, api, "T8")
+    # The same member id in two workspaces is two different people.
+    in_t7 = DmUser(oauth, api, team="T7", user="U1", channel="D71")
+    in_t8 = DmUser(oauth, api, team="T8", user="U1", channel="D81")
+    await in_t7.say("hello")
+    await in_t7.press("kind", "customer_service")
+    assert in_t7.last_prompt() == "region"
+    await in_t8.say("hello")
+    assert in_t8.last_prompt() == "kind"  # T8's conversation starts afresh
+
+    await oauth.command(
+        payloads.slash_command("8 agents phone Poland 24/7", team="T7", user="U1", channel="C7")
+    )
+    await oauth.bot.drain()
+    await oauth.event(payloads.app_home_opened(team="T7", user="U1"))
+    await oauth.event(payloads.app_home_opened(team="T8", user="U1"))
+    await oauth.bot.drain()
+    homes = {c.token: json.dumps(c.json_param("view")) for c in api.calls_of("views.publish")}
+    assert "a month" in homes["xoxb-t7-installed-token"]
+    assert "No estimates yet" in homes["xoxb-t8-installed-token"]
+    assert "a month" not in homes["xoxb-t8-installed-token"]

@@ -83,11 +83,14 @@ async def test_the_command_serves_signed_events(tmp_path: Path) -> None:
             stderr=asyncio.subprocess.PIPE,
         )
         try:
-            assert process.stdout is not None
-            async with asyncio.timeout(30):
+            assert process.stdout is not None and process.stderr is not None
+            async with asyncio.timeout(60):
                 line = (await process.stdout.readline()).decode()
             found = re.search(r"http://[\d.]+:\d+", line)
-            assert found, line
+            if found is None:
+                process.kill()
+                err = (await process.stderr.read()).decode()
+                raise AssertionError(f"no address in {line!r}; stderr: {err[-3000:]}")
             base = found.group(0)
             body = json.dumps(payloads.message_event("hello", channel="D9"))
             ts = str(int(time.time()))
