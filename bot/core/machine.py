@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from pydantic import JsonValue, ValidationError
 
@@ -42,6 +42,7 @@ from bot.core.events import (
     Toggle,
 )
 from bot.core.form import validate_form
+from bot.core.parsing import rounded
 from bot.core.questions import (
     QUESTION_IDS,
     Answers,
@@ -81,6 +82,10 @@ __all__ = ["Estimator", "StepResult", "step"]
 
 #: Prices a scenario; the service may bind a user's rate card (``estimate(s, card)``).
 Estimator = Callable[[Scenario], Estimate]
+
+
+#: How many steps "back" can retrace (bounds the saved state, whatever the user does).
+MAX_HISTORY = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +290,7 @@ def _answer(state: ConversationState, raw: str) -> StepResult:
 
 def _accept(state: ConversationState, q: Question, value: JsonValue) -> StepResult:
     answers = {**state.answers, q.id: value}
-    history = state.history if state.editing else (*state.history, q.id)
+    history = state.history if state.editing else (*state.history, q.id)[-MAX_HISTORY:]
     moved = state.model_copy(update={"answers": answers, "history": history, "pending": ()})
     gap = missing(answers)
     if gap is not None:
@@ -299,7 +304,11 @@ def _text(state: ConversationState, text: str, turn: _Turn) -> StepResult:
     if state.phase is Phase.SUMMARY:
         return _reject(state, ParseError("error.use_buttons"))
     if state.phase is Phase.RESULT:
-        return _reject(state, ParseError("error.after_result"))
+        # After a result, a bare change ("24/7", "12 agents", "UK") is a what-if.
+        attempt = _whatif(state, text, turn)
+        if attempt.replies and attempt.replies[0].kind is ReplyKind.ERROR:
+            return _reject(state, ParseError("error.after_result"))
+        return attempt
     return StepResult(state, _prompt(state))
 
 
@@ -422,7 +431,7 @@ def _edit(state: ConversationState, arg: str) -> StepResult:
         return _reject(state, ParseError("error.unknown_question"))
     history = state.history
     if not complete and state.current is not None and state.current != target.id:
-        history = (*history, state.current)
+        history = (*history, state.current)[-MAX_HISTORY:]
     moved = state.model_copy(update={"editing": complete, "history": history})
     return _ask(moved, target.id)
 
@@ -618,16 +627,14 @@ def _scaled(answers: Answers, change: Decimal) -> dict[str, JsonValue]:
     updated = dict(answers)
     if answers.get("sizing") == "team":
         size = Decimal(str(answers.get("team_size", 1))) * factor
-        whole = int(size.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        whole = int(rounded(size))
         updated["team_size"] = min(max(whole, 1), 20_000)
         return updated
     channels = answers.get("channels")
     for channel in channels if isinstance(channels, list) else []:
         key = f"volume_{channel}"
         if isinstance(answers.get(key), str):
-            amount = (Decimal(str(answers[key])) * factor).quantize(
-                Decimal(1), rounding=ROUND_HALF_UP
-            )
+            amount = rounded(Decimal(str(answers[key])) * factor)
             updated[key] = str(min(max(amount, Decimal(1)), Decimal(50_000_000)))
     return updated
 
@@ -653,7 +660,9 @@ def _merge_fields(
     if fields.service_level is not None:
         put("service_level", dict[str, JsonValue](fields.service_level))
     if fields.current_cost is not None:
-        put("current_cost", str(fields.current_cost.quantize(Decimal("0.01"))))
+        if fields.current_cost > 1_000_000_000:
+            raise ParseError("error.bad_whatif")
+        put("current_cost", str(rounded(fields.current_cost, Decimal("0.01"))))
     if fields.team_size is not None:
         team = fields.team_size
         if team != team.to_integral_value() or not 1 <= team <= 20_000:

@@ -48,6 +48,7 @@ __all__ = [
     "parse_volume",
     "parse_windows",
     "prepare",
+    "rounded",
 ]
 
 #: Longest answer accepted (a pasted document is not an answer).
@@ -188,6 +189,18 @@ def parse_number(text: str, *, multipliers: bool = True) -> tuple[Decimal, str]:
     return number.value, " ".join(rest.split())
 
 
+_HUGE = Decimal(10) ** 15
+
+
+def rounded(value: Decimal, step: Decimal = Decimal(1)) -> Decimal:
+    """``value`` rounded half up to ``step``. Values far beyond any limit are returned as
+    they are: quantizing them would overflow the decimal context, and a range check is
+    about to reject them anyway."""
+    if abs(value) >= _HUGE:
+        return value
+    return value.quantize(step, rounding=ROUND_HALF_UP)
+
+
 def _in_range(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
     if value < low:
         raise ParseError("error.too_small", {"min": str(low)})
@@ -223,7 +236,7 @@ def parse_volume(text: str, *, high: int = 50_000_000) -> Decimal:
     if period == "day":
         raise ParseError("error.per_day")
     if period != "month":
-        value = (value * _PERIOD_FACTORS[period]).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        value = rounded(value * _PERIOD_FACTORS[period])
     return _plain(_in_range(value, Decimal(1), Decimal(high)))
 
 
@@ -249,7 +262,7 @@ def parse_duration(text: str, *, low: int = 10, high: int = 4 * 3600) -> int:
         if len(units) > 1:
             raise ParseError("error.one_number")
         seconds = value * _DURATION_FACTORS[units.pop() if units else "minute"]
-    seconds = seconds.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    seconds = rounded(seconds)
     if seconds < low:
         raise ParseError("error.too_short", {"min": low})
     if seconds > high:
@@ -290,7 +303,7 @@ def parse_money(text: str, *, high: int = 1_000_000_000) -> Decimal:
     """A monthly amount >= 0 ("25000", "25 000 zł", "$25k", "2,5 mln"), rounded to cents."""
     value, _rest = parse_number(text)
     value = _in_range(value, Decimal(0), Decimal(high))
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return rounded(value, Decimal("0.01"))
 
 
 def _bare(text: str) -> str:

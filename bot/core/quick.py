@@ -20,7 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 
 from babel.core import get_global
@@ -29,7 +29,7 @@ from pydantic import JsonValue, ValidationError
 from bot.core.answers import default_timezone, scenario_from_answers
 from bot.core.errors import CoreError, ParseError, QuickParseError
 from bot.core.events import Reply, ReplyKind
-from bot.core.parsing import clean, find_numbers, parse_service_level
+from bot.core.parsing import clean, find_numbers, parse_service_level, rounded
 from bot.core.regions import known_regions, region_facts
 from bot.core.vocab import norm, vocabulary
 from bot.render.env import normalize_locale
@@ -343,7 +343,7 @@ def _read_number(tokens: list[_Token], index: int, fields: Fields) -> int:
         if period == "day":
             raise QuickParseError("error.per_day")
         factor = _PERIODS.get(period or "month", Decimal(1))
-        monthly = (value * factor).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        monthly = rounded(value * factor)
         fields.volumes.append((channel, monthly))
     return position
 
@@ -392,7 +392,7 @@ def volume_answers(fields: Fields, channels: list[str]) -> tuple[dict[str, JsonV
         open_channels = [channel for channel in channels if channel not in found]
         if not open_channels:
             raise QuickParseError("quick.volume_without_channel", {"value": str(generic[0])})
-        share = (generic[0] / len(open_channels)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        share = rounded(generic[0] / len(open_channels))
         for channel in open_channels:
             found[channel] = max(share, Decimal(1))
     answers: dict[str, JsonValue] = {}
@@ -442,7 +442,7 @@ def parse_quick(text: str, locale: str) -> QuickRequest:
     answers["current_cost"] = (
         None
         if fields.current_cost is None
-        else str(_check(fields.current_cost, 0, 1_000_000_000).quantize(Decimal("0.01")))
+        else str(rounded(_check(fields.current_cost, 0, 1_000_000_000), Decimal("0.01")))
     )
     if fields.team_size is not None:
         team = _check(fields.team_size, 1, 20_000)

@@ -45,7 +45,7 @@ def _words() -> list[str]:
 
 WORDS = _words()
 NUMBERISH = st.from_regex(
-    r"[-+−]?[0-9０-９٠-٩]{1,12}([ ,.'\u00a0\u202f][0-9]{1,4}){0,3}[kKm万%]?", fullmatch=True
+    r"[-+−]?[0-9０-９٠-٩]{1,30}([ ,.'\u00a0\u202f][0-9]{1,4}){0,3}[kKm万%]?", fullmatch=True
 )
 JUNK = st.one_of(
     st.text(max_size=80),

@@ -455,3 +455,11 @@ def test_the_first_event_may_be_anything() -> None:
     for event in (Text("hello"), Command("help"), Pick("x", "y"), Command("language", "pl")):
         result = step(None, event)
         assert result.state.phase is Phase.ASKING and result.state.current == "kind"
+
+
+def test_after_a_result_a_bare_change_is_a_what_if() -> None:
+    state = _computed()
+    state, results = run([Text("24/7")], state=state)
+    assert results[-1].estimate is not None and state.answers["hours"] == "24x7"
+    result = step(state, Text("frobnicate"), estimator=fast)
+    assert result.state == state and result.replies[0].kind is ReplyKind.ERROR

@@ -141,6 +141,6 @@ def _question(question_id: str) -> Question:
 
 def test_parsers_raise_only_parse_errors_on_junk() -> None:
     for q in QUESTIONS:
-        for junk in ("", "😀", "-1", "x" * 600, "\x00"):
+        for junk in ("", "😀", "-1", "x" * 600, "\x00", "2" + "0" * 26, "9" * 400 + " h"):
             with pytest.raises(ParseError):
                 q.parse(junk)
