@@ -244,28 +244,7 @@ class HandoffRunner:
         report = TickReport()
         now = self._clock.now()
         timing = self._timing
-        retry, dead = await self._store.reclaim_abandoned(
-            worker=self.worker, now=now, lease=timing.lease, grace=timing.grace
-        )
-        for fire in dead:
-            log.error(
-                "handoff %s %s for %s/%s (%s) never confirmed; grace passed, given up",
-                fire.kind,
-                fire.id,
-                fire.team.platform,
-                fire.team.channel,
-                fire.change_at.isoformat(),
-            )
-            report.failed.append(fire.id)
-        for fire in retry:
-            log.warning(
-                "handoff %s %s: claim abandoned by a crashed or failed attempt; attempt %d",
-                fire.kind,
-                fire.id,
-                fire.attempts,
-            )
-            await self._deliver(fire, report)
-
+        await self._recover(report)
         rosters = await self._store.rosters()
         since = now - timing.lookback
         known = await self._store.known_keys(since - timing.grace)
@@ -277,6 +256,39 @@ class HandoffRunner:
         await self._escalate(now, report)
         report.next_wakeup = await self._next_wakeup(rosters, now)
         return report
+
+    async def _recover(self, report: TickReport) -> None:
+        """Re-claim abandoned claims one at a time, each just before posting it, so every
+        claim's lease starts when its own post starts (never shortened by earlier posts)."""
+        timing = self._timing
+        for _ in range(100):  # a bound, not a goal: each round settles one row
+            retry, dead = await self._store.reclaim_abandoned(
+                worker=self.worker,
+                now=self._clock.now(),
+                lease=timing.lease,
+                grace=timing.grace,
+                limit=1,
+            )
+            for fire in dead:
+                log.error(
+                    "handoff %s %s for %s/%s (%s) never confirmed; grace passed, given up",
+                    fire.kind,
+                    fire.id,
+                    fire.team.platform,
+                    fire.team.channel,
+                    fire.change_at.isoformat(),
+                )
+                report.failed.append(fire.id)
+            for fire in retry:
+                log.warning(
+                    "handoff %s %s: claim abandoned by a crashed or failed attempt; attempt %d",
+                    fire.kind,
+                    fire.id,
+                    fire.attempts,
+                )
+                await self._deliver(fire, report)
+            if not retry and not dead:
+                return
 
     async def _due(
         self,
@@ -319,7 +331,8 @@ class HandoffRunner:
                     )
                     report.skipped.append(skipped.id)
                 continue
-            fire = await self._store.claim(plan, worker=self.worker, now=now)
+            # claimed_at is the real claim time: earlier posts in this tick took time too
+            fire = await self._store.claim(plan, worker=self.worker, now=self._clock.now())
             if fire is not None:
                 await self._deliver(fire, report)
 
@@ -345,7 +358,7 @@ class HandoffRunner:
                     log.warning("handoff escalation for reminder %s skipped: too old", parent.id)
                     report.skipped.append(skipped.id)
                 continue
-            fire = await self._store.claim(plan, worker=self.worker, now=now)
+            fire = await self._store.claim(plan, worker=self.worker, now=self._clock.now())
             if fire is not None:
                 await self._deliver(fire, report)
 

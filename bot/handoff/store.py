@@ -559,7 +559,13 @@ class HandoffStore:
         return await self._insert_fire(plan, status=FireStatus.SKIPPED, worker=worker, now=now)
 
     async def reclaim_abandoned(
-        self, *, worker: str, now: datetime, lease: timedelta, grace: timedelta
+        self,
+        *,
+        worker: str,
+        now: datetime,
+        lease: timedelta,
+        grace: timedelta,
+        limit: int = 100,
     ) -> tuple[list[Fire], list[Fire]]:
         """Claims older than ``lease`` that were never confirmed sent (a crash, a failed
         attempt): those still inside ``grace`` are re-claimed by ``worker`` (attempts + 1)
@@ -569,7 +575,7 @@ class HandoffStore:
             select(f.id, f.attempts, f.due_at)
             .where(f.status == FireStatus.CLAIMED.value, f.claimed_at <= now - lease)
             .order_by(f.due_at)
-            .limit(100)
+            .limit(limit)
             .with_for_update(skip_locked=True)
         )
         retry_ids: list[int] = []

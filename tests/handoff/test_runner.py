@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.events import Reply
 from bot.handoff.messages import parse_ack_value
 from bot.handoff.roster import Region, TeamKey
 from bot.handoff.runner import HandoffRunner, Timing
@@ -357,3 +358,38 @@ async def test_run_loop_fires_at_the_same_local_time_across_dst(
     assert set(times) == {"16:45"}  # 15 minutes before 17:00 local, every day, DST or not
     offsets = {p.at.astimezone(ZoneInfo(zone)).utcoffset() for p in posted}
     assert len(offsets) == 2  # the week really crossed a DST change
+
+
+class SlowNotifier(FakeNotifier):
+    """Each post takes 40 s of (fake) time; the second one waits until released."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__(clock)
+        self.clock = clock
+        self.second_started = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def post(self, channel: TeamKey, reply: Reply, *, thread: str | None = None) -> str:
+        self.clock.advance(seconds=40)
+        if len(self.posts) == 1:
+            self.second_started.set()
+            await self.release.wait()
+        return await super().post(channel, reply, thread=thread)
+
+
+async def test_each_claim_gets_its_own_lease_during_a_slow_tick(store: HandoffStore) -> None:
+    other = TeamKey("telegram", "-5", "-5")
+    await seed(store)
+    await seed(store, EMEA, AMER, team=other)
+    clock = FakeClock(DUE)
+    slow = SlowNotifier(clock)
+    busy = asyncio.create_task(runner(store, slow, clock, "slow").tick())
+    await asyncio.wait_for(slow.second_started.wait(), timeout=5)
+    # 80 s after the tick began, the second claim is 40 s old: another replica keeps off it
+    assert clock.now() == DUE + timedelta(seconds=80)
+    bystander = FakeNotifier(clock)
+    report = await runner(store, bystander, clock, "other").tick()
+    assert bystander.posts == [] and report.late == report.sent == []
+    slow.release.set()
+    await busy
+    assert len(slow.posts) == 2
