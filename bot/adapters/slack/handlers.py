@@ -133,9 +133,14 @@ class SlackHandlers:
     async def _publish_home(
         self, client: AsyncWebClient, key: ConversationKey, locale: str | None
     ) -> None:
-        estimates = await self._conversations.recent_estimates(key, limit=5)
-        view = home_view(estimates, locale, form=self._form is not None)
-        await client.views_publish(user_id=key.user, view=view)
+        """Refresh the user's App Home; a failure here is logged, never shown to the user
+        (whatever they asked for was delivered already)."""
+        try:
+            estimates = await self._conversations.recent_estimates(key, limit=5)
+            view = home_view(estimates, locale, form=self._form is not None)
+            await client.views_publish(user_id=key.user, view=view)
+        except SlackApiError as exc:
+            self._log.warning("App Home not published: %s", exc.response.get("error"))
 
     @staticmethod
     def _dm_channel(body: Mapping[str, Any]) -> str | None:
@@ -350,10 +355,7 @@ class SlackHandlers:
             return
         key = key_for(*who)
 
-        async def work() -> None:
-            await self._publish_home(client, key, await self._locale(client, key))
-
-        await self._guarded(client, None, work)
+        await self._publish_home(client, key, await self._locale(client, key))
 
     async def on_home_start(self, body: dict[str, Any], client: AsyncWebClient) -> None:
         inbound = start_from(body)

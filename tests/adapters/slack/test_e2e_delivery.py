@@ -122,3 +122,26 @@ async def test_secrets_never_reach_the_logs(
     assert "chat.postMessage" in text  # slack_sdk did log the call at DEBUG
     assert BOT_TOKEN not in text
     assert SIGNING_SECRET not in text
+
+
+async def test_a_failed_send_is_explained_and_the_retry_delivers_the_saved_answer(
+    harness: SlackHarness, api: FakeSlackServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    api.fail("chat.postMessage", "internal_error")  # the first post of the turn fails
+    event = payloads.message_event("hello", event_id="EvFailsOnce")
+    await harness.event(event)
+    await harness.bot.drain()
+    delivered = [c.params["text"] for c in api.calls_of("chat.postMessage")]
+    assert delivered == ["Sorry, something went wrong on our side. Please try again."]
+    assert "Slack background work failed" in caplog.text
+
+    # Slack retries the event: the turn was saved but never delivered, so it is sent now.
+    await harness.event(event, headers={"X-Slack-Retry-Num": "1"})
+    await harness.bot.drain()
+    resent = [c.params["text"] for c in api.calls_of("chat.postMessage")][1:]
+    assert resent and any("kind of support" in text for text in resent)
+
+    # ... and only once.
+    await harness.event(event, headers={"X-Slack-Retry-Num": "2"})
+    await harness.bot.drain()
+    assert [c.params["text"] for c in api.calls_of("chat.postMessage")][1:] == resent
