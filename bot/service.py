@@ -13,7 +13,9 @@ step makes redoing safe, since nothing left the process yet.
 
 After the adapter has sent a turn's replies it calls :meth:`ConversationService.mark_delivered`;
 a redelivered update whose replies were never marked (crash between commit and send) gets
-them once more, one that was marked gets nothing.
+them once more, one that was marked gets nothing. A redelivery arriving while the first
+delivery may still be sending waits (up to ``resend_after`` from the claim) to tell the two
+apart, so a slow turn retried by Slack is still answered once.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -34,9 +37,14 @@ from bot.store import StaleConversation, Store, replies_from_json, replies_to_js
 from bot.store.base import JSONObject
 from costengine.results import Estimate
 
-__all__ = ["ConversationService", "estimate_summary"]
+__all__ = ["DEFAULT_RESEND_AFTER", "ConversationService", "estimate_summary"]
 
 _log = logging.getLogger(__name__)
+
+#: Replies still undelivered this long after the claim are presumed lost with their process.
+DEFAULT_RESEND_AFTER = timedelta(seconds=10)
+#: How often a redelivered update looks again whether the first delivery finished sending.
+_RESEND_POLL_SECONDS = 0.25
 
 
 def estimate_summary(estimate: Estimate) -> JSONObject:
@@ -78,6 +86,8 @@ class ConversationService:
     app binds the operator's rate-card file). ``default_locale`` is used for a new
     conversation when the platform gives no language. ``max_attempts`` bounds how often a
     turn is redone after losing a race before :class:`StaleConversation` reaches the caller.
+    ``resend_after``: how long after its first delivery an update's undelivered replies are
+    taken as lost rather than still being sent (see :meth:`_duplicate`).
     """
 
     def __init__(
@@ -87,9 +97,11 @@ class ConversationService:
         estimator: Estimator | None = None,
         default_locale: str | None = None,
         max_attempts: int = 8,
+        resend_after: timedelta = DEFAULT_RESEND_AFTER,
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
+        self._resend_after = resend_after
         self._store = store
         self._estimator = estimator
         self._default_locale = default_locale
@@ -111,28 +123,26 @@ class ConversationService:
         """
         for attempt in range(1, self._max_attempts + 1):
             try:
-                return await self._turn(key, event, dedupe_id=dedupe_id, locale=locale)
+                turn = await self._turn(key, event, dedupe_id=dedupe_id, locale=locale)
             except StaleConversation:
                 if attempt == self._max_attempts:
                     raise
                 # Jittered backoff so colliding replicas do not collide again in lockstep.
                 await asyncio.sleep(random.uniform(0, 0.005 * attempt))
+                continue
+            if turn is None:  # only a claimed update can be a duplicate
+                assert dedupe_id is not None
+                return await self._duplicate(key, dedupe_id)
+            return turn
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _turn(
         self, key: ConversationKey, event: Event, *, dedupe_id: str | None, locale: str | None
-    ) -> Turn:
+    ) -> Turn | None:
+        """One attempt at a turn; None when ``dedupe_id`` was claimed before."""
         async with self._store.unit_of_work() as uow:
             if dedupe_id is not None and not await uow.updates.claim(key, dedupe_id):
-                stored = await uow.updates.take_undelivered(key, dedupe_id)
-                saved = (await uow.conversations.load(key)).state if stored else None
-                await uow.commit()
-                language = saved.get("locale") if saved else None
-                return Turn(
-                    replies=self._decode(stored),
-                    duplicate=True,
-                    locale=language if isinstance(language, str) else None,
-                )
+                return None
             snapshot = await uow.conversations.load(key)
             state = _restore(snapshot.state)
             if state is None and locale is None and not (isinstance(event, Start) and event.locale):
@@ -147,6 +157,30 @@ class ConversationService:
                 await uow.estimates.add(key, estimate_summary(result.estimate))
             await uow.commit()
         return Turn(replies=tuple(result.replies), locale=result.state.locale)
+
+    async def _duplicate(self, key: ConversationKey, dedupe_id: str) -> Turn:
+        """A redelivered update. Its replies are resent only if they are still undelivered
+        ``resend_after`` after the claim: until then the first delivery may simply still be
+        sending them (a Slack retry of a slow turn, a second replica), so this waits and
+        looks again rather than answer twice."""
+        while True:
+            async with self._store.unit_of_work() as uow:
+                status = await uow.updates.status(key, dedupe_id)
+                if status is None or not status.resendable:
+                    return Turn(replies=(), duplicate=True)
+                due = status.claimed_at + self._resend_after
+                wait = (due - datetime.now(UTC)).total_seconds()
+                if wait <= 0:
+                    stored = await uow.updates.take_undelivered(key, dedupe_id)
+                    saved = (await uow.conversations.load(key)).state if stored else None
+                    await uow.commit()
+                    language = saved.get("locale") if saved else None
+                    return Turn(
+                        replies=self._decode(stored),
+                        duplicate=True,
+                        locale=language if isinstance(language, str) else None,
+                    )
+            await asyncio.sleep(min(wait, _RESEND_POLL_SECONDS))
 
     @staticmethod
     def _decode(stored: list[JSONObject] | None) -> tuple[Reply, ...]:

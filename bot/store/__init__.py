@@ -24,6 +24,7 @@ from bot.store.base import (
     StoreUnavailable,
     UnitOfWork,
     UpdateLog,
+    UpdateStatus,
 )
 from bot.store.codec import replies_from_json, replies_to_json
 from bot.store.memory import MemoryStore
@@ -49,6 +50,7 @@ __all__ = [
     "StoreUnavailable",
     "UnitOfWork",
     "UpdateLog",
+    "UpdateStatus",
     "current_revision",
     "head_revision",
     "migrate",

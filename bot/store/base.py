@@ -42,6 +42,7 @@ __all__ = [
     "StoreUnavailable",
     "UnitOfWork",
     "UpdateLog",
+    "UpdateStatus",
 ]
 
 #: A JSON object as Python sees it after ``json.loads``.
@@ -80,6 +81,16 @@ class Snapshot:
 
     state: JSONObject | None
     version: int
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateStatus:
+    """A claimed update id: when it was claimed, whether its replies were marked delivered,
+    and whether :meth:`UpdateLog.take_undelivered` would hand them out now."""
+
+    claimed_at: datetime  # timezone-aware, UTC
+    delivered: bool
+    resendable: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +144,10 @@ class UpdateLog(Protocol):
         self, key: ConversationKey, update_id: str, replies: list[JSONObject]
     ) -> None:
         """Attach the replies produced for an update claimed in this unit of work."""
+        ...
+
+    async def status(self, key: ConversationKey, update_id: str) -> UpdateStatus | None:
+        """Where ``key``'s claim on ``update_id`` stands; None if ``key`` has no such claim."""
         ...
 
     async def take_undelivered(

@@ -25,6 +25,7 @@ from bot.store.base import (
     Snapshot,
     StaleConversation,
     StoreUnavailable,
+    UpdateStatus,
 )
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
@@ -103,6 +104,13 @@ class _Updates:
         if found is not None:
             found.replies = _json(replies)
             found.handouts = 1
+
+    async def status(self, key: ConversationKey, update_id: str) -> UpdateStatus | None:
+        found = self._mine(key, update_id)
+        if found is None:
+            return None
+        resendable = not found.delivered and found.handouts == 1
+        return UpdateStatus(found.created_at, found.delivered, resendable)
 
     async def take_undelivered(
         self, key: ConversationKey, update_id: str

@@ -44,6 +44,7 @@ from bot.store.base import (
     StaleConversation,
     StoreError,
     StoreUnavailable,
+    UpdateStatus,
 )
 from bot.store.models import (
     conversations,
@@ -243,6 +244,16 @@ class _Updates(_Part):
                 .where(self._is_claim(key, update_id))
                 .values(replies=replies, handouts=1)
             )
+
+    async def status(self, key: ConversationKey, update_id: str) -> UpdateStatus | None:
+        c = processed_updates.c
+        query = select(c.created_at, c.delivered, c.handouts).where(self._is_claim(key, update_id))
+        with _translated(key):
+            row = (await self._connection.execute(query)).one_or_none()
+        if row is None:
+            return None
+        resendable = not row.delivered and row.handouts == 1
+        return UpdateStatus(_utc(row.created_at), bool(row.delivered), resendable)
 
     async def take_undelivered(
         self, key: ConversationKey, update_id: str

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import time
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 
@@ -108,7 +110,8 @@ async def test_a_restart_resumes_at_the_same_question_with_answers_kept(
     assert saved["answers"] == {"kind": "it_helpdesk", "region": "PL"}
 
 
-async def test_a_redelivered_update_is_answered_once(service: ConversationService) -> None:
+async def test_a_redelivered_update_is_answered_once(store: Store) -> None:
+    service = ConversationService(store, resend_after=timedelta(0))
     first = await service.handle(ALICE, Start(), dedupe_id="upd-1")
     assert first.replies and not first.duplicate
     again = await service.handle(ALICE, Start(), dedupe_id="upd-1")
@@ -118,6 +121,30 @@ async def test_a_redelivered_update_is_answered_once(service: ConversationServic
     assert again.locale == first.locale == "en"
     third = await service.handle(ALICE, Start(), dedupe_id="upd-1")
     assert third == Turn(replies=(), duplicate=True)
+
+
+async def test_a_redelivery_while_the_first_is_still_sending_gets_nothing(
+    store: Store, other_store: Store
+) -> None:
+    first_replica = ConversationService(store, resend_after=timedelta(seconds=5))
+    second_replica = ConversationService(other_store, resend_after=timedelta(seconds=5))
+    first = await first_replica.handle(ALICE, Start(), dedupe_id="slow")
+    assert first.replies
+    retry = asyncio.create_task(second_replica.handle(ALICE, Start(), dedupe_id="slow"))
+    await asyncio.sleep(0.3)
+    assert not retry.done()  # it waits to see whether the first delivery completes
+    await first_replica.mark_delivered(ALICE, "slow")
+    assert await asyncio.wait_for(retry, timeout=3) == Turn(replies=(), duplicate=True)
+
+
+async def test_replies_still_undelivered_after_the_grace_are_resent(store: Store) -> None:
+    service = ConversationService(store, resend_after=timedelta(seconds=0.4))
+    first = await service.handle(ALICE, Start(), dedupe_id="lost")
+    started = time.monotonic()
+    again = await service.handle(ALICE, Start(), dedupe_id="lost")  # the sender died
+    assert time.monotonic() - started >= 0.2
+    assert again.duplicate
+    assert again.replies == first.replies
 
 
 async def test_a_delivered_update_is_never_resent(
@@ -164,10 +191,17 @@ async def test_consecutive_turns_on_two_replicas_are_all_applied(
 
 async def test_one_update_on_two_replicas_is_handled_once(store: Store, other_store: Store) -> None:
     replicas = (ConversationService(store), ConversationService(other_store))
-    turns = await asyncio.gather(
-        *(replicas[n % 2].handle(ALICE, Start(), dedupe_id="same") for n in range(6))
-    )
+
+    async def adapter(service: ConversationService) -> Turn:
+        """What an adapter does: handle, send, then mark the update delivered."""
+        turn = await service.handle(ALICE, Start(), dedupe_id="same")
+        if turn.replies:
+            await service.mark_delivered(ALICE, "same")
+        return turn
+
+    turns = await asyncio.gather(*(adapter(replicas[n % 2]) for n in range(6)))
     assert sum(not t.duplicate for t in turns) == 1
+    assert all(t.replies == () for t in turns if t.duplicate)
     assert await _version(store, ALICE) == 1
 
 

@@ -211,6 +211,26 @@ async def test_a_claim_without_recorded_replies_hands_out_nothing(store: Store) 
         assert not await uow.updates.mark_delivered(ALICE, "unknown")
 
 
+async def test_status_follows_a_claim_through_its_life(store: Store) -> None:
+    before = datetime.now(UTC) - timedelta(seconds=5)
+    async with store.unit_of_work() as uow:
+        assert await uow.updates.status(ALICE, "5") is None
+        await uow.updates.claim(ALICE, "5")
+        claimed = await uow.updates.status(ALICE, "5")
+        assert claimed is not None
+        assert not claimed.delivered and not claimed.resendable
+        await uow.updates.record_replies(ALICE, "5", [{"text": "hi"}])
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        recorded = await uow.updates.status(ALICE, "5")
+        assert recorded is not None and recorded.resendable
+        assert before <= recorded.claimed_at <= datetime.now(UTC)
+        assert await uow.updates.status(NEIGHBOURS[2], "5") is None
+        await uow.updates.mark_delivered(ALICE, "5")
+        delivered = await uow.updates.status(ALICE, "5")
+        assert delivered is not None and delivered.delivered and not delivered.resendable
+
+
 async def test_prune_forgets_old_claims_only(store: Store) -> None:
     async with store.unit_of_work() as uow:
         await uow.updates.claim(ALICE, "old")
