@@ -24,6 +24,7 @@ A tour::
     sent = await server.wait_for("sendMessage", count=1)
     sent[0].params["text"], sent[0].params["reply_markup"]  # JSON fields come decoded
     message = server.last_message(chat_id=42)               # the bot's latest message there
+    server.add_chat(77)                                     # a chat the bot may write to first
     server.feed_update(server.button_press(message, text="Phone", user_id=42))
     server.rate_limit("sendMessage", times=1, retry_after=1)  # next call: 429 retry_after
     server.fail("editMessageText", 400, "Bad Request: message can't be edited")
@@ -234,6 +235,18 @@ class FakeBotApi:
         async with self._session.post(target, json=update, headers=headers) as response:
             await response.read()
             return response.status
+
+    def add_chat(
+        self, chat_id: int, *, chat_type: str = "private", title: str = "Support team"
+    ) -> dict[str, Any]:
+        """Make a chat known without feeding an update from it (a bot that writes first,
+        e.g. a reminder to a user who talked to an earlier process)."""
+        if chat_type == "private":
+            chat: dict[str, Any] = {"id": chat_id, "type": "private", "first_name": "User"}
+        else:
+            chat = {"id": chat_id, "type": chat_type, "title": title}
+        self._chats[chat_id] = chat
+        return chat
 
     # --- building updates --------------------------------------------------------------------
 

@@ -311,9 +311,9 @@ class TelegramHandlers:
         button = InlineQueryResultsButton(words.inline_open, start_parameter="inline")
         results: list[InlineQueryResultArticle] = []
         if intent.text:
-            replies = await self._conversations.quick_estimate(
-                intent.text, locale=intent.locale, key=intent.key
-            )
+            # No key: inline queries arrive at every keystroke ("8", "8 a", "8 agents"),
+            # and half-typed requests must not fill the user's estimate history.
+            replies = await self._conversations.quick_estimate(intent.text, locale=intent.locale)
             body = "\n\n".join(r.text.strip() for r in replies if r.text.strip())
             if body:
                 first, _, rest = body.partition("\n")

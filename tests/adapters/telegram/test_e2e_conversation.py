@@ -241,6 +241,7 @@ async def test_inline_mode_offers_the_real_summary(api: FakeBotApi, tmp_path: Pa
     assert card["input_message_content"]["message_text"] == reply.text
     assert card["title"] == reply.text.splitlines()[0]
     assert "£" in card["input_message_content"]["message_text"]
+    assert await app_history(api, tmp_path) == ()  # keystrokes do not fill the history
 
 
 async def test_webhook_on_the_shared_server_next_to_healthz(

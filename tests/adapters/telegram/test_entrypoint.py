@@ -1,10 +1,19 @@
-"""``sourcewise telegram``: configuration problems are one line on stderr and exit 2."""
+"""``sourcewise telegram``: configuration problems are one line on stderr and exit 2, and
+the real command runs, answers and stops cleanly."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
 import pytest
 
+from bot.adapters.telegram.logs import REDACTED
 from bot.cli import main
+from tests.fakes.telegram_server import FakeBotApi
 
 _ENV = (
     "TELEGRAM_BOT_TOKEN",
@@ -64,3 +73,39 @@ def test_webhook_mode_needs_a_public_url_and_a_secret(
     assert err.startswith("sourcewise telegram: error: --webhook needs ")
     assert missing in err and err.count("\n") == 1
     assert token not in err
+
+
+@pytest.mark.slow
+async def test_sourcewise_telegram_polls_answers_and_stops_on_sigterm(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    """The real command in its own process, against the fake Bot API, logging at DEBUG."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "SOURCEWISE_TELEGRAM_API_URL": api.url,
+        "SOURCEWISE_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'sourcewise.db'}",
+        "SOURCEWISE_LOG_LEVEL": "DEBUG",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "telegram",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await api.wait_for("getUpdates", within=60)
+        api.feed_update(api.user_message("/start", user_id=77))
+        await api.wait_for("sendMessage", 2, within=60)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, err.decode()[-2000:]
+    assert b"long polling" in out
+    assert b"HTTP Request" in err  # httpx logged the request URLs...
+    assert REDACTED.encode() in err  # ...with the token taken out
+    assert api.token.encode() not in out + err
+    assert [c.params["chat_id"] for c in api.sent()] == [77, 77]
