@@ -23,7 +23,7 @@ compare-and-sets on ``attempts``, so two recovering replicas never both win a ro
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -351,15 +351,21 @@ class HandoffStore:
 
     # --- rosters ---------------------------------------------------------------------------
 
-    async def _load(self, connection: AsyncConnection, roster_row: Row[Any]) -> StoredRoster:
+    async def _load_many(
+        self, connection: AsyncConnection, roster_rows: Sequence[Row[Any]]
+    ) -> list[StoredRoster]:
+        """The rosters of ``roster_rows`` with their regions (one query for all regions)."""
+        if not roster_rows:
+            return []
         g = handoff_regions.c
-        rows = (
+        ids = [row.id for row in roster_rows]
+        region_rows = (
             await connection.execute(
-                select(handoff_regions).where(g.roster_id == roster_row.id).order_by(g.id)
+                select(handoff_regions).where(g.roster_id.in_(ids)).order_by(g.id)
             )
         ).all()
-        regions: list[StoredRegion] = []
-        for row in rows:
+        regions: dict[int, list[StoredRegion]] = {i: [] for i in ids}
+        for row in region_rows:
             try:
                 region = Region(
                     name=row.name,
@@ -374,15 +380,21 @@ class HandoffStore:
                     "handoff region %s of roster %s is unusable: %s", row.id, row.roster_id, exc
                 )
                 continue
-            regions.append(StoredRegion(region, _utc(row.created_at)))
-        return StoredRoster(
-            id=roster_row.id,
-            team=TeamKey(roster_row.platform, roster_row.workspace, roster_row.channel),
-            locale=roster_row.locale,
-            paused=roster_row.paused,
-            active_since=_utc(roster_row.active_since),
-            regions=tuple(regions),
-        )
+            regions[row.roster_id].append(StoredRegion(region, _utc(row.created_at)))
+        return [
+            StoredRoster(
+                id=row.id,
+                team=TeamKey(row.platform, row.workspace, row.channel),
+                locale=row.locale,
+                paused=row.paused,
+                active_since=_utc(row.active_since),
+                regions=tuple(regions[row.id]),
+            )
+            for row in roster_rows
+        ]
+
+    async def _load(self, connection: AsyncConnection, roster_row: Row[Any]) -> StoredRoster:
+        return (await self._load_many(connection, [roster_row]))[0]
 
     async def _roster_row(
         self, connection: AsyncConnection, team: TeamKey, *, lock: bool = False
@@ -408,7 +420,7 @@ class HandoffStore:
         with _translated():
             async with self._engine.connect() as connection:
                 rows = (await connection.execute(query)).all()
-                return [await self._load(connection, row) for row in rows]
+                return await self._load_many(connection, rows)
 
     async def add_region(
         self, team: TeamKey, region: Region, *, locale: str, actor: str, now: datetime
