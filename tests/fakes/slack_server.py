@@ -16,6 +16,7 @@ What it offers a test::
     calls[0].params["channel"], calls[0].token, calls[0].json_param("blocks")
     server.rate_limit("chat.postMessage", times=1, retry_after=1)   # next call gets a 429
     server.fail("views.open", "expired_trigger_id")                  # next call: ok=false
+    server.hold("chat.postMessage"); ...; server.release("chat.postMessage")  # gate calls
     url = server.response_url("cmd-1")     # a slash command's response_url, recorded as
                                            # method "response_url" with params["_id"]
     server.add_oauth_code("code-1", team_id="T2", bot_token="xoxb-t2")   # oauth.v2.access
@@ -109,6 +110,8 @@ class FakeSlackServer:
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self._app_tokens: set[str] = set()
+        self._gates: dict[str, asyncio.Event] = {}
+        self._waiting: dict[str, int] = {}
         self._sockets: list[web.WebSocketResponse] = []
         self._socket_open = asyncio.Event()
         self.base_url = ""
@@ -233,6 +236,25 @@ class FakeSlackServer:
         """Answer ``method`` with ``handler(call)`` instead of the built-in answer."""
         self._handlers[method] = handler
 
+    def hold(self, method: str) -> None:
+        """Calls of ``method`` wait (unanswered) until :meth:`release`: lets a test observe
+        what happened before the app's Web API call completed."""
+        self._gates[method] = asyncio.Event()
+
+    def release(self, method: str) -> None:
+        gate = self._gates.pop(method, None)
+        if gate is not None:
+            gate.set()
+
+    def waiting(self, method: str) -> int:
+        """How many calls of ``method`` are being held right now."""
+        return self._waiting.get(method, 0)
+
+    async def wait_until_held(self, method: str, count: int = 1, *, within: float = 5.0) -> None:
+        async with asyncio.timeout(within):
+            while self.waiting(method) < count:
+                await asyncio.sleep(0.01)
+
     def response_url(self, response_id: str) -> str:
         """A URL to put in a payload's ``response_url``; posts to it are recorded."""
         return f"{self.base_url}response/{response_id}"
@@ -288,6 +310,13 @@ class FakeSlackServer:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = await self._read_params(request)
+        gate = self._gates.get(method)
+        if gate is not None:
+            self._waiting[method] = self._waiting.get(method, 0) + 1
+            try:
+                await gate.wait()
+            finally:
+                self._waiting[method] -= 1
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
         token = token or params.get("token")

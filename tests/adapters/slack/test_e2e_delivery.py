@@ -145,3 +145,32 @@ async def test_a_failed_send_is_explained_and_the_retry_delivers_the_saved_answe
     await harness.event(event, headers={"X-Slack-Retry-Num": "2"})
     await harness.bot.drain()
     assert [c.params["text"] for c in api.calls_of("chat.postMessage")][1:] == resent
+
+
+async def test_slack_is_acknowledged_before_the_reply_is_sent(
+    harness: SlackHarness, api: FakeSlackServer
+) -> None:
+    # The Web API holds every chat.postMessage: had the app waited for its reply before
+    # answering Slack, the event request below could not complete.
+    api.hold("chat.postMessage")
+    posted = await harness.event(payloads.message_event("hello"))
+    assert posted.status == 200
+    await api.wait_until_held("chat.postMessage")
+    assert api.calls_of("chat.postMessage") == []  # the reply is still on its way
+    api.release("chat.postMessage")
+    await harness.bot.drain()
+    assert api.calls_of("chat.postMessage")
+
+
+async def test_slash_commands_are_acknowledged_before_the_estimate_is_computed(
+    harness: SlackHarness, api: FakeSlackServer
+) -> None:
+    api.hold("users.info")  # the first step of the work: the user's language
+    command = payloads.slash_command("8 agents phone Poland", response_url=api.response_url("r"))
+    posted = await harness.command(command)
+    assert posted.status == 200 and posted.text == ""
+    await api.wait_until_held("users.info")
+    assert api.calls_of("response_url") == []
+    api.release("users.info")
+    await harness.bot.drain()
+    assert api.calls_of("response_url")
