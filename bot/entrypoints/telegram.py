@@ -69,6 +69,9 @@ def run(args: argparse.Namespace) -> int:
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        # httpx logs every Bot API request at INFO: a line per long poll. Keep it for DEBUG.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
     return asyncio.run(_main(settings, args))
 
 
