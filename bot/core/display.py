@@ -146,6 +146,8 @@ def show_answer(q: Question, answers: Answers, locale: str) -> str:
         if q.id in ("hours", "hours_custom"):
             return show_windows(value, locale)
         labels = [choice_label(q, str(item), locale) for item in value]
+        if q.fixed_choices:  # "Phone, chat and email": button labels inside a sentence
+            labels = labels[:1] + [label[:1].lower() + label[1:] for label in labels[1:]]
         return format_list(labels, locale=_babel(locale))
     if isinstance(value, dict) and q.id == "service_level":
         return lookup(
