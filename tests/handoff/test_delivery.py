@@ -12,6 +12,8 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 from telegram import Bot
 
+from bot.core.events import Reply
+from bot.handoff.errors import DeliveryError
 from bot.handoff.notifiers import ACK_ACTION_ID, NotifierRouter, SlackNotifier, TelegramNotifier
 from bot.handoff.roster import TeamKey, slack_team, telegram_team
 from bot.handoff.runner import HandoffRunner, Timing
@@ -239,3 +241,10 @@ async def test_two_replicas_deliver_once_to_both_platforms(
     finally:
         for s in stores:
             await s.aclose()
+
+
+async def test_router_refuses_an_unknown_platform_for_good() -> None:
+    router = NotifierRouter({})
+    with pytest.raises(DeliveryError) as failed:
+        await router.post(TeamKey("discord", "g", "c"), Reply(text="hi"))
+    assert failed.value.permanent

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.config import Settings
 from bot.core.events import Reply
 from bot.handoff.messages import parse_ack_value
 from bot.handoff.roster import Region, TeamKey
@@ -393,3 +394,18 @@ async def test_each_claim_gets_its_own_lease_during_a_slow_tick(store: HandoffSt
     slow.release.set()
     await busy
     assert len(slow.posts) == 2
+
+
+def test_timing_comes_from_settings_and_is_checked() -> None:
+    timing = Timing.from_settings(
+        Settings(handoff_lead_minutes=10, handoff_grace_minutes=45, handoff_ack_minutes=5)
+    )
+    assert (timing.lead, timing.grace, timing.ack) == (
+        timedelta(minutes=10),
+        timedelta(minutes=45),
+        timedelta(minutes=5),
+    )
+    with pytest.raises(ValueError, match="lease"):
+        Timing(lease=timedelta(seconds=10), send_timeout=timedelta(seconds=10))
+    with pytest.raises(ValueError, match="negative"):
+        Timing(lead=timedelta(minutes=-1))
