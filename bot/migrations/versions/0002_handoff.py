@@ -118,9 +118,7 @@ def upgrade() -> None:
             name="uq_handoff_fires_roster_id_region_key_change_at_kind",
         ),
     )
-    op.create_index(
-        "ix_handoff_fires_status_claimed_at", "handoff_fires", ["status", "claimed_at"]
-    )
+    op.create_index("ix_handoff_fires_status_claimed_at", "handoff_fires", ["status", "claimed_at"])
     op.create_index(
         "ix_handoff_fires_status_escalate_at", "handoff_fires", ["status", "escalate_at"]
     )
