@@ -12,6 +12,7 @@ claim: ``(roster_id, region_key, change_at, kind)`` may be inserted once, by one
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -33,7 +34,7 @@ def _id() -> sa.Column[int]:
     return sa.Column("id", _id_type(), primary_key=True, autoincrement=True)
 
 
-def _when(name: str, *, nullable: bool = False) -> sa.Column[sa.DateTime]:
+def _when(name: str, *, nullable: bool = False) -> sa.Column[datetime]:
     return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
 
 
