@@ -101,11 +101,11 @@ class ConversationService:
     ) -> None:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
-        self._resend_after = resend_after
         self._store = store
         self._estimator = estimator
         self._default_locale = default_locale
         self._max_attempts = max_attempts
+        self._resend_after = resend_after
 
     async def handle(
         self,
@@ -119,7 +119,8 @@ class ConversationService:
 
         ``dedupe_id`` is the platform's update/event id: a second delivery returns
         ``Turn(duplicate=True)`` with the replies to resend (if the first were never marked
-        delivered, once) or none.
+        delivered, once) or none; while the first may still be sending, it waits up to
+        ``resend_after`` from the first delivery to decide.
         """
         for attempt in range(1, self._max_attempts + 1):
             try:
