@@ -192,6 +192,13 @@ class Workload:
         return tuple(map(math.fsum, zip(*(pool.agents for pool in self.pools), strict=True)))
 
     @cached_property
+    def hourly_busy(self) -> tuple[float, ...]:
+        """Agent-hours of work arriving in each hour of the week, all pools together."""
+        if not self.pools:
+            return (0.0,) * HOURS_PER_WEEK
+        return tuple(map(math.fsum, zip(*(pool.busy for pool in self.pools), strict=True)))
+
+    @cached_property
     def occupancy(self) -> float:
         """Share of scheduled agent-hours spent on work (the rest is waiting, floors included)."""
         if self.empty:

@@ -169,9 +169,7 @@ def _shared_hour_bill(work: Workload, ctx: PricingContext) -> list[Draft]:
     """Shared agents: the busy agent-hours, grossed up to the provider's pooled occupancy."""
     occupancy = ctx.value("outsourced.shared_occupancy")
     scale = 1.0 / float(occupancy)
-    hourly = tuple(
-        math.fsum(pool.busy[h] for pool in work.pools) * scale for h in range(HOURS_PER_WEEK)
-    )
+    hourly = tuple(busy * scale for busy in work.hourly_busy)
     return _hourly_bill(
         work,
         ctx,
