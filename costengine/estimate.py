@@ -12,6 +12,7 @@ answer; the full estimate follows on "why?").
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from costengine.pricing import (
     PricingContext,
     Workload,
     price_all,
+    price_model,
     to_model_cost,
 )
 from costengine.ratecard import RateCard, load_ratecard
@@ -72,18 +74,39 @@ def staffing_inputs(scenario: Scenario, card: RateCard) -> StaffingInputs:
 class _Planned:
     plan: StaffingPlan
     work: Workload
-    tier_parts: tuple[Workload, Workload] | None
+
+
+class _LazyTotals(Mapping[DeliveryModel, Decimal]):
+    """Model totals at one volume factor, each priced only when asked for.
+
+    The break-even search compares two models at a time; in-house, hosted and outsourced
+    need one plan, partial three (its tier-1 split), so pairs without partial skip two.
+    """
+
+    def __init__(self, evaluator: _Evaluator, factor: float) -> None:
+        self._evaluator = evaluator
+        self._factor = factor
+
+    def __getitem__(self, model: DeliveryModel) -> Decimal:
+        return self._evaluator.total(self._factor, model)
+
+    def __iter__(self) -> Iterator[DeliveryModel]:
+        return iter(MODEL_ORDER)
+
+    def __len__(self) -> int:
+        return len(MODEL_ORDER)
 
 
 class _Evaluator:
-    """Plans and prices one scenario at any volume factor, caching each plan."""
+    """Plans and prices one scenario at any volume factor, caching each plan and total."""
 
     def __init__(self, scenario: Scenario, card: RateCard, fx: FxTable, currency: str) -> None:
         self.scenario = scenario
         self.inputs = staffing_inputs(scenario, card)
         self.ctx = self.context(card, fx, currency)
         self._plans: dict[float, _Planned] = {}
-        self._totals: dict[float, dict[DeliveryModel, Decimal]] = {}
+        self._tiers: dict[float, tuple[Workload, Workload] | None] = {}
+        self._totals: dict[tuple[float, DeliveryModel], Decimal] = {}
 
     def context(self, card: RateCard, fx: FxTable, currency: str) -> PricingContext:
         return PricingContext(
@@ -118,40 +141,60 @@ class _Evaluator:
 
     def planned(self, factor: float = 1.0) -> _Planned:
         found = self._plans.get(factor)
-        if found is not None:
-            return found
-        if factor == 1.0:
-            plan = plan_staffing(self.scenario, self.inputs)
-        else:
-            base = self.planned(1.0).plan
-            plan = plan_staffing(self._scaled(base.volumes, factor), self.inputs)
-        share = float(self.ctx.value("planning.tier1_share"))
-        tier_parts: tuple[Workload, Workload] | None = None
-        if 0 < share < 1:
-            tier2 = plan_staffing(self._scaled(plan.volumes, 1.0 - share), self.inputs)
-            tier1 = plan_staffing(self._scaled(plan.volumes, share), self.inputs)
-            tier_parts = (self._workload(tier2), self._workload(tier1))
-        found = _Planned(plan, self._workload(plan), tier_parts)
-        self._plans[factor] = found
+        if found is None:
+            if factor == 1.0:
+                plan = plan_staffing(self.scenario, self.inputs)
+            else:
+                base = self.planned(1.0).plan
+                plan = plan_staffing(self._scaled(base.volumes, factor), self.inputs)
+            found = _Planned(plan, self._workload(plan))
+            self._plans[factor] = found
         return found
+
+    def tier_parts(self, factor: float = 1.0) -> tuple[Workload, Workload] | None:
+        """(kept tier 2+, given-out tier 1), each staffed on its own, floors included."""
+        if factor in self._tiers:
+            return self._tiers[factor]
+        volumes = self.planned(factor).plan.volumes
+        share = float(self.ctx.value("planning.tier1_share"))
+        parts: tuple[Workload, Workload] | None = None
+        if 0 < share < 1:
+            tier2 = plan_staffing(self._scaled(volumes, 1.0 - share), self.inputs)
+            tier1 = plan_staffing(self._scaled(volumes, share), self.inputs)
+            parts = (self._workload(tier2), self._workload(tier1))
+        self._tiers[factor] = parts
+        return parts
 
     def priced(
         self, factor: float = 1.0, ctx: PricingContext | None = None
     ) -> dict[DeliveryModel, Priced]:
-        planned = self.planned(factor)
         return price_all(
-            planned.work,
+            self.planned(factor).work,
             ctx or self.ctx,
             primary_language=self.scenario.languages[0],
-            tier_parts=planned.tier_parts,
+            tier_parts=self.tier_parts(factor),
         )
 
-    def totals(self, factor: float) -> dict[DeliveryModel, Decimal]:
-        found = self._totals.get(factor)
+    def total(self, factor: float, model: DeliveryModel) -> Decimal:
+        key = (factor, model)
+        found = self._totals.get(key)
         if found is None:
-            found = {model: priced.total for model, priced in self.priced(factor).items()}
-            self._totals[factor] = found
+            found = price_model(
+                model,
+                self.planned(factor).work,
+                self.ctx,
+                primary_language=self.scenario.languages[0],
+                tier_parts=lambda: self.tier_parts(factor),
+            ).total
+            self._totals[key] = found
         return found
+
+    def remember(self, factor: float, totals: Mapping[DeliveryModel, Decimal]) -> None:
+        for model, total in totals.items():
+            self._totals[(factor, model)] = total
+
+    def totals(self, factor: float) -> Mapping[DeliveryModel, Decimal]:
+        return _LazyTotals(self, factor)
 
 
 def _facts(evaluator: _Evaluator, plan: StaffingPlan, card: RateCard) -> Facts:
@@ -247,7 +290,7 @@ def estimate(
     priced = evaluator.priced(1.0)
     models = {model: to_model_cost(result, evaluator.ctx) for model, result in priced.items()}
     totals = {model: cost.monthly_total for model, cost in models.items()}
-    evaluator._totals[1.0] = totals
+    evaluator.remember(1.0, totals)
     pairs: tuple[BreakEven, ...] = ()
     rows: tuple[SensitivityRow, ...] = ()
     if analysis:

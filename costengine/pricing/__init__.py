@@ -9,6 +9,7 @@ currency, conventions) returning draft line items; :func:`price_all` runs the fo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -35,8 +36,10 @@ __all__ = [
     "SPLITS",
     "Priced",
     "PricingContext",
+    "TierParts",
     "Workload",
     "price_all",
+    "price_model",
     "to_model_cost",
 ]
 
@@ -80,6 +83,72 @@ class Priced:
         return drafts_total(self.drafts)
 
 
+#: Supplies the tier-1 split (kept, given out) on demand: it costs two staffing plans.
+TierParts = Callable[[], tuple[Workload, Workload] | None]
+
+
+def price_model(
+    model: DeliveryModel,
+    work: Workload,
+    ctx: PricingContext,
+    *,
+    primary_language: str,
+    tier_parts: TierParts,
+) -> Priced:
+    """One model for ``work``. ``tier_parts`` is called only for partial (it plans twice)."""
+    if model is DeliveryModel.IN_HOUSE:
+        return Priced(model, tuple(price_in_house(work, ctx)), ctx.fte(work))
+    if model is DeliveryModel.HOSTED:
+        return Priced(model, tuple(price_hosted(work, ctx)), ctx.fte(work))
+    if model is DeliveryModel.OUTSOURCED:
+        quote = price_outsourced(work, ctx)
+        if quote is None:
+            return Priced(model, (), 0.0)
+        return Priced(
+            model,
+            quote.drafts,
+            quote.fte,
+            notes=quote.notes,
+            candidates=quote.alternatives,
+            billing=quote.billing,
+        )
+    partial_quote = price_partial(
+        work, ctx, primary_language=primary_language, tier_parts=tier_parts()
+    )
+    if partial_quote is None:
+        in_house = price_model(
+            DeliveryModel.IN_HOUSE,
+            work,
+            ctx,
+            primary_language=primary_language,
+            tier_parts=tier_parts,
+        )
+        hosted = price_model(
+            DeliveryModel.HOSTED,
+            work,
+            ctx,
+            primary_language=primary_language,
+            tier_parts=tier_parts,
+        )
+        own = hosted if hosted.total < in_house.total else in_house
+        return Priced(
+            model,
+            own.drafts,
+            own.fte,
+            split="none",
+            notes=("note.no_split", f"note.own_{own.model.value}"),
+        )
+    return Priced(
+        model,
+        partial_quote.drafts,
+        partial_quote.fte,
+        split=partial_quote.split,
+        notes=partial_quote.notes,
+        candidates=partial_quote.candidates,
+        billing=partial_quote.billing,
+    )
+
+
 def price_all(
     work: Workload,
     ctx: PricingContext,
@@ -88,47 +157,12 @@ def price_all(
     tier_parts: tuple[Workload, Workload] | None,
 ) -> dict[DeliveryModel, Priced]:
     """All four models for the same work, in :data:`MODEL_ORDER`."""
-    fte = ctx.fte(work)
-    in_house = Priced(DeliveryModel.IN_HOUSE, tuple(price_in_house(work, ctx)), fte)
-    hosted = Priced(DeliveryModel.HOSTED, tuple(price_hosted(work, ctx)), fte)
-    quote = price_outsourced(work, ctx)
-    outsourced = Priced(
-        DeliveryModel.OUTSOURCED,
-        quote.drafts if quote else (),
-        quote.fte if quote else 0.0,
-        notes=quote.notes if quote else (),
-        candidates=quote.alternatives if quote else {},
-        billing=quote.billing if quote else None,
-    )
-    partial_quote = price_partial(
-        work, ctx, primary_language=primary_language, tier_parts=tier_parts
-    )
-    if partial_quote is None:
-        own = hosted if hosted.total < in_house.total else in_house
-        partial = Priced(
-            DeliveryModel.PARTIAL,
-            own.drafts,
-            own.fte,
-            split="none",
-            notes=("note.no_split", f"note.own_{own.model.value}"),
+    return {
+        model: price_model(
+            model, work, ctx, primary_language=primary_language, tier_parts=lambda: tier_parts
         )
-    else:
-        partial = Priced(
-            DeliveryModel.PARTIAL,
-            partial_quote.drafts,
-            partial_quote.fte,
-            split=partial_quote.split,
-            notes=partial_quote.notes,
-            candidates=partial_quote.candidates,
-            billing=partial_quote.billing,
-        )
-    found = {
-        DeliveryModel.IN_HOUSE: in_house,
-        DeliveryModel.HOSTED: hosted,
-        DeliveryModel.PARTIAL: partial,
-        DeliveryModel.OUTSOURCED: outsourced,
+        for model in MODEL_ORDER
     }
-    return {model: found[model] for model in MODEL_ORDER}
 
 
 def to_model_cost(priced: Priced, ctx: PricingContext) -> ModelCost:
