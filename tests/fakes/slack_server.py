@@ -232,6 +232,15 @@ class FakeSlackServer:
             _Canned(status=200, body={"ok": False, "error": error}, headers={}, times=times)
         )
 
+    def server_error(self, method: str, *, status: int = 500, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` get HTTP ``status`` (a 5xx: Slack's side
+        failed), which slack_sdk's server-error retry handler retries."""
+        self._canned.setdefault(method, []).append(
+            _Canned(
+                status=status, body={"ok": False, "error": "fatal_error"}, headers={}, times=times
+            )
+        )
+
     def on(self, method: str, handler: Handler) -> None:
         """Answer ``method`` with ``handler(call)`` instead of the built-in answer."""
         self._handlers[method] = handler
@@ -253,7 +262,8 @@ class FakeSlackServer:
     async def wait_until_held(self, method: str, count: int = 1, *, within: float = 5.0) -> None:
         async with asyncio.timeout(within):
             while self.waiting(method) < count:
-                await asyncio.sleep(0.01)
+                self._changed.clear()
+                await self._changed.wait()
 
     def response_url(self, response_id: str) -> str:
         """A URL to put in a payload's ``response_url``; posts to it are recorded."""
@@ -313,6 +323,7 @@ class FakeSlackServer:
         gate = self._gates.get(method)
         if gate is not None:
             self._waiting[method] = self._waiting.get(method, 0) + 1
+            self._changed.set()
             try:
                 await gate.wait()
             finally:
