@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import logging
 import signal
 import sys
 from typing import TYPE_CHECKING, Any
@@ -37,6 +36,12 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument("--host", help="listen address (default SOURCEWISE_HTTP_HOST)")
     parser.add_argument("--port", type=int, help="listen port (default SOURCEWISE_HTTP_PORT)")
+    parser.add_argument(
+        "--log-format",
+        choices=("json", "text"),
+        default="json",
+        help="log lines as JSON objects (default) or as plain text",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -58,10 +63,9 @@ def run(args: argparse.Namespace) -> int:
         names = ", ".join(str(e["loc"][0]) for e in exc.errors() if e.get("loc"))
         print(f"{PROG}: error: invalid settings: {names}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from bot.observability import configure_logging
+
+    configure_logging(settings, json_lines=args.log_format == "json")
     host = args.host or settings.http_host
     port = settings.http_port if args.port is None else args.port
     try:
@@ -77,6 +81,7 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
 
     from bot.adapters.slack.app import build_slack_app, install_slack_routes, run_socket_mode
     from bot.app import open_app
+    from bot.entrypoints.serve import warm_up
     from bot.http import build_web_app
 
     stop = asyncio.Event()
@@ -91,6 +96,8 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
         if not bot.secrets.socket_mode:
             install_slack_routes(web_app, bot.bolt)
         runner = web.AppRunner(web_app, access_log=None)
+        # Build the vocabularies and chart code now, not while the first user waits.
+        await asyncio.to_thread(warm_up)
         await runner.setup()
         try:
             site = web.TCPSite(runner, host, port)
