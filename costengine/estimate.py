@@ -3,7 +3,9 @@
 One staffing plan is made for the scenario (plus the two halves of the tier-1 split, which
 need their own Erlang solves and floors); the four models are priced on it. The what-ifs
 reuse it: a wage or provider-rate change re-prices the same plan with a scaled rate card;
-only a volume change re-plans (and H1's Erlang solves are cached, so re-planning is cheap).
+only a volume change re-plans (Erlang solves are cached on their exact inputs). The
+break-even search prices only the two models it compares at each volume, so the tier-1
+plans are made only where partial is compared.
 
 ``analysis=False`` skips the break-even search and the sensitivity table (the bot's quick
 answer; the full estimate follows on "why?").
