@@ -252,11 +252,8 @@ class SlackHandlers:
                 turn = await self._conversations.handle(
                     key, Command("help"), dedupe_id=dedupe_id, locale=locale
                 )
-                for reply in turn.replies:
-                    await respond(
-                        **_without_actions(reply_message(reply, locale)),
-                        response_type="ephemeral",
-                    )
+                for reply in _standalone(turn.replies):
+                    await respond(**reply_message(reply, locale), response_type="ephemeral")
                 await self._conversations.mark_delivered(key, dedupe_id)
             else:
                 inbound = start_from(body)
@@ -421,11 +418,3 @@ def _share_block(label: str, text: str) -> dict[str, Any]:
             }
         ],
     }
-
-
-def _without_actions(message: dict[str, Any]) -> dict[str, Any]:
-    """A message for a channel or a response URL: the conversation's buttons only work in
-    the DM, where the conversation lives."""
-    blocks: Sequence[Mapping[str, Any]] = message.get("blocks", [])
-    kept = [dict(b) for b in blocks if b.get("type") != "actions"]
-    return {**message, "blocks": kept}
