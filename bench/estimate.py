@@ -105,7 +105,7 @@ def _write_section(text: str) -> None:
     RESULTS.write_text(new, encoding="utf-8")
 
 
-def _bench(name: str, scenario: Scenario) -> tuple[list[str], bool]:
+def _bench(name: str, scenario: Scenario) -> tuple[list[str], bool, tuple[float, ...]]:
     card = load_ratecard(scenario.region)
     inputs = staffing_inputs(scenario, card)
     first = estimate(scenario).to_json()
@@ -143,16 +143,25 @@ def _bench(name: str, scenario: Scenario) -> tuple[list[str], bool]:
         f"{name}: plan {_fmt(plan_cold)}, estimate {_fmt(quick_cold)} cold / "
         f"{_fmt(quick_warm)} warm, with what-ifs {_fmt(full_cold)} / {_fmt(full_warm)}"
     )
-    return rows, same
+    return rows, same, (quick_cold, plan_cold, pricing)
 
 
 def main() -> int:
     rows: list[str] = []
     deterministic = True
-    for name, scenario in SCENARIOS.items():
-        found, same = _bench(name, scenario)
+    verdict = ""
+    for index, (name, scenario) in enumerate(SCENARIOS.items()):
+        found, same, (quick_cold, plan_cold, pricing) = _bench(name, scenario)
         rows.extend(found)
         deterministic = deterministic and same
+        if index == 0:
+            met = "met" if quick_cold * 1000 <= GOAL_MS else "NOT met"
+            verdict = (
+                f"Goal {met} for the full weekly scenario: {_fmt(quick_cold)} cold, of which "
+                f"three staffing plans take about {_fmt(3 * plan_cold)} and pricing the four "
+                f"models on them {_fmt(pricing)}; the rest turns plans into workloads and "
+                "builds the validated result."
+            )
     text = "\n".join(
         [
             "## Estimate (four models, what-ifs)",
@@ -169,6 +178,8 @@ def main() -> int:
             "| with break-even + sensitivity, cold | with what-ifs, warm |",
             "|---|---:|---:|---:|---:|---:|---:|---:|",
             *rows,
+            "",
+            verdict,
             "",
             "What an estimate does: one staffing plan plus two more for the tier-1 split (each "
             "side of that split is staffed on its own, floors included), then the four models "
