@@ -213,8 +213,18 @@ class TelegramNotifier:
 class NotifierRouter:
     """One Notifier for the runner, dispatching on ``TeamKey.platform``."""
 
-    def __init__(self, notifiers: Mapping[str, Notifier]) -> None:
-        self._notifiers = dict(notifiers)
+    def __init__(self, notifiers: Mapping[str, Notifier] | None = None) -> None:
+        self._notifiers = dict(notifiers or {})
+
+    def add(self, platform: str, notifier: Notifier) -> None:
+        """Route ``platform`` to ``notifier``. The service is handed to the adapters before
+        their clients exist, so wiring builds the router first and adds each platform's
+        notifier once its adapter is built."""
+        self._notifiers[platform] = notifier
+
+    @property
+    def platforms(self) -> frozenset[str]:
+        return frozenset(self._notifiers)
 
     def _pick(self, channel: TeamKey) -> Notifier:
         found = self._notifiers.get(channel.platform)
