@@ -34,7 +34,7 @@ from costengine.recommend import Facts, recommend
 from costengine.results import Assumption, BreakEven, Estimate, SensitivityRow
 from costengine.scenario import Channel, ChannelVolume, DeliveryModel, Scenario
 from costengine.sensitivity import CHANGES, break_even, sensitivity_row
-from costengine.staffing.plan import StaffingInputs, StaffingPlan, plan_staffing
+from costengine.staffing.plan import Planner, StaffingInputs, StaffingPlan
 
 __all__ = ["PROVIDER_RATE_ENTRIES", "WAGE_ENTRIES", "estimate", "staffing_inputs"]
 
@@ -105,6 +105,7 @@ class _Evaluator:
     def __init__(self, scenario: Scenario, card: RateCard, fx: FxTable, currency: str) -> None:
         self.scenario = scenario
         self.inputs = staffing_inputs(scenario, card)
+        self.planner = Planner(scenario, self.inputs)
         self.ctx = self.context(card, fx, currency)
         self._plans: dict[float, _Planned] = {}
         self._tiers: dict[float, tuple[Workload, Workload] | None] = {}
@@ -131,24 +132,24 @@ class _Evaluator:
             plan.pools, channel_volumes=volumes, aht_seconds=self.inputs.aht_seconds
         )
 
-    def _scaled(self, volumes: tuple[ChannelVolume, ...], factor: float) -> Scenario:
+    @staticmethod
+    def _scaled(volumes: tuple[ChannelVolume, ...], factor: float) -> tuple[ChannelVolume, ...]:
         scale = Decimal(repr(factor))
-        scaled = tuple(
+        # Internal what-if: the scaled copies are not re-validated (a 16x volume may pass the
+        # input cap on purpose).
+        return tuple(
             volume.model_copy(update={"contacts_per_month": volume.contacts_per_month * scale})
             for volume in volumes
         )
-        # Internal what-if: the scaled copy is not re-validated (a 16x volume may pass the
-        # input cap on purpose; every other field is the already-validated scenario's).
-        return self.scenario.model_copy(update={"team_size": None, "volumes": scaled})
 
     def planned(self, factor: float = 1.0) -> _Planned:
         found = self._plans.get(factor)
         if found is None:
             if factor == 1.0:
-                plan = plan_staffing(self.scenario, self.inputs)
+                plan = self.planner.plan()
             else:
                 base = self.planned(1.0).plan
-                plan = plan_staffing(self._scaled(base.volumes, factor), self.inputs)
+                plan = self.planner.plan(self._scaled(base.volumes, factor))
             found = _Planned(plan, self._workload(plan))
             self._plans[factor] = found
         return found
@@ -161,8 +162,8 @@ class _Evaluator:
         share = float(self.ctx.value("planning.tier1_share"))
         parts: tuple[Workload, Workload] | None = None
         if 0 < share < 1:
-            tier2 = plan_staffing(self._scaled(volumes, 1.0 - share), self.inputs)
-            tier1 = plan_staffing(self._scaled(volumes, share), self.inputs)
+            tier2 = self.planner.plan(self._scaled(volumes, 1.0 - share))
+            tier1 = self.planner.plan(self._scaled(volumes, share))
             parts = (self._workload(tier2), self._workload(tier1))
         self._tiers[factor] = parts
         return parts

@@ -29,6 +29,7 @@ Formulas (N > A):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,6 +41,7 @@ __all__ = [
     "inverse_erlang_b",
     "service_level",
     "solve",
+    "solver",
     "traffic_erlangs",
     "wait_probability",
 ]
@@ -147,6 +149,28 @@ def solve(
     goal = _validate.fraction("target", target)
     cap = _validate.optional_fraction("max_occupancy", max_occupancy)
     return _solve(a, aht, answer, goal, cap)
+
+
+def solver(
+    aht_seconds: float,
+    answer_seconds: float,
+    target: float,
+    max_occupancy: float | None = None,
+) -> Callable[[float], ErlangCResult]:
+    """:func:`solve` for one target and handle time, taking only the traffic.
+
+    Staffing a week asks for the same target 168 times per channel; the shared arguments are
+    checked here once instead of on every call (same cache, same results).
+    """
+    aht = _validate.positive("aht_seconds", aht_seconds)
+    answer = _validate.non_negative("answer_seconds", answer_seconds)
+    goal = _validate.fraction("target", target)
+    cap = _validate.optional_fraction("max_occupancy", max_occupancy)
+
+    def solve_traffic(traffic: float) -> ErlangCResult:
+        return _solve(_validate.positive("traffic", traffic), aht, answer, goal, cap)
+
+    return solve_traffic
 
 
 def _occupancy_floor(a: float, cap: float | None) -> int:

@@ -23,8 +23,9 @@ repeated planning (sensitivity, break-even searches) is cheap.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property, partial
 from types import MappingProxyType
 
 from costengine.coverage import (
@@ -43,6 +44,7 @@ from costengine.staffing.volumes import channel_mix_assumption, implied_occupanc
 
 __all__ = [
     "HourlyPool",
+    "Planner",
     "StaffingInputs",
     "StaffingPlan",
     "plan_staffing",
@@ -185,14 +187,27 @@ class HourlyPool:
 
 @dataclass(frozen=True)
 class StaffingPlan:
-    """Every pool's hourly staffing, the per-pool summaries, and what was assumed."""
+    """Every pool's hourly staffing, the per-pool summaries, and what was assumed.
+
+    ``summaries`` (validated result models) and ``total_fte`` are built on first use: an
+    estimate's what-if plans (break-even, sensitivity) are priced from their pools alone.
+    """
 
     pools: tuple[HourlyPool, ...]
-    summaries: tuple[PoolStaffing, ...]
     volumes: tuple[ChannelVolume, ...]
-    total_fte: float
     assumptions: tuple[Assumption, ...]
     weeks_per_month: float
+    summarise: Callable[[], tuple[PoolStaffing, ...]] = field(repr=False, compare=False)
+
+    @cached_property
+    def summaries(self) -> tuple[PoolStaffing, ...]:
+        """One summary per pool, in pool order."""
+        return self.summarise()
+
+    @cached_property
+    def total_fte(self) -> float:
+        """Rostered FTE of every pool together."""
+        return math.fsum(summary.fte for summary in self.summaries)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,71 +217,129 @@ class _LiveHour:
     asa_seconds: float
 
 
-def _live_hour(traffic: float, aht: float, inputs: StaffingInputs) -> _LiveHour:
-    if traffic == 0:
-        return _LiveHour(0, 1.0, 0.0)
+_NO_WORK = _LiveHour(0, 1.0, 0.0)
+
+
+def _hour_solver(aht: float, inputs: StaffingInputs) -> Callable[[float], _LiveHour]:
+    """Staffing of one live channel's hour from its traffic (Erlang C, or A with patience)."""
     if inputs.patience_seconds is None:
-        c = erlang_c.solve(
-            traffic, aht, inputs.answer_seconds, inputs.service_level, inputs.max_occupancy
+        solve_c = erlang_c.solver(
+            aht, inputs.answer_seconds, inputs.service_level, inputs.max_occupancy
         )
-        return _LiveHour(c.agents, c.service_level, c.asa_seconds)
+
+        def erlang_c_hour(traffic: float) -> _LiveHour:
+            result = solve_c(traffic)
+            return _LiveHour(result.agents, result.service_level, result.asa_seconds)
+
+        return erlang_c_hour
+    patience = inputs.patience_seconds
     from costengine.staffing import erlang_a
 
-    a = erlang_a.solve(
-        traffic,
-        aht,
-        inputs.answer_seconds,
-        inputs.service_level,
-        inputs.patience_seconds,
-        max_occupancy=inputs.max_occupancy,
-    )
-    return _LiveHour(a.agents, a.service_level, a.asa_seconds)
+    def erlang_a_hour(traffic: float) -> _LiveHour:
+        result = erlang_a.solve(
+            traffic,
+            aht,
+            inputs.answer_seconds,
+            inputs.service_level,
+            patience,
+            max_occupancy=inputs.max_occupancy,
+        )
+        return _LiveHour(result.agents, result.service_level, result.asa_seconds)
+
+    return erlang_a_hour
+
+
+class _HourCache:
+    """One live channel's hourly solves, kept for the planner's life: days, languages and
+    repeated what-if volumes ask for the same traffic again."""
+
+    def __init__(self, solve: Callable[[float], _LiveHour]) -> None:
+        self._solve = solve
+        self._known: dict[float, _LiveHour] = {0.0: _NO_WORK}
+
+    def __call__(self, traffic: float) -> _LiveHour:
+        found = self._known.get(traffic)
+        if found is None:
+            found = self._known[traffic] = self._solve(traffic)
+        return found
+
+
+def _column_sums(rows: Iterable[Sequence[float]]) -> tuple[float, ...]:
+    """Hour-by-hour ``math.fsum`` of several 168-hour rows."""
+    return tuple(map(math.fsum, zip(*rows, strict=True)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    """A pool built once for every language (the volume is split evenly, so the pools of
+    all languages are the same but for their name) and how to summarise it."""
+
+    pool: HourlyPool
+    summarise: Callable[[], PoolStaffing]
+
+    def for_language(self, language: str) -> HourlyPool:
+        return replace(self.pool, language=language)
 
 
 def _live_pool(
-    language: str,
     channels: tuple[Channel, ...],
     contacts: Mapping[Channel, tuple[float, ...]],
     mask: tuple[bool, ...],
     inputs: StaffingInputs,
-) -> tuple[HourlyPool, PoolStaffing]:
+    solvers: Mapping[Channel, _HourCache],
+) -> _Built:
     hours: dict[Channel, list[_LiveHour]] = {}
     erlangs_by_channel: dict[Channel, list[float]] = {}
     for channel in channels:
         aht = inputs.effective_aht(channel)
         erlangs_by_channel[channel] = [n * aht / _SECONDS_PER_HOUR for n in contacts[channel]]
-        hours[channel] = [_live_hour(a, aht, inputs) for a in erlangs_by_channel[channel]]
-    total_contacts = tuple(math.fsum(contacts[c][h] for c in channels) for h in range(_HOURS))
-    erlangs = tuple(math.fsum(erlangs_by_channel[c][h] for c in channels) for h in range(_HOURS))
-    needed = tuple(sum(hours[c][h].agents for c in channels) for h in range(_HOURS))
-    floor = inputs.floor_agents
-    agents = tuple(
-        max(need, floor) if is_open else 0 for need, is_open in zip(needed, mask, strict=True)
+        hours[channel] = list(map(solvers[channel], erlangs_by_channel[channel]))
+    needed = tuple(
+        map(sum, zip(*([hour.agents for hour in hours[c]] for c in channels), strict=True))
     )
+    floor = inputs.floor_agents
     pool = HourlyPool(
-        language=language,
+        language="",
         channels=channels,
         live=True,
         open_mask=mask,
-        contacts=total_contacts,
-        workload_agents=tuple(float(n) for n in needed),
-        agents=agents,
-        erlangs=erlangs,
+        contacts=_column_sums(contacts[c] for c in channels),
+        workload_agents=tuple(map(float, needed)),
+        agents=tuple(
+            max(need, floor) if is_open else 0 for need, is_open in zip(needed, mask, strict=True)
+        ),
+        erlangs=_column_sums(erlangs_by_channel[c] for c in channels),
     )
+
+    def summarise() -> PoolStaffing:
+        return _live_summary(pool, contacts, hours, needed, inputs)
+
+    return _Built(pool, summarise)
+
+
+def _live_summary(
+    pool: HourlyPool,
+    contacts: Mapping[Channel, tuple[float, ...]],
+    hours: Mapping[Channel, list[_LiveHour]],
+    needed: tuple[int, ...],
+    inputs: StaffingInputs,
+) -> PoolStaffing:
+    channels, erlangs, mask = pool.channels, pool.erlangs, pool.open_mask
     peak = max(range(_HOURS), key=lambda h: (erlangs[h], -h))
     service: float | None = None
     asa: float | None = None
-    if total_contacts[peak] > 0:
-        weight = total_contacts[peak]
+    if pool.contacts[peak] > 0:
+        weight = pool.contacts[peak]
         service = math.fsum(contacts[c][peak] * hours[c][peak].service_level for c in channels)
         asa = math.fsum(contacts[c][peak] * hours[c][peak].asa_seconds for c in channels)
         service, asa = service / weight, asa / weight
-    summary = PoolStaffing(
-        language=language,
+    floor = inputs.floor_agents
+    return PoolStaffing(
+        language=pool.language,
         channels=channels,
         live=True,
         peak_erlangs=erlangs[peak],
-        peak_agents=max(agents),
+        peak_agents=max(pool.agents),
         peak_service_level=service,
         peak_asa_seconds=asa,
         open_hours_per_week=float(open_hours(mask)),
@@ -276,17 +349,15 @@ def _live_pool(
         ),
         fte=pool.fte(inputs),
     )
-    return pool, summary
 
 
 def _deferrable_pool(
-    language: str,
     channels: tuple[Channel, ...],
     contacts: Mapping[Channel, tuple[float, ...]],
     mask: tuple[bool, ...],
     inputs: StaffingInputs,
-) -> tuple[HourlyPool, PoolStaffing]:
-    per_channel = [
+) -> _Built:
+    agents = _column_sums(
         workload.spread_deferrable(
             contacts[channel],
             mask,
@@ -295,36 +366,37 @@ def _deferrable_pool(
             response_hours=inputs.email_response_hours,
         )
         for channel in channels
-    ]
-    agents = tuple(math.fsum(column) for column in zip(*per_channel, strict=True))
-    erlangs = tuple(
-        math.fsum(contacts[c][h] * inputs.aht_seconds[c] / _SECONDS_PER_HOUR for c in channels)
-        for h in range(_HOURS)
+    )
+    erlangs = _column_sums(
+        [n * inputs.aht_seconds[c] / _SECONDS_PER_HOUR for n in contacts[c]] for c in channels
     )
     pool = HourlyPool(
-        language=language,
+        language="",
         channels=channels,
         live=False,
         open_mask=mask,
-        contacts=tuple(math.fsum(contacts[c][h] for c in channels) for h in range(_HOURS)),
+        contacts=_column_sums(contacts[c] for c in channels),
         workload_agents=agents,
         agents=agents,
         erlangs=erlangs,
     )
-    summary = PoolStaffing(
-        language=language,
-        channels=channels,
-        live=False,
-        peak_erlangs=max(erlangs),
-        peak_agents=math.ceil(max(agents) - 1e-9),
-        peak_service_level=None,
-        peak_asa_seconds=None,
-        open_hours_per_week=float(open_hours(mask)),
-        agent_hours_per_week=pool.agent_hours_per_week,
-        floor_hours_per_week=0.0,
-        fte=pool.fte(inputs),
-    )
-    return pool, summary
+
+    def summarise() -> PoolStaffing:
+        return PoolStaffing(
+            language=pool.language,
+            channels=channels,
+            live=False,
+            peak_erlangs=max(erlangs),
+            peak_agents=math.ceil(max(agents) - 1e-9),
+            peak_service_level=None,
+            peak_asa_seconds=None,
+            open_hours_per_week=float(open_hours(mask)),
+            agent_hours_per_week=pool.agent_hours_per_week,
+            floor_hours_per_week=0.0,
+            fte=pool.fte(inputs),
+        )
+
+    return _Built(pool, summarise)
 
 
 def _volumes(
@@ -422,34 +494,77 @@ def _general_assumptions(scenario: Scenario, inputs: StaffingInputs) -> list[Ass
     return found
 
 
+class Planner:
+    """Plans one scenario at any volumes, working out once what does not depend on them.
+
+    An estimate plans the same scenario many times (the tier-1 split, the break-even search,
+    the sensitivity table): the open mask, the assumptions and every hourly Erlang solve
+    already made are shared by all those plans. Each plan is exactly what
+    :func:`plan_staffing` returns for the scenario with those volumes.
+    """
+
+    def __init__(self, scenario: Scenario, inputs: StaffingInputs) -> None:
+        self.scenario = scenario
+        self.inputs = inputs
+        self._mask = open_mask(scenario.coverage)
+        self._solvers = {
+            channel: _HourCache(_hour_solver(inputs.effective_aht(channel), inputs))
+            for channel in _LIVE_ORDER
+            if channel in scenario.channels
+        }
+        self._general: tuple[Assumption, ...] | None = None
+
+    def plan(self, volumes: tuple[ChannelVolume, ...] | None = None) -> StaffingPlan:
+        """The plan for ``volumes``, or for the scenario's own (or implied) volumes."""
+        assumptions: list[Assumption] = []
+        if volumes is None:
+            volumes, assumptions = _volumes(self.scenario, self.inputs)
+        if self._general is None:
+            self._general = tuple(_general_assumptions(self.scenario, self.inputs))
+        built = self._pools(volumes)
+        languages = self.scenario.languages
+        return StaffingPlan(
+            pools=tuple(one.for_language(lang) for lang in languages for one in built),
+            volumes=volumes,
+            assumptions=(*assumptions, *self._general),
+            weeks_per_month=WEEKS_PER_MONTH,
+            summarise=partial(_summaries, built, languages),
+        )
+
+    def _pools(self, volumes: tuple[ChannelVolume, ...]) -> list[_Built]:
+        """The live and deferrable pools of one language (every language's are the same)."""
+        scenario, inputs, mask = self.scenario, self.inputs, self._mask
+        monthly = {channel: 0.0 for channel in scenario.channels}
+        for volume in volumes:
+            monthly[volume.channel] += float(volume.contacts_per_month)
+        contacts: dict[Channel, tuple[float, ...]] = {}
+        for channel, total in monthly.items():
+            channel_class = (
+                ChannelClass.LIVE if channel in LIVE_CHANNELS else ChannelClass.DEFERRABLE
+            )
+            contacts[channel] = weekly_hourly_contacts(
+                total / len(scenario.languages), mask, arrival_profile(channel_class)
+            )
+        live = tuple(channel for channel in _LIVE_ORDER if channel in monthly)
+        deferrable = tuple(channel for channel in _DEFERRABLE_ORDER if channel in monthly)
+        built: list[_Built] = []
+        if live:
+            built.append(_live_pool(live, contacts, mask, inputs, self._solvers))
+        if deferrable:
+            built.append(_deferrable_pool(deferrable, contacts, mask, inputs))
+        return built
+
+
+def _summaries(built: list[_Built], languages: tuple[str, ...]) -> tuple[PoolStaffing, ...]:
+    """Every language's pool summaries, in pool order: one summary per built pool, renamed."""
+    made = [one.summarise() for one in built]
+    return tuple(
+        summary.model_copy(update={"language": language})
+        for language in languages
+        for summary in made
+    )
+
+
 def plan_staffing(scenario: Scenario, inputs: StaffingInputs) -> StaffingPlan:
     """Hour-by-hour staffing of every pool for the scenario's average week."""
-    volumes, assumptions = _volumes(scenario, inputs)
-    mask = open_mask(scenario.coverage)
-    languages = scenario.languages
-    monthly = {channel: 0.0 for channel in scenario.channels}
-    for volume in volumes:
-        monthly[volume.channel] += float(volume.contacts_per_month)
-    contacts: dict[Channel, tuple[float, ...]] = {}
-    for channel, total in monthly.items():
-        channel_class = ChannelClass.LIVE if channel in LIVE_CHANNELS else ChannelClass.DEFERRABLE
-        contacts[channel] = weekly_hourly_contacts(
-            total / len(languages), mask, arrival_profile(channel_class)
-        )
-    live = tuple(channel for channel in _LIVE_ORDER if channel in monthly)
-    deferrable = tuple(channel for channel in _DEFERRABLE_ORDER if channel in monthly)
-    built: list[tuple[HourlyPool, PoolStaffing]] = []
-    for language in languages:
-        if live:
-            built.append(_live_pool(language, live, contacts, mask, inputs))
-        if deferrable:
-            built.append(_deferrable_pool(language, deferrable, contacts, mask, inputs))
-    summaries = tuple(summary for _, summary in built)
-    return StaffingPlan(
-        pools=tuple(pool for pool, _ in built),
-        summaries=summaries,
-        volumes=volumes,
-        total_fte=math.fsum(summary.fte for summary in summaries),
-        assumptions=(*assumptions, *_general_assumptions(scenario, inputs)),
-        weeks_per_month=WEEKS_PER_MONTH,
-    )
+    return Planner(scenario, inputs).plan()

@@ -22,7 +22,9 @@
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
+from functools import reduce
 
 from costengine.errors import InvalidScenario
 from costengine.staffing import _validate
@@ -84,21 +86,44 @@ def spread_deferrable(
     """
     if len(hourly_contacts) != _HOURS_PER_WEEK or len(open_mask) != _HOURS_PER_WEEK:
         raise InvalidScenario("hourly_contacts", "needs 168 hours and a 168-hour open mask")
+    aht = _validate.positive("aht_seconds", aht_seconds)
+    use = _validate.fraction("email_utilisation", utilisation, high_open=False)
     window = max(1, math.floor(_validate.positive("email_response_hours", response_hours)))
     opened = [hour for hour in range(_HOURS_PER_WEEK) if open_mask[hour]]
     window = min(window, len(opened)) if opened else 1
-    agents = [0.0] * _HOURS_PER_WEEK
-    position = {hour: index for index, hour in enumerate(opened)}
+    shares = []  # agent-hours each open hour's work puts into every hour of its window
     for hour, contacts in enumerate(hourly_contacts):
-        if contacts == 0:
-            continue
-        if hour not in position:
+        count = _contacts(contacts)
+        if count and not open_mask[hour]:
             raise InvalidScenario("hourly_contacts", f"contacts in closed hour {hour}")
-        share = deferrable_agent_hours(contacts, aht_seconds, utilisation) / window
-        start = position[hour]
-        for step in range(window):
-            agents[opened[(start + step) % len(opened)]] += share
+        if open_mask[hour]:
+            # deferrable_agent_hours(), spelt out: the arguments are checked above, once.
+            shares.append(count * aht / 3600.0 / use / window)
+    agents = [0.0] * _HOURS_PER_WEEK
+    for position, hour in enumerate(opened):
+        agents[hour] = _window_sum(shares, position, window)
     return tuple(agents)
+
+
+def _contacts(value: float) -> float:
+    """One hour's contacts as a float >= 0 (the common case, a float, checked inline)."""
+    if type(value) is float and 0.0 <= value < math.inf:
+        return value
+    return _validate.non_negative("contacts", value)
+
+
+def _window_sum(shares: Sequence[float], position: int, window: int) -> float:
+    """The work reaching open hour ``position``: the shares of the ``window`` open hours up to
+    it (wrapping round the week), added in increasing hour order from 0.0.
+
+    That order is the one in which an hour-by-hour loop ``agents[target] += share`` adds them,
+    so the floats are the same to the last bit; ``reduce`` only does it without a Python loop.
+    """
+    first = position - window + 1
+    if first >= 0:
+        return reduce(operator.add, shares[first : position + 1], 0.0)
+    head = reduce(operator.add, shares[: position + 1], 0.0)
+    return reduce(operator.add, shares[len(shares) + first :], head)
 
 
 def rostered_fte(
