@@ -339,6 +339,8 @@ def _read_user_file(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise RateCardError("file", f"cannot read {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RateCardError("file", f"{path.name} is not UTF-8 text: {exc.reason}") from exc
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(text, parse_float=Decimal)
