@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "LIVE_CHANNELS",
     "Channel",
     "ChannelVolume",
     "Coverage",
     "DeliveryModel",
     "HoursPreset",
-    "LIVE_CHANNELS",
     "Scenario",
     "SupportKind",
     "WeeklyWindow",

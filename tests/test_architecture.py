@@ -16,7 +16,9 @@ def _python_files(package: str) -> list[Path]:
     return sorted((ROOT / package).rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", _python_files("costengine"), ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path", _python_files("costengine"), ids=lambda p: str(p.relative_to(ROOT))
+)
 def test_costengine_never_imports_bot_or_io_frameworks(path: Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     forbidden = {"bot", "telegram", "slack_bolt", "slack_sdk", "sqlalchemy", "aiohttp", "httpx"}
