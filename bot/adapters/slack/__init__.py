@@ -19,6 +19,7 @@ from bot.adapters.slack.app import (
 from bot.adapters.slack.blocks import escape, fallback_text, mark_answered, reply_blocks
 from bot.adapters.slack.errors import SlackAdapterError, SlackNotConfigured
 from bot.adapters.slack.handlers import SlackHandlers
+from bot.adapters.slack.handoff import SlackHandoff, handoff_form_view, handoff_message
 from bot.adapters.slack.home import home_view
 from bot.adapters.slack.installations import MemoryStateStore, StoreInstallations
 from bot.adapters.slack.logs import SecretFilter, redact, slack_logger
@@ -49,6 +50,7 @@ __all__ = [
     "SlackAdapterError",
     "SlackBot",
     "SlackHandlers",
+    "SlackHandoff",
     "SlackMode",
     "SlackNotConfigured",
     "SlackSecrets",
@@ -63,6 +65,8 @@ __all__ = [
     "form_view",
     "from_block_action",
     "from_message_event",
+    "handoff_form_view",
+    "handoff_message",
     "home_view",
     "install_slack_routes",
     "key_for",

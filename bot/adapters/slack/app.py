@@ -45,12 +45,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack import ids
 from bot.adapters.slack.errors import SlackNotConfigured
 from bot.adapters.slack.handlers import SlackHandlers
+from bot.adapters.slack.handoff import ACK_ACTION, FORM_CALLBACK, HANDOFF_COMMAND, SlackHandoff
 from bot.adapters.slack.installations import MemoryStateStore, StoreInstallations
 from bot.adapters.slack.logs import slack_logger
 from bot.adapters.slack.modal import FormAdapter
 from bot.adapters.slack.mode import SlackMode, SlackSecrets, resolve_mode
 from bot.config import Settings
 from bot.core.ports import Conversations
+from bot.handoff.service import HandoffService
 from bot.store.base import Store
 
 __all__ = [
@@ -71,6 +73,7 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 #: What the bot asks for at install time (the same list as ``slack-manifest.yaml``).
 BOT_SCOPES: tuple[str, ...] = (
     "chat:write",
+    "chat:write.public",  # handoff reminders in public channels the bot has not joined
     "commands",
     "im:history",
     "im:write",
@@ -145,12 +148,15 @@ def build_slack_app(
     *,
     store: Store | None = None,
     form: FormAdapter | None = None,
+    handoff: HandoffService | None = None,
 ) -> SlackBot:
     """The Slack adapter for ``settings``.
 
     ``store`` is required in OAuth mode (installations live in the database). ``form``
     enables the one-screen modal (``/sourcewise form`` and the App Home button); by default
-    it is the core's form (:class:`.modal.FormAdapter`). Raises :class:`SlackNotConfigured`.
+    it is the core's form (:class:`.modal.FormAdapter`). ``handoff`` enables ``/handoff``
+    (:mod:`.handoff`; without it the command answers that it is off). Raises
+    :class:`SlackNotConfigured`.
     """
     secrets = resolve_mode(settings)
     logger = slack_logger(secrets.all)
@@ -193,11 +199,19 @@ def build_slack_app(
     handlers = SlackHandlers(
         conversations, form=form if form is not None else FormAdapter(), logger=logger
     )
-    _register(bolt, handlers)
+    _register(bolt, handlers, SlackHandoff(handoff, locale=handlers.locale_of, logger=logger))
     return SlackBot(bolt=bolt, secrets=secrets, handlers=handlers, lazy=lazy, logger=logger)
 
 
-def _register(bolt: AsyncApp, h: SlackHandlers) -> None:
+def _register(bolt: AsyncApp, h: SlackHandlers, handoff: SlackHandoff) -> None:
+    # First: "/sourcewise handoff …" must not fall through to the one-line estimate.
+    bolt.command(HANDOFF_COMMAND)(ack=handoff.on_command_ack, lazy=[handoff.on_command])
+    bolt.command("/sourcewise", matchers=[handoff.is_handoff])(
+        ack=handoff.on_command_ack, lazy=[handoff.on_command]
+    )
+    bolt.action(ACK_ACTION)(ack=h.ack, lazy=[handoff.on_ack])
+    bolt.view_submission(FORM_CALLBACK)(ack=handoff.on_form_ack, lazy=[handoff.on_form])
+    bolt.view_closed(FORM_CALLBACK)(h.ack)
     bolt.event("message")(ack=h.ack, lazy=[h.on_message])
     bolt.event("app_home_opened")(ack=h.ack, lazy=[h.on_home_opened])
     bolt.action(ids.CORE_ACTION)(ack=h.ack, lazy=[h.on_action])

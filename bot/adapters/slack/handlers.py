@@ -69,6 +69,10 @@ class SlackHandlers:
 
     # --- shared steps ------------------------------------------------------------------------
 
+    async def locale_of(self, client: AsyncWebClient, key: ConversationKey) -> str | None:
+        """The user's Slack language (cached ``users.info``; the handoff listeners share it)."""
+        return await self._locale(client, key)
+
     async def _locale(self, client: AsyncWebClient, key: ConversationKey) -> str | None:
         found, locale = self._locales.get(key.workspace, key.user)
         if found:

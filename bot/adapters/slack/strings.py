@@ -39,6 +39,9 @@ class SlackStrings:
     modal_submit: str
     modal_close: str
     modal_optional: str
+    handoff_disabled: str
+    handoff_modal_title: str
+    handoff_modal_submit: str
 
     def shared(self, user_id: str) -> str:
         return self.shared_by.replace("{user}", user_id)
