@@ -14,6 +14,7 @@ from bot.adapters.telegram.app import (
 )
 from bot.adapters.telegram.errors import TelegramAdapterError, TelegramNotConfigured
 from bot.adapters.telegram.handlers import TelegramHandlers
+from bot.adapters.telegram.handoff import FormDrafts, TelegramHandoff, classify_handoff
 from bot.adapters.telegram.logs import TokenFilter, install_token_filter
 from bot.adapters.telegram.render import Outgoing, Rendered, render_replies, render_reply
 from bot.adapters.telegram.retry import RetryingRateLimiter
@@ -38,6 +39,7 @@ __all__ = [
     "ButtonPress",
     "ChatOrderedProcessor",
     "Converse",
+    "FormDrafts",
     "InlineEstimate",
     "Intent",
     "Outgoing",
@@ -48,12 +50,14 @@ __all__ = [
     "TelegramAdapterError",
     "TelegramApplication",
     "TelegramHandlers",
+    "TelegramHandoff",
     "TelegramNotConfigured",
     "TelegramStrings",
     "TokenFilter",
     "api_urls",
     "build_application",
     "classify",
+    "classify_handoff",
     "decode_button",
     "encode_button",
     "install_telegram_routes",

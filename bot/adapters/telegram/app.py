@@ -12,6 +12,9 @@
 - updates of one chat are handled in order, different chats concurrently
   (:class:`ChatOrderedProcessor`);
 - the command menu is registered per language on start (:func:`register_commands`);
+- given a :class:`~bot.handoff.service.HandoffService`, ``/handoff``, the reminders'
+  acknowledge button and the step-by-step form work in groups and private chats
+  (:mod:`.handoff`), open forms kept in the store;
 - the token is redacted from every log record (:mod:`.logs`).
 
 Two ways to receive updates: long polling (:func:`run_polling`, the default) or a webhook
@@ -22,6 +25,7 @@ and Telegram share one port); a webhook request without the right secret gets 40
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
 import json
 import logging
@@ -37,12 +41,16 @@ from telegram.ext import Application, BaseUpdateProcessor, TypeHandler
 
 from bot.adapters.telegram.errors import TelegramNotConfigured
 from bot.adapters.telegram.handlers import TelegramHandlers
+from bot.adapters.telegram.handoff import FormDrafts, TelegramHandoff
 from bot.adapters.telegram.logs import install_token_filter
 from bot.adapters.telegram.retry import RetryingRateLimiter
 from bot.adapters.telegram.strings import COMMANDS, strings
 from bot.config import Settings
 from bot.core.ports import Conversations
+from bot.handoff.service import HandoffService
 from bot.render.env import LOCALES
+from bot.store.base import Store
+from bot.store.memory import MemoryStore
 
 __all__ = [
     "ALLOWED_UPDATES",
@@ -70,8 +78,9 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 #: The update kinds the bot handles; Telegram sends no others.
 ALLOWED_UPDATES: tuple[str, ...] = ("message", "callback_query", "inline_query")
-#: The menu in group chats: the one-liner works there, the conversation does not.
-GROUP_COMMANDS: tuple[str, ...] = ("estimate", "help")
+#: The menu in group chats: the one-liner works there, the conversation does not (and
+#: ``handoff`` when it is enabled).
+GROUP_COMMANDS: tuple[str, ...] = ("estimate", "help", "handoff")
 
 #: PTB's Application with every generic left open (our handlers use no custom context).
 TelegramApplication = Application[Any, Any, Any, Any, Any, Any]
@@ -130,11 +139,16 @@ def build_application(
     *,
     webhook: bool = False,
     max_retries: int = 3,
+    handoff: HandoffService | None = None,
+    drafts: Store | None = None,
 ) -> TelegramApplication:
     """The PTB Application for ``settings``: polling by default, ``webhook=True`` builds it
     without an updater (updates then arrive through :func:`install_telegram_routes`).
 
-    Raises :class:`TelegramNotConfigured` without ``TELEGRAM_BOT_TOKEN``.
+    ``handoff`` enables ``/handoff`` (without it the command answers that it is off);
+    ``drafts`` is where open ``/handoff form`` answers are kept (the app's store, so a
+    restart loses nothing; default: memory). Raises :class:`TelegramNotConfigured` without
+    ``TELEGRAM_BOT_TOKEN``.
     """
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         raise TelegramNotConfigured("TELEGRAM_BOT_TOKEN is not set")
@@ -148,26 +162,33 @@ def build_application(
         .base_file_url(base_file_url)
         .rate_limiter(RetryingRateLimiter(max_retries=max_retries))
         .concurrent_updates(ChatOrderedProcessor())
-        .post_init(register_commands)
+        .post_init(functools.partial(register_commands, handoff=handoff is not None))
         .job_queue(None)
     )
     if webhook:
         builder = builder.updater(None)
     application: TelegramApplication = builder.build()
-    handlers = TelegramHandlers(conversations)
+    form_drafts = FormDrafts(drafts if drafts is not None else MemoryStore())
+    handlers = TelegramHandlers(
+        conversations,
+        handoff=TelegramHandoff(handoff, form_drafts if handoff is not None else None),
+    )
     application.add_handler(TypeHandler(Update, handlers.on_update))
     application.add_error_handler(handlers.on_error)
     return application
 
 
-async def register_commands(application: TelegramApplication) -> None:
+async def register_commands(application: TelegramApplication, *, handoff: bool = False) -> None:
     """The command menu in every language we speak (Telegram picks by the user's app
-    language; the default list is English), and a shorter one for group chats."""
+    language; the default list is English), and a shorter one for group chats;
+    ``/handoff`` is listed only when ``handoff`` is on."""
     bot = application.bot
+    shown = [name for name in COMMANDS if handoff or name != "handoff"]
+    shown_in_groups = [name for name in GROUP_COMMANDS if handoff or name != "handoff"]
     for language in (None, *LOCALES):
         words = strings(language)
-        private = [BotCommand(name, words.commands[name]) for name in COMMANDS]
-        group = [BotCommand(name, words.commands[name]) for name in GROUP_COMMANDS]
+        private = [BotCommand(name, words.commands[name]) for name in shown]
+        group = [BotCommand(name, words.commands[name]) for name in shown_in_groups]
         await bot.set_my_commands(private, scope=BotCommandScopeDefault(), language_code=language)
         await bot.set_my_commands(
             group, scope=BotCommandScopeAllGroupChats(), language_code=language

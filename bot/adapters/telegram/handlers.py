@@ -5,6 +5,9 @@ the update means, calls the conversation service, renders the replies with the p
 :mod:`.render`, sends them, and only then tells the service they were delivered (so a crash
 between saving and sending resends them once on redelivery, and never twice after).
 
+``/handoff`` commands, reminder buttons and handoff form answers are offered to
+:class:`.handoff.TelegramHandoff` first; everything else is the conversation's.
+
 Telegram-side habits kept here, not in the core:
 
 - a button press is answered at once (the client's spinner stops); toggles edit the
@@ -42,6 +45,7 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext
 
+from bot.adapters.telegram.handoff import TelegramHandoff
 from bot.adapters.telegram.render import Outgoing, Rendered, render_replies, split_text
 from bot.adapters.telegram.strings import strings
 from bot.adapters.telegram.translate import (
@@ -99,8 +103,15 @@ class TelegramHandlers:
     """Everything the bot does with an update; PTB calls :meth:`on_update` and
     :meth:`on_error`. Holds no conversation state: only what Telegram needs remembered."""
 
-    def __init__(self, conversations: Conversations, *, memory: int = _MEMORY) -> None:
+    def __init__(
+        self,
+        conversations: Conversations,
+        *,
+        memory: int = _MEMORY,
+        handoff: TelegramHandoff | None = None,
+    ) -> None:
         self._conversations = conversations
+        self._handoff = handoff
         self._seen: _Recent[str, bool] = _Recent(memory)
         # The newest question message of each conversation, and whether its keyboard is
         # still on it; and which messages were questions (their buttons go stale).
@@ -114,6 +125,8 @@ class TelegramHandlers:
         if not isinstance(update, Update):
             return
         bot: Bot = context.bot
+        if self._handoff is not None and await self._handoff.handle(bot, update):
+            return  # /handoff, a reminder's button or an open handoff form (.handoff)
         intent = classify(update, bot_id=bot.id, bot_username=bot.username)
         match intent:
             case None:

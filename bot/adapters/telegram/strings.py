@@ -2,8 +2,9 @@
 
 The core renders every question, answer and result; the adapter only adds Telegram chrome
 (the "Done" under a multi-select, the stale-button notice, the group pointer, the command
-menu). Those live as data in ``templates/<locale>/telegram.toml`` beside the core's
-templates, so translators find every string of a locale in one folder.
+menu, the notice that /handoff is off). Those live as data in
+``templates/<locale>/telegram.toml`` beside the core's templates, so translators find every
+string of a locale in one folder.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from bot.render.env import DEFAULT_LOCALE, LOCALES, normalize_locale
 
 __all__ = ["COMMANDS", "TelegramStrings", "strings"]
 
-#: The command menu, in the order Telegram shows it.
-COMMANDS: tuple[str, ...] = ("start", "estimate", "back", "cancel", "language", "help")
+#: The command menu, in the order Telegram shows it ("handoff" only when it is enabled).
+COMMANDS: tuple[str, ...] = ("start", "estimate", "back", "cancel", "language", "help", "handoff")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,8 @@ class TelegramStrings:
     inline_hint: str
     inline_open: str
     failed: str
+    handoff_disabled: str
+    handoff_cancelled: str
     commands: MappingProxyType[str, str]
 
 

@@ -56,6 +56,7 @@ __all__ = [
     "fits",
     "keyboard_marker",
     "long_data_token",
+    "split_command",
 ]
 
 PLATFORM = "telegram"
@@ -291,7 +292,7 @@ def _message(message: Message, dedupe_id: str, *, bot_id: int, bot_username: str
     private = message.chat.type == "private"
     text = message.text.strip()
 
-    command = _command(text, bot_username)
+    command = split_command(text, bot_username)
     if command is not None:
         name, arg = command
         if name == "":  # addressed to another bot
@@ -322,7 +323,7 @@ def _message(message: Message, dedupe_id: str, *, bot_id: int, bot_username: str
     return QuickEstimate(key, rest, dedupe_id, locale, chat_id, message.id, True)
 
 
-def _command(text: str, bot_username: str) -> tuple[str, str] | None:
+def split_command(text: str, bot_username: str) -> tuple[str, str] | None:
     """``("estimate", "8 agents ...")`` for ``/estimate@bot 8 agents ...``; ``("", "")`` for a
     command addressed to another bot; None when ``text`` is no command."""
     match = _COMMAND.match(text)
