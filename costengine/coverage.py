@@ -35,6 +35,7 @@ __all__ = [
     "HOURS_PER_WEEK",
     "WEEKS_PER_MONTH",
     "ArrivalProfile",
+    "Arrivals",
     "ChannelClass",
     "arrival_profile",
     "business_mask",
@@ -152,6 +153,43 @@ def arrival_profile(channel_class: ChannelClass) -> ArrivalProfile:
     return ArrivalProfile(channel_class, tuple(weights), source, estimate, why)
 
 
+@dataclass(frozen=True, slots=True)
+class Arrivals:
+    """Where a month's contacts land in the average week, for one open mask and profile.
+
+    The profile's renormalisation over the open hours is worked out once here, because a
+    scenario is planned at many volumes (tier-1 split, break-even search, sensitivity).
+    """
+
+    weights: tuple[float, ...]  # the profile's weight in open hours, 0.0 in closed ones
+    total_weight: float
+
+    @classmethod
+    def of(cls, mask: Sequence[bool], profile: ArrivalProfile) -> Arrivals:
+        if len(mask) != HOURS_PER_WEEK:
+            raise InvalidScenario("coverage", "a week mask has 168 hours")
+        weights = tuple(
+            weight if is_open else 0.0
+            for weight, is_open in zip(profile.weights, mask, strict=True)
+        )
+        return cls(weights, math.fsum(weights))
+
+    def hourly(self, contacts_per_month: float) -> tuple[float, ...]:
+        """Contacts arriving in each hour of the average week (see
+        :func:`weekly_hourly_contacts`)."""
+        monthly = float(contacts_per_month)
+        if not (math.isfinite(monthly) and monthly >= 0):
+            raise InvalidScenario("contacts_per_month", f"must be >= 0, got {contacts_per_month!r}")
+        total_weight = self.total_weight
+        if total_weight == 0:
+            if monthly == 0:
+                return (0.0,) * HOURS_PER_WEEK
+            raise InvalidScenario("coverage", "contacts arrive but the desk is never open")
+        weekly = monthly / WEEKS_PER_MONTH
+        # A closed hour's weight is 0.0, and weekly * 0.0 / total is 0.0: no branch needed.
+        return tuple([weekly * weight / total_weight for weight in self.weights])
+
+
 def weekly_hourly_contacts(
     contacts_per_month: float, mask: Sequence[bool], profile: ArrivalProfile
 ) -> tuple[float, ...]:
@@ -161,18 +199,4 @@ def weekly_hourly_contacts(
     profile's weights over the open hours; closed hours get none. The result sums to the
     weekly volume (to rounding).
     """
-    if len(mask) != HOURS_PER_WEEK:
-        raise InvalidScenario("coverage", "a week mask has 168 hours")
-    monthly = float(contacts_per_month)
-    if not (math.isfinite(monthly) and monthly >= 0):
-        raise InvalidScenario("contacts_per_month", f"must be >= 0, got {contacts_per_month!r}")
-    total_weight = math.fsum(w for w, is_open in zip(profile.weights, mask, strict=True) if is_open)
-    if total_weight == 0:
-        if monthly == 0:
-            return (0.0,) * HOURS_PER_WEEK
-        raise InvalidScenario("coverage", "contacts arrive but the desk is never open")
-    weekly = monthly / WEEKS_PER_MONTH
-    return tuple(
-        weekly * weight / total_weight if is_open else 0.0
-        for weight, is_open in zip(profile.weights, mask, strict=True)
-    )
+    return Arrivals.of(mask, profile).hourly(contacts_per_month)

@@ -46,6 +46,7 @@ __all__ = [
 
 HOURS_PER_WEEK = 168
 _ZERO = Decimal(0)
+_ZERO_CENTS = Decimal("0.00")
 _EPS = 1e-9
 _ABSENT = Decimal("NaN")  # cache marker for an optional entry the card does not have
 _WEEKEND = tuple(hour // 24 >= 5 for hour in range(168))
@@ -137,6 +138,11 @@ class PoolWork:
     @cached_property
     def weekly_contacts(self) -> float:
         return math.fsum(self.contacts)
+
+    @cached_property
+    def busy_hours(self) -> float:
+        """Agent-hours of work arriving in the average week."""
+        return math.fsum(self.busy)
 
 
 @dataclass(frozen=True)
@@ -306,6 +312,7 @@ class PricingContext:
     _money: dict[str, Decimal] = field(default_factory=dict)
     _refs: dict[str, SourceRef] = field(default_factory=dict)
     _masks: dict[str, tuple[bool, ...]] = field(default_factory=dict)
+    _uplift: list[tuple[float, ...]] = field(default_factory=list)
 
     @property
     def it(self) -> bool:
@@ -415,6 +422,20 @@ class PricingContext:
     def weekend_mask(self) -> tuple[bool, ...]:
         return _WEEKEND
 
+    def after_hours_uplift(self) -> tuple[float, ...]:
+        """Per week hour, what a provider adds to its hourly rate as a share of it: the night
+        or weekend multiplier (the higher one when both apply) minus one, 0.0 by day."""
+        if not self._uplift:
+            night_mult = float(self.value("outsourced.night_multiplier"))
+            weekend_mult = float(self.value("outsourced.weekend_multiplier"))
+            self._uplift.append(
+                tuple(
+                    max(night_mult if night else 1.0, weekend_mult if weekend else 1.0) - 1.0
+                    for night, weekend in zip(self.night_mask(), _WEEKEND, strict=True)
+                )
+            )
+        return self._uplift[0]
+
 
 @dataclass(frozen=True, slots=True)
 class Draft:
@@ -445,8 +466,13 @@ def draft(
 
 
 def drafts_total(drafts: Iterable[Draft]) -> Decimal:
-    """What :func:`model_cost` will report as the total: the sum of the rounded amounts."""
-    return total_of(item.amount for item in drafts)
+    """What :func:`model_cost` will report as the total: the sum of the rounded amounts.
+
+    The same figure as :func:`~costengine.money.total_of` without its per-item rounding
+    check: a draft's amount is rounded to cents when it is made (:func:`draft` is the only
+    maker), and candidates are totalled many times over.
+    """
+    return sum((item.amount for item in drafts), _ZERO_CENTS)
 
 
 def line_item(ctx: PricingContext, item: Draft) -> LineItem:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from itertools import compress
 
 from costengine.pricing.common import Draft, PricingContext, Workload, dec, draft
 from costengine.results import CostCategory
@@ -55,10 +56,8 @@ def staff_drafts(work: Workload, ctx: PricingContext) -> list[Draft]:
 
     total_hours = work.agent_hours
     hourly = work.hourly_agents
-    night = ctx.night_mask()
-    weekend = ctx.weekend_mask()
-    night_hours = math.fsum(a for a, is_night in zip(hourly, night, strict=True) if is_night)
-    weekend_hours = math.fsum(a for a, is_wkd in zip(hourly, weekend, strict=True) if is_wkd)
+    night_hours = math.fsum(compress(hourly, ctx.night_mask()))
+    weekend_hours = math.fsum(compress(hourly, ctx.weekend_mask()))
     night_premium = ctx.value("inhouse.night_premium")
     weekend_premium = ctx.value("inhouse.weekend_premium")
     premium_share = (

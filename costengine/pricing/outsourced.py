@@ -28,12 +28,12 @@ share per provider FTE, paid like a team lead).
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from costengine.pricing.common import (
-    HOURS_PER_WEEK,
     Draft,
     PoolWork,
     PricingContext,
@@ -107,15 +107,9 @@ def _hourly_bill(
     rate_paths = ctx.agent_rate_path()
     rate = ctx.agent_rate()
     weeks = ctx.weeks_per_month
-    night = ctx.night_mask()
-    weekend = ctx.weekend_mask()
     night_mult = float(ctx.value("outsourced.night_multiplier"))
     weekend_mult = float(ctx.value("outsourced.weekend_multiplier"))
-    extra = math.fsum(
-        hourly[h]
-        * (max(night_mult if night[h] else 1.0, weekend_mult if weekend[h] else 1.0) - 1.0)
-        for h in range(HOURS_PER_WEEK)
-    )
+    extra = math.fsum(map(operator.mul, hourly, ctx.after_hours_uplift()))
     hours = dec(round(math.fsum(hourly) * weeks, 4))
     extra_hours = dec(round(extra * weeks, 4))
     base = hours * rate
@@ -169,13 +163,13 @@ def _shared_hour_bill(work: Workload, ctx: PricingContext) -> list[Draft]:
     """Shared agents: the busy agent-hours, grossed up to the provider's pooled occupancy."""
     occupancy = ctx.value("outsourced.shared_occupancy")
     scale = 1.0 / float(occupancy)
-    hourly = tuple(busy * scale for busy in work.hourly_busy)
+    hourly = tuple([busy * scale for busy in work.hourly_busy])
     return _hourly_bill(
         work,
         ctx,
         key="provider_shared_hours",
         hourly=hourly,
-        weight=lambda pool: math.fsum(pool.busy),
+        weight=lambda pool: pool.busy_hours,
         extra_inputs={"provider_occupancy": occupancy},
         extra_paths=("outsourced.shared_occupancy",),
     )

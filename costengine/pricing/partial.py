@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from costengine.coverage import business_mask
 from costengine.pricing.common import Draft, PoolWork, PricingContext, Workload, drafts_total
@@ -50,6 +51,12 @@ class PartialQuote:
         return drafts_total(self.drafts)
 
 
+@cache
+def _business_shares() -> tuple[float, ...]:
+    """The kept share of each week hour in the after-hours split: 1 in business hours."""
+    return tuple(1.0 if is_business else 0.0 for is_business in business_mask())
+
+
 def _cap(pool: PoolWork, quantile: float) -> float:
     staffed = sorted(a for a in pool.agents if a > 0)
     if not staffed:
@@ -67,7 +74,7 @@ def split_workloads(
 ) -> dict[str, tuple[Workload, Workload]]:
     """Every candidate split as ``(kept, given out)``, in :data:`SPLITS` order."""
     found: dict[str, tuple[Workload, Workload]] = {}
-    business = tuple(1.0 if is_business else 0.0 for is_business in business_mask())
+    business = _business_shares()
     found["after_hours"] = work.split(lambda _pool: business)
     if tier_parts is not None:
         found["tier1"] = tier_parts

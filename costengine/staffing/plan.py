@@ -23,18 +23,19 @@ repeated planning (sensitivity, break-even searches) is cheap.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from types import MappingProxyType
 
 from costengine.coverage import (
     WEEKS_PER_MONTH,
+    Arrivals,
     ChannelClass,
     arrival_profile,
     open_hours,
     open_mask,
-    weekly_hourly_contacts,
 )
 from costengine.errors import InvalidScenario, RateCardError
 from costengine.results import Assumption, PoolStaffing
@@ -257,15 +258,26 @@ class _HourCache:
         self._solve = solve
         self._known: dict[float, _LiveHour] = {0.0: _NO_WORK}
 
-    def __call__(self, traffic: float) -> _LiveHour:
-        found = self._known.get(traffic)
-        if found is None:
-            found = self._known[traffic] = self._solve(traffic)
-        return found
+    def week(self, traffics: Sequence[float]) -> list[_LiveHour]:
+        """The staffing of each hour of the week, solving each new traffic once."""
+        known = self._known
+        for traffic in traffics:
+            if traffic not in known:
+                known[traffic] = self._solve(traffic)
+        return list(map(known.__getitem__, traffics))
 
 
-def _column_sums(rows: Iterable[Sequence[float]]) -> tuple[float, ...]:
-    """Hour-by-hour ``math.fsum`` of several 168-hour rows."""
+def _column_sums(rows: Sequence[Sequence[float]]) -> tuple[float, ...]:
+    """Hour-by-hour ``math.fsum`` of several 168-hour rows of floats >= 0.
+
+    A group has at most two channels, and ``fsum`` of one value is the value, of two their
+    correctly rounded sum, which is what one float addition gives: the common cases skip
+    ``fsum`` with the very same result.
+    """
+    if len(rows) == 1:
+        return tuple(rows[0])
+    if len(rows) == 2:
+        return tuple(map(operator.add, rows[0], rows[1]))
     return tuple(map(math.fsum, zip(*rows, strict=True)))
 
 
@@ -293,7 +305,7 @@ def _live_pool(
     for channel in channels:
         aht = inputs.effective_aht(channel)
         erlangs_by_channel[channel] = [n * aht / _SECONDS_PER_HOUR for n in contacts[channel]]
-        hours[channel] = list(map(solvers[channel], erlangs_by_channel[channel]))
+        hours[channel] = solvers[channel].week(erlangs_by_channel[channel])
     needed = tuple(
         map(sum, zip(*([hour.agents for hour in hours[c]] for c in channels), strict=True))
     )
@@ -303,12 +315,12 @@ def _live_pool(
         channels=channels,
         live=True,
         open_mask=mask,
-        contacts=_column_sums(contacts[c] for c in channels),
+        contacts=_column_sums([contacts[c] for c in channels]),
         workload_agents=tuple(map(float, needed)),
         agents=tuple(
             max(need, floor) if is_open else 0 for need, is_open in zip(needed, mask, strict=True)
         ),
-        erlangs=_column_sums(erlangs_by_channel[c] for c in channels),
+        erlangs=_column_sums([erlangs_by_channel[c] for c in channels]),
     )
 
     def summarise() -> PoolStaffing:
@@ -358,24 +370,26 @@ def _deferrable_pool(
     inputs: StaffingInputs,
 ) -> _Built:
     agents = _column_sums(
-        workload.spread_deferrable(
-            contacts[channel],
-            mask,
-            aht_seconds=inputs.aht_seconds[channel],
-            utilisation=inputs.email_utilisation,
-            response_hours=inputs.email_response_hours,
-        )
-        for channel in channels
+        [
+            workload.spread_deferrable(
+                contacts[channel],
+                mask,
+                aht_seconds=inputs.aht_seconds[channel],
+                utilisation=inputs.email_utilisation,
+                response_hours=inputs.email_response_hours,
+            )
+            for channel in channels
+        ]
     )
     erlangs = _column_sums(
-        [n * inputs.aht_seconds[c] / _SECONDS_PER_HOUR for n in contacts[c]] for c in channels
+        [[n * inputs.aht_seconds[c] / _SECONDS_PER_HOUR for n in contacts[c]] for c in channels]
     )
     pool = HourlyPool(
         language="",
         channels=channels,
         live=False,
         open_mask=mask,
-        contacts=_column_sums(contacts[c] for c in channels),
+        contacts=_column_sums([contacts[c] for c in channels]),
         workload_agents=agents,
         agents=agents,
         erlangs=erlangs,
@@ -507,6 +521,10 @@ class Planner:
         self.scenario = scenario
         self.inputs = inputs
         self._mask = open_mask(scenario.coverage)
+        self._arrivals = {
+            channel_class: Arrivals.of(self._mask, arrival_profile(channel_class))
+            for channel_class in ChannelClass
+        }
         self._solvers = {
             channel: _HourCache(_hour_solver(inputs.effective_aht(channel), inputs))
             for channel in _LIVE_ORDER
@@ -542,8 +560,8 @@ class Planner:
             channel_class = (
                 ChannelClass.LIVE if channel in LIVE_CHANNELS else ChannelClass.DEFERRABLE
             )
-            contacts[channel] = weekly_hourly_contacts(
-                total / len(scenario.languages), mask, arrival_profile(channel_class)
+            contacts[channel] = self._arrivals[channel_class].hourly(
+                total / len(scenario.languages)
             )
         live = tuple(channel for channel in _LIVE_ORDER if channel in monthly)
         deferrable = tuple(channel for channel in _DEFERRABLE_ORDER if channel in monthly)
