@@ -236,13 +236,12 @@ class TelegramUser:
 
 
 class SlackUser:
-    """A DM with the bot in workspace ``team``; each event goes to the replica named."""
+    """A DM with the bot in workspace ``team``; each event goes to the replica named. The
+    DM's channel id is ``D<user>``, as the fake's ``conversations.open`` answers."""
 
-    def __init__(
-        self, api: FakeSlackServer, *, team: str = "T1", user: str = "U1", channel: str = "D1"
-    ) -> None:
+    def __init__(self, api: FakeSlackServer, *, team: str = "T1", user: str = "U1") -> None:
         self.api = api
-        self.team, self.user, self.channel = team, user, channel
+        self.team, self.user, self.channel = team, user, f"D{user}"
         self.key = ConversationKey("slack", team, user)
         self._session: aiohttp.ClientSession | None = None
 

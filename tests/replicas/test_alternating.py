@@ -75,7 +75,7 @@ async def test_a_telegram_retry_reaching_the_other_replica_changes_nothing(
 async def test_slack_turns_alternating_between_replicas_are_each_applied_once(
     database_url: str, slack_api: FakeSlackServer
 ) -> None:
-    user = SlackUser(slack_api, user="U7003", channel="D7003")
+    user = SlackUser(slack_api, user="U7003")
     try:
         async with replicas(replica_settings(database_url, slack=slack_api)) as (a, b):
             greeting = await user.say(a.url, "hi")
@@ -95,7 +95,7 @@ async def test_slack_turns_alternating_between_replicas_are_each_applied_once(
 async def test_a_slack_retry_reaching_the_other_replica_changes_nothing(
     database_url: str, slack_api: FakeSlackServer
 ) -> None:
-    user = SlackUser(slack_api, user="U7004", channel="D7004")
+    user = SlackUser(slack_api, user="U7004")
     try:
         async with replicas(replica_settings(database_url, slack=slack_api)) as (a, b):
             await user.say(a.url, "hi")
@@ -122,7 +122,7 @@ async def test_turns_racing_on_both_replicas_are_all_kept(
     """Ten messages of one conversation at once, half to each replica: ten turns saved,
     ten answers sent (optimistic concurrency redoes the losers; nothing is dropped)."""
     tg = TelegramUser(telegram_api, 7005)
-    sl = SlackUser(slack_api, user="U7005", channel="D7005")
+    sl = SlackUser(slack_api, user="U7005")
     settings = replica_settings(database_url, telegram_api, slack_api)
     try:
         async with replicas(settings) as (a, b):

@@ -39,7 +39,7 @@ async def test_after_kill_9_of_one_replica_the_other_continues_the_conversations
     a = ReplicaProcess(settings, tmp_path / "a.log")
     b = ReplicaProcess(settings, tmp_path / "b.log")
     tg = TelegramUser(telegram_api, 8101)
-    sl = SlackUser(slack_api, user="U8101", channel="D8101")
+    sl = SlackUser(slack_api, user="U8101")
     try:
         url_a, url_b = await asyncio.gather(a.started(), b.started())
         await tg.say(url_a, "/start")

@@ -1,0 +1,76 @@
+"""A TCP proxy on 127.0.0.1 whose cable a test can pull: the database "briefly unreachable".
+
+:meth:`TcpProxy.cut` resets every open connection and stops listening (new connections are
+refused, as with a database host that went away); :meth:`TcpProxy.restore` listens on the
+same port again. Deterministic, no database administration, and exactly what the service
+sees in a network partition.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+__all__ = ["TcpProxy"]
+
+
+class TcpProxy:
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self._target = (target_host, target_port)
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.port = 0
+
+    async def start(self) -> int:
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self.port
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection(*self._target)
+        except OSError:
+            writer.close()
+            return
+        self._writers.update((writer, up_writer))
+        pipes = [
+            asyncio.create_task(self._pipe(reader, up_writer)),
+            asyncio.create_task(self._pipe(up_reader, writer)),
+        ]
+        self._tasks.update(pipes)
+        await asyncio.gather(*pipes, return_exceptions=True)
+        self._tasks.difference_update(pipes)
+        for end in (writer, up_writer):
+            self._writers.discard(end)
+            end.close()
+
+    @staticmethod
+    async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(ConnectionError, OSError):
+            while data := await source.read(65536):
+                sink.write(data)
+                await sink.drain()
+        with contextlib.suppress(ConnectionError, OSError, RuntimeError):
+            sink.write_eof()
+
+    async def cut(self) -> None:
+        """Refuse new connections and reset the open ones."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.close()
+        for writer in list(self._writers):
+            writer.transport.abort()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._writers.clear()
+        if server is not None:
+            await server.wait_closed()
+
+    async def restore(self) -> None:
+        """Listen again on the same port."""
+        await self.start()
+
+    async def aclose(self) -> None:
+        await self.cut()
