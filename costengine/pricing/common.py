@@ -174,9 +174,9 @@ class Workload:
                     language=pool.language,
                     live=pool.live,
                     channel_shares=MappingProxyType(shares),
-                    agents=tuple(float(x) for x in pool.agents),
-                    contacts=tuple(float(x) for x in pool.contacts),
-                    busy=tuple(float(x) for x in pool.erlangs),
+                    agents=tuple(map(float, pool.agents)),
+                    contacts=tuple(map(float, pool.contacts)),
+                    busy=tuple(map(float, pool.erlangs)),
                 )
             )
         return cls(pools=tuple(works), aht_seconds=MappingProxyType(dict(aht_seconds)))

@@ -10,17 +10,21 @@ No capital outlay.
 from __future__ import annotations
 
 from costengine.pricing.common import Draft, PricingContext, Workload, draft
-from costengine.pricing.inhouse import staff_drafts, telephony_drafts
+from costengine.pricing.inhouse import OwnTeam, own_team
 from costengine.results import CostCategory
 
 __all__ = ["price_hosted"]
 
 
-def price_hosted(work: Workload, ctx: PricingContext) -> list[Draft]:
-    """Every monthly cost of running ``work`` with own agents on a hosted platform."""
+def price_hosted(work: Workload, ctx: PricingContext, team: OwnTeam | None = None) -> list[Draft]:
+    """Every monthly cost of running ``work`` with own agents on a hosted platform.
+
+    ``team``: the items shared with in-house when already made for ``work``.
+    """
     if work.empty:
         return []
-    drafts = staff_drafts(work, ctx)
+    team = team or own_team(work, ctx)
+    drafts = list(team.staff)
     heads = ctx.heads(work)
     seat = ctx.money("hosted.platform_seat_month")
     drafts.append(
@@ -32,5 +36,5 @@ def price_hosted(work: Workload, ctx: PricingContext) -> list[Draft]:
             ("hosted.platform_seat_month",),
         )
     )
-    drafts.extend(telephony_drafts(work, ctx))
+    drafts.extend(team.telephony)
     return drafts

@@ -22,6 +22,7 @@ seat, version upgrades and paid vendor support calls).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from decimal import Decimal
 from itertools import compress
 
@@ -29,7 +30,7 @@ from costengine.pricing.common import Draft, PricingContext, Workload, dec, draf
 from costengine.results import CostCategory
 from costengine.scenario import Channel
 
-__all__ = ["price_in_house", "staff_drafts", "telephony_drafts"]
+__all__ = ["OwnTeam", "own_team", "price_in_house", "staff_drafts", "telephony_drafts"]
 
 _EPS = 1e-9
 
@@ -207,11 +208,31 @@ def telephony_drafts(work: Workload, ctx: PricingContext) -> list[Draft]:
     ]
 
 
-def price_in_house(work: Workload, ctx: PricingContext) -> list[Draft]:
-    """Every monthly cost of running ``work`` with own agents on a self-built platform."""
+@dataclass(frozen=True, slots=True)
+class OwnTeam:
+    """The items in-house and hosted share for one workload: the own team and telephony.
+
+    Partial outsourcing prices every kept part both ways; these are made once for the two.
+    """
+
+    staff: tuple[Draft, ...]
+    telephony: tuple[Draft, ...]
+
+
+def own_team(work: Workload, ctx: PricingContext) -> OwnTeam:
+    """The own team's items (:func:`staff_drafts`) and telephony for ``work``."""
+    return OwnTeam(tuple(staff_drafts(work, ctx)), tuple(telephony_drafts(work, ctx)))
+
+
+def price_in_house(work: Workload, ctx: PricingContext, team: OwnTeam | None = None) -> list[Draft]:
+    """Every monthly cost of running ``work`` with own agents on a self-built platform.
+
+    ``team``: the shared items when already made for ``work`` (see :class:`OwnTeam`).
+    """
     if work.empty:
         return []
-    drafts = staff_drafts(work, ctx)
+    team = team or own_team(work, ctx)
+    drafts = list(team.staff)
     heads = ctx.heads(work)
     seats = ctx.seats(work)
     software = ctx.money("inhouse.software_agent_month")
@@ -224,7 +245,7 @@ def price_in_house(work: Workload, ctx: PricingContext) -> list[Draft]:
             ("inhouse.software_agent_month",),
         )
     )
-    drafts.extend(telephony_drafts(work, ctx))
+    drafts.extend(team.telephony)
     build = ctx.money("inhouse.build_one_time")
     months = ctx.value("inhouse.amortisation_months")
     drafts.append(

@@ -29,7 +29,6 @@ Formulas (N > A):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,11 +36,11 @@ from costengine.staffing import _validate
 
 __all__ = [
     "ErlangCResult",
+    "Target",
     "evaluate",
     "inverse_erlang_b",
     "service_level",
     "solve",
-    "solver",
     "traffic_erlangs",
     "wait_probability",
 ]
@@ -151,26 +150,40 @@ def solve(
     return _solve(a, aht, answer, goal, cap)
 
 
-def solver(
-    aht_seconds: float,
-    answer_seconds: float,
-    target: float,
-    max_occupancy: float | None = None,
-) -> Callable[[float], ErlangCResult]:
-    """:func:`solve` for one target and handle time, taking only the traffic.
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One service-level target and handle time, checked once, for many traffics.
 
-    Staffing a week asks for the same target 168 times per channel; the shared arguments are
-    checked here once instead of on every call (same cache, same results).
+    Staffing a week asks for the agents of 168 traffics per channel under the same target:
+    :meth:`agents` skips the per-call checks and the result object (only the head count is
+    needed for most hours), :meth:`solve` gives the full :class:`ErlangCResult`. Both are
+    exactly what :func:`solve` says for that traffic.
     """
-    aht = _validate.positive("aht_seconds", aht_seconds)
-    answer = _validate.non_negative("answer_seconds", answer_seconds)
-    goal = _validate.fraction("target", target)
-    cap = _validate.optional_fraction("max_occupancy", max_occupancy)
 
-    def solve_traffic(traffic: float) -> ErlangCResult:
-        return _solve(_validate.positive("traffic", traffic), aht, answer, goal, cap)
+    aht_seconds: float
+    answer_seconds: float
+    target: float
+    max_occupancy: float | None = None
 
-    return solve_traffic
+    def __post_init__(self) -> None:
+        # Kept as the floats solve() would pass on, so both share one cache.
+        for name, value in (
+            ("aht_seconds", _validate.positive("aht_seconds", self.aht_seconds)),
+            ("answer_seconds", _validate.non_negative("answer_seconds", self.answer_seconds)),
+            ("target", _validate.fraction("target", self.target)),
+            ("max_occupancy", _validate.optional_fraction("max_occupancy", self.max_occupancy)),
+        ):
+            object.__setattr__(self, name, value)
+
+    def agents(self, traffic: float) -> int:
+        """The smallest admissible number of agents for ``traffic`` Erlangs (> 0)."""
+        a = _validate.positive("traffic", traffic)
+        return _staff(a, self.aht_seconds, self.answer_seconds, self.target, self.max_occupancy)[0]
+
+    def solve(self, traffic: float) -> ErlangCResult:
+        """:func:`solve` for ``traffic`` under this target."""
+        a = _validate.positive("traffic", traffic)
+        return _solve(a, self.aht_seconds, self.answer_seconds, self.target, self.max_occupancy)
 
 
 def _occupancy_floor(a: float, cap: float | None) -> int:
@@ -187,10 +200,19 @@ def _occupancy_floor(a: float, cap: float | None) -> int:
 
 @lru_cache(maxsize=16_384)
 def _solve(a: float, aht: float, answer: float, target: float, cap: float | None) -> ErlangCResult:
+    n, x = _staff(a, aht, answer, target, cap)
+    return _result(n, a, aht, answer, x)
+
+
+@lru_cache(maxsize=16_384)
+def _staff(
+    a: float, aht: float, answer: float, target: float, cap: float | None
+) -> tuple[int, float]:
+    """The answer ``N`` and ``x = 1 / B(N, A)`` there, from which :func:`_result` reports."""
     n = max(math.floor(a) + 1, _occupancy_floor(a, cap))
     x = inverse_erlang_b(n, a)
     # Step up one agent at a time: O(1) each (x_{n+1} = 1 + x_n (n + 1) / A, one exp).
     while 1.0 - n / (x * (n - a) + a) * math.exp(-(n - a) * answer / aht) < target:
         n += 1
         x = 1.0 + x * n / a
-    return _result(n, a, aht, answer, x)
+    return n, x

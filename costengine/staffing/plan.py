@@ -221,50 +221,55 @@ class _LiveHour:
 _NO_WORK = _LiveHour(0, 1.0, 0.0)
 
 
-def _hour_solver(aht: float, inputs: StaffingInputs) -> Callable[[float], _LiveHour]:
-    """Staffing of one live channel's hour from its traffic (Erlang C, or A with patience)."""
-    if inputs.patience_seconds is None:
-        solve_c = erlang_c.solver(
-            aht, inputs.answer_seconds, inputs.service_level, inputs.max_occupancy
+class _LiveChannel:
+    """One live channel's staffing rule, hour by hour: Erlang C, or Erlang A with a patience.
+
+    Head counts are kept per traffic for the planner's life (days, languages and what-if
+    volumes repeat traffics); the service level and ASA are worked out only where a summary
+    reports them (each pool's peak hour).
+    """
+
+    def __init__(self, aht: float, inputs: StaffingInputs) -> None:
+        self._aht = aht
+        self._inputs = inputs
+        # Erlang C's target, checked once; or the callers' patience for Erlang A.
+        self._rule: erlang_c.Target | float = (
+            erlang_c.Target(aht, inputs.answer_seconds, inputs.service_level, inputs.max_occupancy)
+            if inputs.patience_seconds is None
+            else inputs.patience_seconds
         )
+        self._agents: dict[float, int] = {0.0: 0}
 
-        def erlang_c_hour(traffic: float) -> _LiveHour:
-            result = solve_c(traffic)
-            return _LiveHour(result.agents, result.service_level, result.asa_seconds)
+    def week(self, traffics: Sequence[float]) -> list[int]:
+        """Agents for each hour's traffic, each new traffic solved once."""
+        known = self._agents
+        rule = self._rule
+        for traffic in set(traffics).difference(known):
+            if isinstance(rule, erlang_c.Target):
+                known[traffic] = rule.agents(traffic)
+            else:
+                known[traffic] = self.hour(traffic).agents
+        return list(map(known.__getitem__, traffics))
 
-        return erlang_c_hour
-    patience = inputs.patience_seconds
-    from costengine.staffing import erlang_a
+    def hour(self, traffic: float) -> _LiveHour:
+        """Agents, service level and ASA for one hour's traffic."""
+        if traffic == 0:
+            return _NO_WORK
+        rule, inputs = self._rule, self._inputs
+        if isinstance(rule, erlang_c.Target):
+            c = rule.solve(traffic)
+            return _LiveHour(c.agents, c.service_level, c.asa_seconds)
+        from costengine.staffing import erlang_a
 
-    def erlang_a_hour(traffic: float) -> _LiveHour:
-        result = erlang_a.solve(
+        a = erlang_a.solve(
             traffic,
-            aht,
+            self._aht,
             inputs.answer_seconds,
             inputs.service_level,
-            patience,
+            rule,
             max_occupancy=inputs.max_occupancy,
         )
-        return _LiveHour(result.agents, result.service_level, result.asa_seconds)
-
-    return erlang_a_hour
-
-
-class _HourCache:
-    """One live channel's hourly solves, kept for the planner's life: days, languages and
-    repeated what-if volumes ask for the same traffic again."""
-
-    def __init__(self, solve: Callable[[float], _LiveHour]) -> None:
-        self._solve = solve
-        self._known: dict[float, _LiveHour] = {0.0: _NO_WORK}
-
-    def week(self, traffics: Sequence[float]) -> list[_LiveHour]:
-        """The staffing of each hour of the week, solving each new traffic once."""
-        known = self._known
-        for traffic in traffics:
-            if traffic not in known:
-                known[traffic] = self._solve(traffic)
-        return list(map(known.__getitem__, traffics))
+        return _LiveHour(a.agents, a.service_level, a.asa_seconds)
 
 
 def _column_sums(rows: Sequence[Sequence[float]]) -> tuple[float, ...]:
@@ -298,17 +303,15 @@ def _live_pool(
     contacts: Mapping[Channel, tuple[float, ...]],
     mask: tuple[bool, ...],
     inputs: StaffingInputs,
-    solvers: Mapping[Channel, _HourCache],
+    solvers: Mapping[Channel, _LiveChannel],
 ) -> _Built:
-    hours: dict[Channel, list[_LiveHour]] = {}
     erlangs_by_channel: dict[Channel, list[float]] = {}
+    agents_by_channel: list[list[int]] = []
     for channel in channels:
         aht = inputs.effective_aht(channel)
         erlangs_by_channel[channel] = [n * aht / _SECONDS_PER_HOUR for n in contacts[channel]]
-        hours[channel] = solvers[channel].week(erlangs_by_channel[channel])
-    needed = tuple(
-        map(sum, zip(*([hour.agents for hour in hours[c]] for c in channels), strict=True))
-    )
+        agents_by_channel.append(solvers[channel].week(erlangs_by_channel[channel]))
+    needed = tuple(map(sum, zip(*agents_by_channel, strict=True)))
     floor = inputs.floor_agents
     pool = HourlyPool(
         language="",
@@ -324,7 +327,7 @@ def _live_pool(
     )
 
     def summarise() -> PoolStaffing:
-        return _live_summary(pool, contacts, hours, needed, inputs)
+        return _live_summary(pool, contacts, erlangs_by_channel, solvers, needed, inputs)
 
     return _Built(pool, summarise)
 
@@ -332,7 +335,8 @@ def _live_pool(
 def _live_summary(
     pool: HourlyPool,
     contacts: Mapping[Channel, tuple[float, ...]],
-    hours: Mapping[Channel, list[_LiveHour]],
+    erlangs_by_channel: Mapping[Channel, list[float]],
+    solvers: Mapping[Channel, _LiveChannel],
     needed: tuple[int, ...],
     inputs: StaffingInputs,
 ) -> PoolStaffing:
@@ -342,8 +346,9 @@ def _live_summary(
     asa: float | None = None
     if pool.contacts[peak] > 0:
         weight = pool.contacts[peak]
-        service = math.fsum(contacts[c][peak] * hours[c][peak].service_level for c in channels)
-        asa = math.fsum(contacts[c][peak] * hours[c][peak].asa_seconds for c in channels)
+        at_peak = {c: solvers[c].hour(erlangs_by_channel[c][peak]) for c in channels}
+        service = math.fsum(contacts[c][peak] * at_peak[c].service_level for c in channels)
+        asa = math.fsum(contacts[c][peak] * at_peak[c].asa_seconds for c in channels)
         service, asa = service / weight, asa / weight
     floor = inputs.floor_agents
     return PoolStaffing(
@@ -526,7 +531,7 @@ class Planner:
             for channel_class in ChannelClass
         }
         self._solvers = {
-            channel: _HourCache(_hour_solver(inputs.effective_aht(channel), inputs))
+            channel: _LiveChannel(inputs.effective_aht(channel), inputs)
             for channel in _LIVE_ORDER
             if channel in scenario.channels
         }

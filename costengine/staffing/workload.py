@@ -25,6 +25,7 @@ import math
 import operator
 from collections.abc import Sequence
 from functools import reduce
+from itertools import compress
 
 from costengine.errors import InvalidScenario
 from costengine.staffing import _validate
@@ -91,25 +92,26 @@ def spread_deferrable(
     window = max(1, math.floor(_validate.positive("email_response_hours", response_hours)))
     opened = [hour for hour in range(_HOURS_PER_WEEK) if open_mask[hour]]
     window = min(window, len(opened)) if opened else 1
-    shares = []  # agent-hours each open hour's work puts into every hour of its window
-    for hour, contacts in enumerate(hourly_contacts):
-        count = _contacts(contacts)
-        if count and not open_mask[hour]:
-            raise InvalidScenario("hourly_contacts", f"contacts in closed hour {hour}")
-        if open_mask[hour]:
-            # deferrable_agent_hours(), spelt out: the arguments are checked above, once.
-            shares.append(count * aht / 3600.0 / use / window)
+    counts = _counts(hourly_contacts)
+    closed = [not is_open for is_open in open_mask]
+    if any(compress(counts, closed)):
+        hour = next(h for h, count in enumerate(counts) if count and closed[h])
+        raise InvalidScenario("hourly_contacts", f"contacts in closed hour {hour}")
+    # Agent-hours each open hour's work puts into every hour of its window:
+    # deferrable_agent_hours() / window, spelt out (the arguments are checked above, once).
+    shares = [counts[hour] * aht / 3600.0 / use / window for hour in opened]
     agents = [0.0] * _HOURS_PER_WEEK
     for position, hour in enumerate(opened):
         agents[hour] = _window_sum(shares, position, window)
     return tuple(agents)
 
 
-def _contacts(value: float) -> float:
-    """One hour's contacts as a float >= 0 (the common case, a float, checked inline)."""
-    if type(value) is float and 0.0 <= value < math.inf:
-        return value
-    return _validate.non_negative("contacts", value)
+def _counts(values: Sequence[float]) -> Sequence[float]:
+    """The hourly contacts as floats >= 0: checked in bulk when they are plain floats (the
+    planner's case), one by one with a named error otherwise."""
+    if set(map(type, values)) == {float} and all(map(math.isfinite, values)) and min(values) >= 0.0:
+        return values
+    return [_validate.non_negative("contacts", value) for value in values]
 
 
 def _window_sum(shares: Sequence[float], position: int, window: int) -> float:
