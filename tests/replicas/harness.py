@@ -43,6 +43,8 @@ _UPDATE_IDS = itertools.count(500_000)
 SLACK_TOKEN = "xoxb-4242-5151-replicabottoken"
 SIGNING_SECRET = "replica-signing-secret-0123456789"
 WEBHOOK_SECRET = "replica-webhook-secret_0123"
+#: What Telegram sends in ``X-Telegram-Bot-Api-Secret-Token`` (the secret itself).
+SECRET_HEADER_VALUE = WEBHOOK_SECRET
 #: The public URL Telegram would post to (the load balancer); tests post to replicas directly.
 PUBLIC_WEBHOOK = "https://bot.example.invalid/telegram/webhook"
 WEBHOOK_PATH = "/telegram/webhook"
