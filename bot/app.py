@@ -13,10 +13,11 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.core.machine import Estimator
@@ -24,7 +25,20 @@ from bot.service import ConversationService
 from bot.store import MEMORY_URL, Store, StoreError, migrate, open_store
 from costengine import Estimate, RateCard, Scenario, estimate, load_ratecard
 
-__all__ = ["UPDATE_RETENTION", "App", "make_estimator", "open_app", "prune_updates"]
+if TYPE_CHECKING:
+    from bot.handoff.notifiers import NotifierRouter
+    from bot.handoff.runner import HandoffRunner
+    from bot.handoff.service import HandoffService
+
+__all__ = [
+    "UPDATE_RETENTION",
+    "App",
+    "Handoff",
+    "make_estimator",
+    "open_app",
+    "prune_updates",
+    "wire_handoff",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -117,3 +131,45 @@ async def open_app(
             with contextlib.suppress(asyncio.CancelledError):
                 await housekeeping
         await store.aclose()
+
+
+# --- handoff reminders -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Handoff:
+    """The handoff feature on the app's database. Give ``service`` to the adapters
+    (``build_application(handoff=…)``, ``build_slack_app(handoff=…)``), add each adapter's
+    notifier to ``router`` once it is built (``router.add("telegram", TelegramNotifier(bot))``;
+    the service edits acknowledged reminders through it), and run ``runner.run(stop)`` as the
+    scheduler in any process that should post reminders."""
+
+    service: HandoffService
+    runner: HandoffRunner
+    router: NotifierRouter
+
+
+#: Builds the scheduler: ``(store, notifier, *, timing) -> HandoffRunner``.
+RunnerFactory = Callable[..., "HandoffRunner"]
+
+
+def wire_handoff(app: App, *, runner: RunnerFactory | None = None) -> Handoff | None:
+    """Wire handoff reminders for ``app``; None when its store is not SQL (``memory://``
+    keeps no rosters). ``runner`` builds the scheduler (default :class:`HandoffRunner`;
+    ``sourcewise serve`` passes its metered one)."""
+    from bot.handoff.notifiers import NotifierRouter
+    from bot.handoff.runner import HandoffRunner, Timing
+    from bot.handoff.service import HandoffService
+    from bot.handoff.store import HandoffStore
+    from bot.store.sqla import SqlStore
+
+    if not isinstance(app.store, SqlStore):
+        return None
+    store = HandoffStore(app.store.engine)
+    router = NotifierRouter()
+    make: RunnerFactory = runner or HandoffRunner
+    scheduler: HandoffRunner = make(store, router, timing=Timing.from_settings(app.settings))
+    service = HandoffService(
+        store, notifier=router, timing=scheduler.timing, on_change=scheduler.wake
+    )
+    return Handoff(service=service, runner=scheduler, router=router)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 import sys
@@ -48,6 +49,7 @@ __all__ = [
     "ServeConfigError",
     "Serving",
     "adapters_of",
+    "notifiers_for",
     "register",
     "run",
     "serving",
@@ -187,9 +189,10 @@ def _slack_client_factory(slack: SlackBot, settings: Settings) -> Any:
     return client_for
 
 
-def _notifiers(
+def notifiers_for(
     settings: Settings, telegram: TelegramApplication | None, slack: SlackBot | None
 ) -> dict[str, Notifier]:
+    """The handoff notifier of each built adapter (Slack OAuth: a client per workspace)."""
     from bot.adapters.slack.mode import SlackMode
     from bot.handoff.notifiers import SlackNotifier, TelegramNotifier
 
@@ -247,10 +250,7 @@ async def serving(
         set_webhook,
         webhook_path,
     )
-    from bot.app import open_app
-    from bot.handoff.notifiers import NotifierRouter
-    from bot.handoff.runner import Timing
-    from bot.handoff.store import HandoffStore
+    from bot.app import open_app, wire_handoff
     from bot.http import build_web_app
     from bot.observability import (
         InstrumentedConversations,
@@ -260,7 +260,6 @@ async def serving(
         count_telegram_failures,
         install_metrics_route,
     )
-    from bot.store.sqla import SqlStore
 
     adapters = adapters_of(settings)
     metrics = metrics if metrics is not None else Metrics()
@@ -270,10 +269,14 @@ async def serving(
         web_app = build_web_app(app)
         install_metrics_route(web_app, metrics)
         running = Serving(app=app, metrics=metrics, web_app=web_app, url="", adapters=adapters)
+        handoff = wire_handoff(app, runner=functools.partial(MeteredHandoffRunner, metrics=metrics))
+        service = handoff.service if handoff is not None else None
 
         if "telegram" in adapters:
             assert settings.telegram_webhook_url and settings.telegram_webhook_secret
-            running.telegram = build_application(settings, conversations, webhook=True)
+            running.telegram = build_application(
+                settings, conversations, webhook=True, handoff=service, drafts=app.store
+            )
             count_telegram_failures(running.telegram, metrics)
             install_telegram_webhook(
                 web_app,
@@ -283,10 +286,18 @@ async def serving(
             )
         slack_counter: logging.Handler | None = None
         if "slack" in adapters:
-            running.slack = build_slack_app(settings, conversations, store=app.store)
+            running.slack = build_slack_app(
+                settings, conversations, store=app.store, handoff=service
+            )
             slack_counter = count_slack_failures(running.slack.logger, metrics)
             if not running.slack.secrets.socket_mode:
                 install_slack_routes(web_app, running.slack.bolt)
+
+        # Before any request: an acknowledgement edits its reminder through the router.
+        notifiers = notifiers_for(settings, running.telegram, running.slack)
+        if handoff is not None:
+            for platform, notifier in notifiers.items():
+                handoff.router.add(platform, notifier)
 
         runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS)
         try:
@@ -310,14 +321,8 @@ async def serving(
                 )
             if running.slack is not None and running.slack.secrets.socket_mode:
                 running.tasks.append(asyncio.create_task(run_socket_mode(running.slack, stop=stop)))
-            notifiers = _notifiers(settings, running.telegram, running.slack)
-            if scheduler and isinstance(app.store, SqlStore) and notifiers:
-                running.scheduler = MeteredHandoffRunner(
-                    HandoffStore(app.store.engine),
-                    NotifierRouter(notifiers),
-                    timing=Timing.from_settings(settings),
-                    metrics=metrics,
-                )
+            if scheduler and handoff is not None and notifiers:
+                running.scheduler = handoff.runner
                 running.tasks.append(
                     asyncio.create_task(running.scheduler.run(stop), name="sourcewise-handoff")
                 )

@@ -3,7 +3,9 @@
 Over HTTP it serves ``POST /slack/events`` (events, buttons, the slash command, the modal)
 plus ``GET /healthz``, and in OAuth mode ``GET /slack/install`` and
 ``GET /slack/oauth_redirect``. With ``SLACK_APP_TOKEN`` set it connects over Socket Mode
-instead and needs no public URL. Missing configuration is one line on stderr and exit 2.
+instead and needs no public URL. With a SQL database, ``/handoff`` works and this process also
+runs the handoff scheduler (posting reminders into channels). Missing configuration is one
+line on stderr and exit 2.
 """
 
 from __future__ import annotations
@@ -80,8 +82,8 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
     from aiohttp import web
 
     from bot.adapters.slack.app import build_slack_app, install_slack_routes, run_socket_mode
-    from bot.app import open_app
-    from bot.entrypoints.serve import warm_up
+    from bot.app import open_app, wire_handoff
+    from bot.entrypoints.serve import notifiers_for, warm_up
     from bot.http import build_web_app
 
     stop = asyncio.Event()
@@ -91,7 +93,17 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
             loop.add_signal_handler(sig, stop.set)
 
     async with open_app(settings) as app:
-        bot = build_slack_app(settings, app.conversations, store=app.store)
+        handoff = wire_handoff(app)
+        bot = build_slack_app(
+            settings,
+            app.conversations,
+            store=app.store,
+            handoff=handoff.service if handoff is not None else None,
+        )
+        if handoff is not None:
+            for platform, notifier in notifiers_for(settings, None, bot).items():
+                handoff.router.add(platform, notifier)
+        scheduler: asyncio.Task[None] | None = None
         web_app = build_web_app(app)
         if not bot.secrets.socket_mode:
             install_slack_routes(web_app, bot.bolt)
@@ -102,6 +114,8 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
         try:
             site = web.TCPSite(runner, host, port)
             await site.start()
+            if handoff is not None:
+                scheduler = asyncio.create_task(handoff.runner.run(stop), name="sourcewise-handoff")
             for address in runner.addresses:
                 where = f"http://{address[0]}:{address[1]}"
                 if bot.secrets.socket_mode:
@@ -114,5 +128,8 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
             else:
                 await stop.wait()
         finally:
+            stop.set()
+            if scheduler is not None:
+                await scheduler
             await runner.cleanup()
             await bot.aclose()

@@ -3,8 +3,9 @@
 By default it long-polls the Bot API (no public URL needed). ``--webhook`` serves
 ``POST <path of SOURCEWISE_TELEGRAM_WEBHOOK_URL>`` plus ``GET /healthz`` on our own HTTP
 server and registers the webhook with its secret. ``SOURCEWISE_TELEGRAM_API_URL`` points the
-bot at another Bot API server. Missing configuration is one line on stderr and exit 2; the
-token is never printed.
+bot at another Bot API server. With a SQL database, ``/handoff`` works and this process also
+runs the handoff scheduler (posting reminders into groups). Missing configuration is one
+line on stderr and exit 2; the token is never printed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
+    from bot.adapters.telegram.app import TelegramApplication
+    from bot.app import App, Handoff
     from bot.config import Settings
 
 __all__ = ["register", "run"]
@@ -119,25 +122,59 @@ async def _main(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _build(
+    settings: Settings, app: App, *, webhook: bool
+) -> tuple[TelegramApplication, Handoff | None]:
+    """The bot, with handoff reminders when the database can keep rosters."""
+    from bot.adapters.telegram.app import build_application
+    from bot.app import wire_handoff
+    from bot.handoff.notifiers import TelegramNotifier
+
+    handoff = wire_handoff(app)
+    application = build_application(
+        settings,
+        app.conversations,
+        webhook=webhook,
+        handoff=handoff.service if handoff is not None else None,
+        drafts=app.store,
+    )
+    if handoff is not None:
+        handoff.router.add("telegram", TelegramNotifier(application.bot))
+    return application, handoff
+
+
+async def _schedule(
+    application: TelegramApplication, handoff: Handoff | None, stop: asyncio.Event
+) -> None:
+    """The handoff scheduler, from the moment the bot can send until ``stop``."""
+    if handoff is None:
+        return
+    while not application.running:
+        if stop.is_set():
+            return
+        await asyncio.sleep(0.1)
+    await handoff.runner.run(stop)
+
+
 async def _polling(settings: Settings, stop: asyncio.Event) -> None:
-    from bot.adapters.telegram.app import build_application, run_polling
+    from bot.adapters.telegram.app import run_polling
     from bot.app import open_app
 
     async with open_app(settings) as app:
-        application = build_application(settings, app.conversations)
+        application, handoff = _build(settings, app, webhook=False)
+        scheduler = asyncio.create_task(_schedule(application, handoff, stop))
         print(f"{PROG}: long polling; Ctrl-C stops", flush=True)
-        await run_polling(application, stop)
+        try:
+            await run_polling(application, stop)
+        finally:
+            stop.set()
+            await scheduler
 
 
 async def _webhook(settings: Settings, args: argparse.Namespace, stop: asyncio.Event) -> None:
     from aiohttp import web
 
-    from bot.adapters.telegram.app import (
-        build_application,
-        install_telegram_webhook,
-        set_webhook,
-        webhook_path,
-    )
+    from bot.adapters.telegram.app import install_telegram_webhook, set_webhook, webhook_path
     from bot.app import open_app
     from bot.http import build_web_app
 
@@ -147,10 +184,11 @@ async def _webhook(settings: Settings, args: argparse.Namespace, stop: asyncio.E
     host = args.host or settings.http_host
     port = settings.http_port if args.port is None else args.port
     async with open_app(settings) as app:
-        application = build_application(settings, app.conversations, webhook=True)
+        application, handoff = _build(settings, app, webhook=True)
         web_app = build_web_app(app)
         install_telegram_webhook(web_app, application, secret=secret, path=webhook_path(url))
         runner = web.AppRunner(web_app, access_log=None)
+        scheduler = asyncio.create_task(_schedule(application, handoff, stop))
         try:
             await runner.setup()  # starts the bot and sets the webhook
             site = web.TCPSite(runner, host, port)
@@ -160,4 +198,6 @@ async def _webhook(settings: Settings, args: argparse.Namespace, stop: asyncio.E
                 print(f"{PROG}: webhook listening on http://{address[0]}:{address[1]}", flush=True)
             await stop.wait()
         finally:
+            stop.set()
+            await scheduler
             await runner.cleanup()

@@ -82,14 +82,16 @@ async def test_the_command_serves_signed_events(tmp_path: Path) -> None:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
+        assert process.stdout is not None and process.stderr is not None
+        # DEBUG logs fill the pipe within seconds: keep reading them, or the process blocks
+        stderr = asyncio.create_task(process.stderr.read())
         try:
-            assert process.stdout is not None and process.stderr is not None
             async with asyncio.timeout(60):
                 line = (await process.stdout.readline()).decode()
             found = re.search(r"http://[\d.]+:\d+", line)
             if found is None:
                 process.kill()
-                err = (await process.stderr.read()).decode()
+                err = (await stderr).decode()
                 raise AssertionError(f"no address in {line!r}; stderr: {err[-3000:]}")
             base = found.group(0)
             body = json.dumps(payloads.message_event("hello", channel="D9"))
@@ -110,7 +112,8 @@ async def test_the_command_serves_signed_events(tmp_path: Path) -> None:
             assert posted.params["channel"] == "D9"
         finally:
             process.terminate()
-            _, err = await process.communicate()
+            await process.wait()
+            err = await stderr
         assert process.returncode == 0, err.decode()[-2000:]
         logged = err.decode()
         assert "chat.postMessage" in logged  # DEBUG logging was on

@@ -263,3 +263,29 @@ async def test_the_menu_lists_handoff_when_it_is_on(api: FakeBotApi, tmp_path: P
         "command": "handoff",
         "description": "交接班提醒：/handoff 添加、列表、表单、帮助",
     }
+
+
+async def test_sourcewise_serve_wires_handoff_into_the_webhook_bot(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    from bot.entrypoints.serve import serving
+
+    public = "https://bot.example.invalid/telegram/webhook"
+    settings = settings_for(
+        api,
+        tmp_path,
+        telegram_webhook_url=public,
+        telegram_webhook_secret="webhook-secret_0123",
+    )
+    async with serving(
+        settings, host="127.0.0.1", port=0, warm=False, housekeeping_interval=None
+    ) as running:
+        assert running.scheduler is not None  # the scheduler runs beside the webhook
+        update = in_group(api, ADD_EMEA)
+        status = await api.deliver_webhook(update, url=f"{running.url}/telegram/webhook")
+        assert status == 200
+        await api.wait_for("sendMessage", 2)
+        await api.settle(0.1)
+    texts = [str(c.params["text"]) for c in api.sent(GROUP)]
+    assert texts[0] == "Added EMEA: 08:00–17:00 Europe/Warsaw, Mon–Fri, lead @lead."
+    assert [c["command"] for c in api.commands[("all_group_chats", "")]][-1] == "handoff"
