@@ -1,0 +1,109 @@
+"""``sourcewise serve``: configuration errors in one line, the routes it serves, which
+adapters and scheduler it starts, and a real process that stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.cli import main
+from bot.config import Settings
+from bot.entrypoints.serve import ServeConfigError, adapters_of, serving
+from tests.fakes.slack_server import FakeSlackServer
+from tests.fakes.telegram_server import FakeBotApi
+from tests.replicas.harness import ReplicaProcess, replica_settings
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"TELEGRAM_BOT_TOKEN": "1:x"}, "SOURCEWISE_TELEGRAM_WEBHOOK_URL"),
+        (
+            {"TELEGRAM_BOT_TOKEN": "1:x", "SOURCEWISE_TELEGRAM_WEBHOOK_URL": "https://x/hook"},
+            "SOURCEWISE_TELEGRAM_WEBHOOK_SECRET",
+        ),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_CLIENT_ID": "1.2"}, "SLACK_CLIENT_SECRET"),
+        ({"SOURCEWISE_HTTP_PORT": "eighty"}, "invalid settings: SOURCEWISE_HTTP_PORT"),
+    ],
+)
+def test_incomplete_configuration_is_one_line_and_exit_2(
+    env: dict[str, str],
+    expected: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("sourcewise serve: error: ")
+    assert expected in err
+    for value in env.values():
+        if value.startswith(("1:", "xoxb")):
+            assert value not in err
+
+
+def test_adapters_follow_the_settings() -> None:
+    assert adapters_of(Settings(database_url="memory://")) == ()
+    both = Settings(
+        database_url="memory://",
+        telegram_bot_token="1:abc",
+        telegram_webhook_url="https://bot.example/telegram",
+        telegram_webhook_secret="s",
+        slack_bot_token="xoxb-1",
+        slack_signing_secret="s",
+    )
+    assert adapters_of(both) == ("telegram", "slack")
+    with pytest.raises(ServeConfigError):
+        adapters_of(Settings(database_url="memory://", slack_app_token="xapp-1"))
+
+
+async def test_with_nothing_configured_it_serves_health_and_metrics_only() -> None:
+    async with (
+        serving(Settings(database_url="memory://"), host="127.0.0.1", port=0, warm=False) as s,
+        aiohttp.ClientSession() as http,
+    ):
+        assert s.adapters == () and s.scheduler is None and s.telegram is None and s.slack is None
+        async with http.get(f"{s.url}/healthz") as health:
+            assert health.status == 200
+        async with http.get(f"{s.url}/metrics") as metrics:
+            assert metrics.status == 200
+            assert metrics.headers["Content-Type"].startswith("text/plain")
+            assert "# TYPE sourcewise_turns_total counter" in await metrics.text()
+        for path in ("/telegram/webhook", "/slack/events"):
+            async with http.post(f"{s.url}{path}", json={}) as response:
+                assert response.status == 404
+
+
+async def test_both_adapters_and_the_scheduler_share_one_port(
+    sqlite_url: str, telegram_api: FakeBotApi, slack_api: FakeSlackServer
+) -> None:
+    settings = replica_settings(sqlite_url, telegram_api, slack_api)
+    async with serving(settings, host="127.0.0.1", port=0) as s:
+        assert s.adapters == ("telegram", "slack")
+        assert s.scheduler is not None
+        # Every replica registers the public webhook URL and its secret on start.
+        assert telegram_api.webhook_url == settings.telegram_webhook_url
+        paths = {r.resource.canonical for r in s.web_app.router.routes() if r.resource}
+        assert {"/healthz", "/metrics", "/slack/events", "/telegram/webhook"} <= paths
+
+
+async def test_a_serve_process_starts_and_stops_cleanly_on_sigterm(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    replica = ReplicaProcess(Settings(database_url=sqlite_url), tmp_path / "serve.log")
+    try:
+        url = await replica.started()
+        async with aiohttp.ClientSession() as http, http.get(f"{url}/healthz") as health:
+            assert health.status == 200
+    finally:
+        status = replica.stop()  # SIGTERM, then wait
+    assert status == 0, replica.log()
+    records = [json.loads(line) for line in replica.log().splitlines() if line.strip()]
+    messages = [r["message"] for r in records]
+    assert any("adapters none" in m and "scheduler off" in m for m in messages), messages
+    assert any("stopping" in m for m in messages)
