@@ -12,7 +12,9 @@ An hour is a **gap hour** when at least one of its minutes has nobody on shift a
 overlap intervals are reported at minute precision as well.
 
 The heatmap is drawn with matplotlib's object API (``Figure`` + ``FigureCanvasAgg``): no
-pyplot, so no global figure state and nothing to leak between requests.
+pyplot, so no global figure state and nothing to leak between requests. Its text is set in
+DejaVu Sans with the bundled CJK subset behind it (as the estimate chart does, see
+:mod:`bot.render.chart`), so Chinese labels draw on servers without CJK fonts.
 """
 
 from __future__ import annotations
@@ -180,14 +182,42 @@ def _category(low: int, high: int) -> int:
     return min(low, 3) + 1
 
 
+_BASE_FAMILY = "DejaVu Sans"
+
+
 @cache
-def _font_has(text: str) -> bool:
-    """Whether matplotlib's default sans font can draw ``text`` (CJK often cannot)."""
+def _families() -> tuple[str, ...]:
+    """DejaVu Sans, then the bundled CJK subset (``bot/render/fonts``, built from the zh
+    labels by ``python -m bot.render.fonts.subset``): matplotlib falls back glyph by glyph.
+    ``fontManager.addfont`` only adds the file to the font list (idempotent)."""
+    from matplotlib.font_manager import FontProperties, fontManager
+
+    from bot.render.chart import cjk_font_path
+
+    path = cjk_font_path()
+    if not path.is_file():
+        return (_BASE_FAMILY,)
+    fontManager.addfont(str(path))
+    return (_BASE_FAMILY, str(FontProperties(fname=str(path)).get_name()))
+
+
+@cache
+def _charmap() -> frozenset[int]:
+    """Every code point the fonts of :func:`_families` can draw."""
     from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
-    path = font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]))
-    charmap = FT2Font(path).get_charmap()
+    found: set[int] = set()
+    for family in _families():
+        props = font_manager.FontProperties(family=family)
+        found |= set(FT2Font(font_manager.findfont(props)).get_charmap())
+    return frozenset(found)
+
+
+@cache
+def _font_has(text: str) -> bool:
+    """Whether the heatmap's fonts can draw ``text`` (else the English labels are used)."""
+    charmap = _charmap()
     return all(ord(ch) in charmap or ch.isspace() for ch in text)
 
 
@@ -200,10 +230,12 @@ def heatmap_png(coverage: Coverage, labels: HeatmapLabels, fallback: HeatmapLabe
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
     from matplotlib.patches import Patch
 
     texts = (labels.title, labels.hour_axis, *labels.days, *labels.legend)
     use = labels if all(_font_has(t) for t in texts) else fallback
+    font = FontProperties(family=list(_families()))  # one weight: the subset has no bold
     grid = [
         [_category(*coverage.hour_range(day * 24 + hour)) for hour in range(24)] for day in range(7)
     ]
@@ -213,17 +245,22 @@ def heatmap_png(coverage: Coverage, labels: HeatmapLabels, fallback: HeatmapLabe
     cmap = ListedColormap(list(_COLOURS))
     norm = BoundaryNorm([-0.5, 0.5, 1.5, 2.5, 3.5, 4.5], cmap.N)
     axes.imshow(grid, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
-    axes.set_yticks(range(7), list(use.days))
+    axes.set_yticks(range(7), list(use.days), fontproperties=font)
     axes.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])
     axes.set_xticks([x - 0.5 for x in range(1, 24)], minor=True)
     axes.set_yticks([y - 0.5 for y in range(1, 7)], minor=True)
     axes.grid(which="minor", color="white", linewidth=1)
     axes.tick_params(which="minor", length=0)
-    axes.set_xlabel(use.hour_axis)
-    axes.set_title(use.title)
+    axes.set_xlabel(use.hour_axis, fontproperties=font)
+    axes.set_title(use.title, fontproperties=FontProperties(family=list(_families()), size="large"))
     handles = [Patch(color=c, label=t) for c, t in zip(_COLOURS, use.legend, strict=True)]
     axes.legend(
-        handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=5, frameon=False
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.2),
+        ncol=5,
+        frameon=False,
+        prop=font,
     )
     figure.tight_layout()
     buffer = io.BytesIO()

@@ -2,28 +2,35 @@
 Sans Fallback (Apache 2.0), so charts render Chinese on servers without CJK fonts while the
 package stays small (a full CJK font is 4-16 MB).
 
-Run after changing ``templates/zh/result.toml``::
+Two images draw Chinese: the estimate chart (labels in ``templates/zh/result.toml``) and the
+handoff coverage heatmap (the ``[heatmap]`` title, axis and legend of
+``templates/zh/handoff.toml`` and Babel's abbreviated Chinese day names). Only what they draw
+is kept: the rest of ``handoff.toml`` is chat text, rendered by the user's own fonts.
+
+Run after changing either file::
 
     apt-get download fonts-droid-fallback && dpkg-deb -x fonts-droid-fallback_*.deb x
     .venv/bin/python -m bot.render.fonts.subset \\
         x/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
 
-``tests/render/test_chart.py`` fails, naming the characters, when a label needs a glyph that
-neither DejaVu Sans nor the subset has.
+``tests/render/test_chart.py`` and ``tests/handoff/test_heatmap_font.py`` fail, naming the
+characters, when a label needs a glyph that neither DejaVu Sans nor the subset has.
 """
 
 from __future__ import annotations
 
 import sys
+import tomllib
 from pathlib import Path
 
 from fontTools import subset  # type: ignore[import-untyped]
 
-__all__ = ["EXTRA_CHARACTERS", "FAMILY", "characters_needed", "main"]
+__all__ = ["EXTRA_CHARACTERS", "FAMILY", "characters_needed", "heatmap_text", "main"]
 
 HERE = Path(__file__).resolve().parent
 TARGET = HERE / "sourcewise-cjk.ttf"
 LABELS = HERE.parents[2] / "templates" / "zh" / "result.toml"
+HANDOFF = HERE.parents[2] / "templates" / "zh" / "handoff.toml"
 
 #: Characters Babel's Chinese number and currency formats use, plus CJK punctuation.
 EXTRA_CHARACTERS = "千万亿兆（）：、，。？！《》“”—…·¥"
@@ -33,6 +40,17 @@ def characters_needed(labels: str) -> str:
     """Every non-ASCII character of the Chinese labels, plus :data:`EXTRA_CHARACTERS`."""
     chars = {char for char in labels + EXTRA_CHARACTERS if ord(char) > 0x7F}
     return "".join(sorted(chars))
+
+
+def heatmap_text(handoff_toml: str) -> str:
+    """Everything the Chinese coverage heatmap writes: its ``[heatmap]`` title, axis label
+    and legend, and the day names (Babel's abbreviated Chinese names, as
+    :func:`bot.handoff.messages.heatmap_labels` uses them). The ``alt`` text is not drawn."""
+    from babel.dates import get_day_names
+
+    heatmap = tomllib.loads(handoff_toml)["heatmap"]
+    days = get_day_names("abbreviated", locale="zh")
+    return "".join([heatmap["title"], heatmap["hours"], *heatmap["legend"], *days.values()])
 
 
 #: The subset is a modified font: it gets its own name (Apache 2.0 grants no trademark).
@@ -65,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     options.layout_features = ["*"]
     font = subset.load_font(args[0], options)
     subsetter = subset.Subsetter(options)
-    subsetter.populate(text=characters_needed(LABELS.read_text(encoding="utf-8")))
+    labels = LABELS.read_text(encoding="utf-8") + heatmap_text(HANDOFF.read_text(encoding="utf-8"))
+    subsetter.populate(text=characters_needed(labels))
     subsetter.subset(font)
     _rename(font)
     subset.save_font(font, str(TARGET), options)
