@@ -71,39 +71,91 @@ def _crossing(
     return math.sqrt(low * high)
 
 
+def _distance(factor: float) -> float:
+    """How far a volume factor is from today's volume: what "nearest crossing" means."""
+    return abs(math.log(factor))
+
+
+def _regions() -> list[tuple[float, int, int]]:
+    """Where a crossing can be, nearest first: ``(least distance, kind, grid index)``.
+
+    Kind 0 is the grid interval ending at the index (a crossing strictly inside, found by
+    bisection); kind 1 the grid point itself (the difference is zero there and changes
+    sign across it). A bisected crossing stays 2**(1/2048) or more inside its interval, so
+    its distance is above the interval's least distance.
+    """
+    regions = []
+    for index in range(1, len(GRID)):
+        low, high = GRID[index - 1], GRID[index]
+        least = 0.0 if low <= 1.0 <= high else min(_distance(low), _distance(high))
+        regions.append((least, 0, index))
+    regions.extend((_distance(GRID[index]), 1, index) for index in range(1, len(GRID) - 1))
+    return sorted(regions)
+
+
+def _pair(
+    totals_at: TotalsAt,
+    base_contacts: Decimal,
+    order: Sequence[DeliveryModel],
+    a: DeliveryModel,
+    b: DeliveryModel,
+) -> BreakEven:
+    """The break-even of one pair: the crossing nearest today's volume, or the cheaper model.
+
+    Regions are searched nearest first and the search stops once the best crossing found is
+    nearer than every region left: what the farther ones would give could not be reported,
+    so they are neither bisected nor, when no pair needs them, priced. The answer is the one
+    a search of every grid interval gives (same grid signs, same bisections, same choice).
+    """
+    signs: dict[int, int] = {}
+
+    def sign(index: int) -> int:
+        if index not in signs:
+            signs[index] = _sign(_diff(totals_at(GRID[index]), a, b))
+        return signs[index]
+
+    # (distance, factor, sign of a - b just below the crossing)
+    best: tuple[float, float, int] | None = None
+    for least, kind, index in _regions():
+        if best is not None and best[0] < least:
+            break
+        before = sign(index - 1)
+        if kind == 0 and before * sign(index) < 0:
+            factor = _crossing(totals_at, a, b, GRID[index - 1], GRID[index])
+        elif kind == 1 and sign(index) == 0 and before * sign(index + 1) < 0:
+            factor = GRID[index]
+        else:
+            continue
+        found = (_distance(factor), factor, before)
+        if best is None or found[:2] < best[:2]:
+            best = found
+    if best is None:
+        totals = totals_at(1.0)
+        winner = a if (totals[a], order.index(a)) <= (totals[b], order.index(b)) else b
+        return BreakEven(cheaper_below=winner, cheaper_above=winner, contacts_per_month=None)
+    _, at, sign_below = best
+    below, above = (a, b) if sign_below < 0 else (b, a)
+    contacts = (base_contacts * Decimal(repr(at))).quantize(Decimal(1), ROUND_HALF_EVEN)
+    return BreakEven(cheaper_below=below, cheaper_above=above, contacts_per_month=contacts)
+
+
 def break_even(
     totals_at: TotalsAt,
     base_contacts: Decimal,
     order: Sequence[DeliveryModel],
 ) -> tuple[BreakEven, ...]:
-    """Break-even contacts per month for every pair of models, in ``order`` pair order."""
-    grid_totals = {factor: totals_at(factor) for factor in GRID}
-    found: list[BreakEven] = []
-    for a, b in combinations(order, 2):
-        signs = [_sign(_diff(grid_totals[f], a, b)) for f in GRID]
-        # (factor, sign of a - b just below the crossing)
-        crossings: list[tuple[float, int]] = []
-        for index in range(1, len(GRID)):
-            before, now = signs[index - 1], signs[index]
-            if before * now < 0:
-                factor = _crossing(totals_at, a, b, GRID[index - 1], GRID[index])
-                crossings.append((factor, before))
-            elif now == 0 and index + 1 < len(GRID) and before * signs[index + 1] < 0:
-                crossings.append((GRID[index], before))
-        if not crossings:
-            totals = grid_totals[1.0]
-            winner = a if (totals[a], order.index(a)) <= (totals[b], order.index(b)) else b
-            found.append(
-                BreakEven(cheaper_below=winner, cheaper_above=winner, contacts_per_month=None)
-            )
-            continue
-        at, sign_below = min(crossings, key=lambda c: (abs(math.log(c[0])), c[0]))
-        below, above = (a, b) if sign_below < 0 else (b, a)
-        contacts = (base_contacts * Decimal(repr(at))).quantize(Decimal(1), ROUND_HALF_EVEN)
-        found.append(
-            BreakEven(cheaper_below=below, cheaper_above=above, contacts_per_month=contacts)
-        )
-    return tuple(found)
+    """Break-even contacts per month for every pair of models, in ``order`` pair order.
+
+    ``totals_at`` is asked once per volume factor (its answers are kept for all pairs).
+    """
+    known: dict[float, Totals] = {}
+
+    def remembered(factor: float) -> Totals:
+        if factor not in known:
+            known[factor] = totals_at(factor)
+        return known[factor]
+
+    return tuple(_pair(remembered, base_contacts, order, a, b) for a, b in combinations(order, 2))
 
 
 def sensitivity_row(
