@@ -12,6 +12,7 @@ finds "język"), whitespace collapsed.
 
 from __future__ import annotations
 
+import pickle
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -21,13 +22,13 @@ from zoneinfo import available_timezones
 
 from babel import Locale
 from babel.core import UnknownLocaleError
-from babel.localedata import locale_identifiers
+from babel.localedata import locale_identifiers, resolve_locale_filename
 
 from bot.core.regions import known_currency_codes, known_regions, region_facts
 from bot.render.catalog import Catalog, catalog
 from bot.render.env import LOCALES
 
-__all__ = ["BABEL_LOCALES", "Match", "Vocabulary", "norm", "vocabulary"]
+__all__ = ["BABEL_LOCALES", "Match", "Vocabulary", "autonym", "norm", "vocabulary"]
 
 #: Babel locales whose names we understand (the template locales).
 BABEL_LOCALES: tuple[str, ...] = ("en", "pl", "zh_Hans")
@@ -162,12 +163,32 @@ def _add_languages(vocab: Vocabulary) -> None:
                 vocab.add("language", [names[code]], code)
     for identifier in locale_identifiers():
         if len(identifier) == 2 and identifier.isalpha():
-            try:
-                own = _babel(identifier).languages.get(identifier)
-            except UnknownLocaleError:  # pragma: no cover - CLDR lists only loadable locales
-                continue
+            own = autonym(identifier)
             if own:
                 vocab.add("language", [own], identifier)
+
+
+def autonym(identifier: str) -> str | None:
+    """A language's name for itself ("polski"), read from the locale's own CLDR file.
+
+    Not through :class:`babel.Locale`: Babel keeps every locale it loads for the life of the
+    process, and the ~160 languages' full data are over 100 MB a server would carry forever
+    for one word each. Only a locale whose file lacks the name (``nb``, ``nn``: inherited
+    from ``no``) is loaded the Babel way.
+    """
+    try:
+        with open(resolve_locale_filename(identifier), "rb") as file:
+            data = pickle.load(file)  # Babel's own data file, shipped with Babel
+        own = data.get("languages", {}).get(identifier)
+    except (OSError, pickle.UnpicklingError, ValueError, AttributeError):
+        own = None
+    if own:
+        return str(own)
+    try:
+        inherited = _babel(identifier).languages.get(identifier)
+    except UnknownLocaleError:  # pragma: no cover - CLDR lists only loadable locales
+        return None
+    return str(inherited) if inherited else None
 
 
 def _add_regions(vocab: Vocabulary) -> None:
