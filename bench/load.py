@@ -1,0 +1,793 @@
+"""Load test: many concurrent conversations through ``sourcewise serve``, end to end.
+
+``python -m bench.load`` (``make bench`` runs it too) starts the fake Telegram Bot API and
+fake Slack Web API in this process and one or more ``sourcewise serve`` replicas as real
+processes (the real PTB webhook, slack-bolt, the service, the database), then plays users:
+
+1. a reference conversation per platform, one turn at a time: how many messages each turn
+   sends and what they say (and it warms the replicas);
+2. the load: ``--conversations`` users at once (half Telegram, half Slack), each typing the
+   same answers from the greeting to the summary with a think time between turns; with
+   several replicas a conversation's consecutive turns go to different replicas. A turn's
+   latency runs from just before the platform's POST to the arrival of the turn's last
+   message at the fake platform (one clock: this process). Afterwards every chat is
+   compared with the reference: a missing message is a lost reply, an extra one a
+   duplicate, a different text a wrong one;
+3. ``--stored`` conversations written straight into the database, then one turn for a
+   sample of them through the replicas: memory with a large database.
+
+Peak memory is each replica's ``VmHWM`` from ``/proc`` (no psutil). Telegram turns go
+through PTB's rate limiter (30 messages a second per bot and process, as Telegram requires),
+so think times keep the offered rate below it; Slack has no client-side limit. Goals:
+p99 ≤ 50 ms, nothing lost or duplicated, ≤ 150 MB per replica. ``main()`` runs one replica
+on SQLite and, when PostgreSQL answers, two replicas on PostgreSQL, and writes the figures
+into ``bench/RESULTS.md`` between ``<!-- load:start -->`` and ``<!-- load:end -->``. It is
+not part of the test suite (it takes a few minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the fakes live in tests/
+    sys.path.insert(0, str(ROOT))
+
+from bot.core.ports import ConversationKey  # noqa: E402
+from bot.store import migrate, open_store  # noqa: E402
+from tests.fakes.slack_server import FakeSlackServer, RecordedCall  # noqa: E402
+from tests.fakes.telegram_server import FakeBotApi  # noqa: E402
+from tests.fakes.telegram_server import RecordedCall as TelegramCall  # noqa: E402
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+SECTION_START = "<!-- load:start -->"
+SECTION_END = "<!-- load:end -->"
+
+GOAL_P99_MS = 50.0
+GOAL_RSS_MB = 150.0
+
+SLACK_TOKEN = "xoxb-9999-8888-loadbenchtoken"
+SIGNING_SECRET = "load-bench-signing-secret"
+WEBHOOK_SECRET = "load-bench-webhook-secret"
+WEBHOOK_PATH = "/telegram/webhook"
+
+#: From the greeting to the summary: every question answered once, typed.
+TELEGRAM_SCRIPT = ("/start",)
+SLACK_SCRIPT = ("hi",)
+ANSWERS = (
+    "customer service",
+    "US",
+    "phone, chat",
+    "team",
+    "8",
+    "English",
+    "24/7",
+    "skip",
+    "skip",
+    "skip",
+    "skip",
+)
+TURN_TIMEOUT = 15.0
+
+
+# --- fakes that index what they receive by conversation --------------------------------------
+
+
+class IndexedBotApi(FakeBotApi):
+    """The fake Bot API, plus: messages sent, by chat, and an event per chat."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_chat: dict[int, list[TelegramCall]] = defaultdict(list)
+        self.changed: dict[int, asyncio.Event] = defaultdict(asyncio.Event)
+
+    def _record(self, call: TelegramCall) -> None:
+        super()._record(call)
+        if call.ok and call.method in ("sendMessage", "sendPhoto"):
+            chat = int(call.params.get("chat_id", 0))
+            self.by_chat[chat].append(call)
+            self.changed[chat].set()
+
+
+class IndexedSlack(FakeSlackServer):
+    """The fake Slack Web API, plus: messages posted, by channel, and an event per channel."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_channel: dict[str, list[RecordedCall]] = defaultdict(list)
+        self.changed: dict[str, asyncio.Event] = defaultdict(asyncio.Event)
+
+    def _record(self, call: RecordedCall) -> None:
+        super()._record(call)
+        if call.ok and call.method == "chat.postMessage":
+            channel = str(call.params.get("channel", ""))
+            self.by_channel[channel].append(call)
+            self.changed[channel].set()
+
+
+# --- users ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    platform: str
+    latencies: list[float] = field(default_factory=list)
+    lost_turns: int = 0
+
+
+class User:
+    """One conversation; ``send`` delivers a turn to a replica and waits for its replies."""
+
+    platform = ""
+
+    def messages(self) -> Sequence[Any]:
+        raise NotImplementedError
+
+    def texts(self) -> list[str]:
+        return [str(c.params.get("text", "")) for c in self.messages()]
+
+    async def post(self, replica: str, text: str) -> None:
+        raise NotImplementedError
+
+    async def changed(self) -> None:
+        raise NotImplementedError
+
+    async def turn(self, replica: str, text: str, expected_total: int) -> float | None:
+        """Latency of one turn in seconds (until ``expected_total`` messages are there),
+        None if they did not all arrive within the timeout."""
+        started = time.monotonic()
+        await self.post(replica, text)
+        try:
+            async with asyncio.timeout(TURN_TIMEOUT):
+                while len(self.messages()) < expected_total:
+                    await self.changed()
+        except TimeoutError:
+            return None
+        return float(self.messages()[expected_total - 1].at) - started
+
+
+class TelegramUser(User):
+    platform = "telegram"
+
+    def __init__(self, api: IndexedBotApi, user_id: int) -> None:
+        self.api = api
+        self.user_id = user_id
+        self.key = ConversationKey("telegram", str(user_id), str(user_id))
+
+    def messages(self) -> Sequence[Any]:
+        return self.api.by_chat[self.user_id]
+
+    async def post(self, replica: str, text: str) -> None:
+        update = self.api.user_message(text, user_id=self.user_id)
+        status = await self.api.deliver_webhook(update, url=f"{replica}{WEBHOOK_PATH}")
+        if status != 200:
+            raise RuntimeError(f"webhook answered {status}")
+
+    async def changed(self) -> None:
+        event = self.api.changed[self.user_id]
+        event.clear()
+        await event.wait()
+
+
+class SlackUser(User):
+    platform = "slack"
+
+    def __init__(self, api: IndexedSlack, http: aiohttp.ClientSession, user: str) -> None:
+        self.api = api
+        self.http = http
+        self.user = user
+        self.channel = f"D{user}"
+        self.key = ConversationKey("slack", "T1", user)
+        self._events = 0
+
+    def messages(self) -> Sequence[Any]:
+        return self.api.by_channel[self.channel]
+
+    async def post(self, replica: str, text: str) -> None:
+        self._events += 1
+        event_id = f"Ev{hashlib.blake2s(f'{self.user}:{self._events}'.encode()).hexdigest()[:12]}"
+        body = json.dumps(
+            {
+                "token": "legacy",
+                "team_id": "T1",
+                "api_app_id": "A0SOURCEWISE",
+                "type": "event_callback",
+                "event_id": event_id,
+                "event_time": int(time.time()),
+                "event": {
+                    "type": "message",
+                    "channel_type": "im",
+                    "channel": self.channel,
+                    "user": self.user,
+                    "text": text,
+                    "ts": f"{time.time():.6f}",
+                    "team": "T1",
+                },
+                "authorizations": [{"team_id": "T1", "user_id": "UT1BOT", "is_bot": True}],
+            }
+        )
+        timestamp = str(int(time.time()))
+        base = f"v0:{timestamp}:{body}".encode()
+        signature = "v0=" + hmac.new(SIGNING_SECRET.encode(), base, hashlib.sha256).hexdigest()
+        headers = {
+            "Content-Type": "application/json",
+            "X-Slack-Request-Timestamp": timestamp,
+            "X-Slack-Signature": signature,
+        }
+        async with self.http.post(f"{replica}/slack/events", data=body, headers=headers) as r:
+            await r.read()
+            if r.status != 200:
+                raise RuntimeError(f"/slack/events answered {r.status}")
+
+    async def changed(self) -> None:
+        event = self.api.changed[self.channel]
+        event.clear()
+        await event.wait()
+
+
+# --- replicas ------------------------------------------------------------------------------------
+
+
+class Replica:
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.log = log
+        self._log_file = log.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", "0"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=self._log_file,
+            text=True,
+        )
+        self.url = ""
+
+    async def started(self) -> str:
+        assert self.process.stdout is not None
+        line = await asyncio.wait_for(asyncio.to_thread(self.process.stdout.readline), 120)
+        if "listening on " not in line:
+            raise RuntimeError(f"replica failed to start; see {self.log}")
+        self.url = line.rsplit("listening on ", 1)[1].strip()
+        return self.url
+
+    def memory_mb(self) -> tuple[float, float]:
+        """(current RSS, peak RSS) in MB, from /proc/<pid>/status."""
+        values: dict[str, float] = {}
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+                name, _, rest = line.partition(":")
+                if name in ("VmRSS", "VmHWM"):
+                    values[name] = int(rest.split()[0]) / 1024
+        return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self._log_file.close()
+
+
+def _env(database_url: str, telegram: FakeBotApi, slack: FakeSlackServer) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOURCEWISE_", "SLACK_"))}
+    env.update(
+        {
+            "SOURCEWISE_DATABASE_URL": database_url,
+            "SOURCEWISE_LOG_LEVEL": "WARNING",
+            "TELEGRAM_BOT_TOKEN": telegram.token,
+            "SOURCEWISE_TELEGRAM_API_URL": telegram.url,
+            "SOURCEWISE_TELEGRAM_WEBHOOK_URL": "https://bot.example.invalid/telegram/webhook",
+            "SOURCEWISE_TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "SLACK_BOT_TOKEN": SLACK_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SOURCEWISE_SLACK_API_URL": slack.api_url,
+            "PTB_TIMEDELTA": "true",
+        }
+    )
+    return env
+
+
+@contextlib.asynccontextmanager
+async def running(
+    database_url: str, replicas: int, folder: Path
+) -> AsyncIterator[tuple[IndexedBotApi, IndexedSlack, list[Replica]]]:
+    telegram, slack = IndexedBotApi(), IndexedSlack()
+    await telegram.start()
+    await slack.start()
+    slack.add_workspace("T1", bot_token=SLACK_TOKEN)
+    await migrate(database_url)  # once, before the replicas start
+    started: list[Replica] = []
+    try:
+        env = _env(database_url, telegram, slack)
+        started = [Replica(env, folder / f"replica-{i}.log") for i in range(replicas)]
+        await asyncio.gather(*(r.started() for r in started))
+        yield telegram, slack, started
+    finally:
+        for replica in started:
+            replica.stop()
+        await telegram.stop()
+        await slack.stop()
+
+
+# --- the phases ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Reference:
+    per_turn: list[int]  # messages each turn sends
+    texts: list[str]
+
+
+async def reference(user: User, script: Sequence[str], replicas: list[Replica]) -> Reference:
+    per_turn: list[int] = []
+    for index, text in enumerate(script):
+        before = len(user.messages())
+        await user.post(replicas[index % len(replicas)].url, text)
+        async with asyncio.timeout(60):
+            while len(user.messages()) == before:
+                await user.changed()
+        await asyncio.sleep(0.4)  # let the rest of the turn's messages arrive
+        per_turn.append(len(user.messages()) - before)
+    return Reference(per_turn, user.texts())
+
+
+async def converse(
+    user: User,
+    script: Sequence[str],
+    expected: Reference,
+    replicas: list[Replica],
+    think: tuple[float, float],
+    rng: random.Random,
+) -> Outcome:
+    outcome = Outcome(user.platform)
+    total = 0
+    offset = rng.randrange(len(replicas))
+    for index, text in enumerate(script):
+        await asyncio.sleep(rng.uniform(*think))
+        total += expected.per_turn[index]
+        latency = await user.turn(replicas[(index + offset) % len(replicas)].url, text, total)
+        if latency is None:
+            outcome.lost_turns += 1
+        else:
+            outcome.latencies.append(latency)
+    return outcome
+
+
+def _percentile(values: Sequence[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+@dataclass
+class Report:
+    label: str
+    conversations: int
+    turns: int
+    seconds: float
+    latencies: dict[str, list[float]]
+    lost: int
+    duplicated: int
+    wrong: int
+    peak_mb: list[float]
+    stored: int = 0
+    stored_turns: int = 0
+    stored_latencies: list[float] = field(default_factory=list)
+    stored_rss_mb: list[float] = field(default_factory=list)
+    stored_peak_mb: list[float] = field(default_factory=list)
+    estimate_ms: list[float] = field(default_factory=list)
+
+    @property
+    def all_latencies(self) -> list[float]:
+        return [x for values in self.latencies.values() for x in values]
+
+
+def _compare(users: Sequence[User], ref: dict[str, Reference]) -> tuple[int, int, int]:
+    lost = duplicated = wrong = 0
+    for user in users:
+        expected = ref[user.platform].texts
+        got = user.texts()
+        lost += max(0, len(expected) - len(got))
+        duplicated += max(0, len(got) - len(expected))
+        wrong += sum(1 for a, b in zip(expected, got, strict=False) if a != b)
+    return lost, duplicated, wrong
+
+
+async def _seed(database_url: str, count: int, state: dict[str, Any]) -> list[ConversationKey]:
+    """``count`` conversations stopped at the same question, half per platform."""
+    keys = [
+        ConversationKey("telegram", str(3_000_000 + i), str(3_000_000 + i))
+        if i % 2 == 0
+        else ConversationKey("slack", "T1", f"US{i:06d}")
+        for i in range(count)
+    ]
+    store = open_store(database_url)
+    try:
+        for start in range(0, count, 1000):
+            async with store.unit_of_work() as uow:
+                for key in keys[start : start + 1000]:
+                    await uow.conversations.save(key, state, expected_version=0)
+                await uow.commit()
+    finally:
+        await store.aclose()
+    return keys
+
+
+async def run_load(
+    label: str,
+    database_url: str,
+    *,
+    replicas: int,
+    conversations: int,
+    stored: int,
+    stored_turns: int,
+    think: tuple[float, float],
+    folder: Path,
+    seed: int = 7,
+) -> Report:
+    rng = random.Random(seed)
+    async with (
+        running(database_url, replicas, folder) as (telegram, slack, started),
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http,
+    ):
+        tg_script = (*TELEGRAM_SCRIPT, *ANSWERS)
+        sl_script = (*SLACK_SCRIPT, *ANSWERS)
+        ref = {
+            "telegram": await reference(TelegramUser(telegram, 999), tg_script, started),
+            "slack": await reference(SlackUser(slack, http, "UREF"), sl_script, started),
+        }
+        # Warm every replica's Slack locale cache path and PTB once more (not measured).
+        users: list[User] = []
+        for i in range(conversations):
+            if i % 2 == 0:
+                users.append(TelegramUser(telegram, 1_000_000 + i))
+            else:
+                users.append(SlackUser(slack, http, f"UL{i:05d}"))
+        began = time.monotonic()
+        outcomes = await asyncio.gather(
+            *(
+                converse(
+                    u,
+                    tg_script if u.platform == "telegram" else sl_script,
+                    ref[u.platform],
+                    started,
+                    think,
+                    random.Random(rng.random()),
+                )
+                for u in users
+            )
+        )
+        seconds = time.monotonic() - began
+        await asyncio.sleep(2.0)  # anything late or doubled arrives now
+        lost, duplicated, wrong = _compare(users, ref)
+        latencies: dict[str, list[float]] = defaultdict(list)
+        for outcome in outcomes:
+            latencies[outcome.platform].extend(outcome.latencies)
+        report = Report(
+            label=label,
+            conversations=conversations,
+            turns=sum(len(o.latencies) + o.lost_turns for o in outcomes),
+            seconds=seconds,
+            latencies=dict(latencies),
+            lost=lost,
+            duplicated=duplicated,
+            wrong=wrong,
+            peak_mb=[r.memory_mb()[1] for r in started],
+        )
+
+        # An estimate turn (engine + chart), one at a time: informational.
+        for user in users[:6]:
+            before = len(user.messages())
+            began_estimate = time.monotonic()
+            await user.post(started[0].url, "calculate")
+            async with asyncio.timeout(60):
+                while len(user.messages()) == before:
+                    await user.changed()
+            report.estimate_ms.append((time.monotonic() - began_estimate) * 1000)
+            await asyncio.sleep(0.5)
+
+        if stored:
+            # A state in the middle of the questions: the sample's turn answers the next one.
+            middle = await _middle_state(telegram, started, ref["telegram"], database_url)
+            keys = await _seed(database_url, stored, middle)
+            report.stored = stored
+            sample_rng = random.Random(seed + 1)
+            sample = sample_rng.sample(keys, min(stored_turns, len(keys)))
+            sample_users: list[User] = [
+                TelegramUser(telegram, int(k.user))
+                if k.platform == "telegram"
+                else SlackUser(slack, http, k.user)
+                for k in sample
+            ]
+
+            async def one(user: User) -> float | None:
+                await asyncio.sleep(sample_rng.uniform(0, think[1] * 2))
+                return await user.turn(started[0].url, "US", 1)
+
+            results = await asyncio.gather(*(one(u) for u in sample_users))
+            report.stored_turns = len(results)
+            report.stored_latencies = [r for r in results if r is not None]
+            memory = [r.memory_mb() for r in started]
+            report.stored_rss_mb = [m[0] for m in memory]
+            report.stored_peak_mb = [m[1] for m in memory]
+        return report
+
+
+async def _middle_state(
+    telegram: IndexedBotApi, started: list[Replica], ref: Reference, database_url: str
+) -> dict[str, Any]:
+    """The state of a fresh conversation that answered the first question (asks region)."""
+    user = TelegramUser(telegram, 998)
+    total = 0
+    for index, text in enumerate((*TELEGRAM_SCRIPT, ANSWERS[0])):
+        total += ref.per_turn[index]
+        await user.turn(started[0].url, text, total)
+    store = open_store(database_url)
+    try:
+        async with store.unit_of_work() as uow:
+            state = (await uow.conversations.load(user.key)).state
+    finally:
+        await store.aclose()
+    if state is None or state.get("current") != "region":
+        raise RuntimeError(f"the seed conversation is not at the region question: {state}")
+    return state
+
+
+# --- reporting -----------------------------------------------------------------------------------
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def _machine() -> str:
+    model = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return (
+        f"{platform.machine()}, {model}, {os.cpu_count()} cores visible, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def rows(reports: Sequence[Report]) -> list[str]:
+    out = [
+        "| setup | conversations | turns | p50 | p99 | max | lost | duplicated | wrong "
+        "| peak RSS per replica |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in reports:
+        values = r.all_latencies
+        out.append(
+            f"| {r.label} | {r.conversations} | {r.turns} | {_ms(_percentile(values, 0.5))} "
+            f"| {_ms(_percentile(values, 0.99))} | {_ms(max(values))} | {r.lost} "
+            f"| {r.duplicated} | {r.wrong} | {', '.join(f'{m:.0f} MB' for m in r.peak_mb)} |"
+        )
+    return out
+
+
+def platform_rows(reports: Sequence[Report]) -> list[str]:
+    out = ["| setup | platform | turns | p50 | p95 | p99 |", "|---|---|---:|---:|---:|---:|"]
+    for r in reports:
+        for name, values in sorted(r.latencies.items()):
+            out.append(
+                f"| {r.label} | {name} | {len(values)} | {_ms(_percentile(values, 0.5))} "
+                f"| {_ms(_percentile(values, 0.95))} | {_ms(_percentile(values, 0.99))} |"
+            )
+    return out
+
+
+def stored_rows(reports: Sequence[Report]) -> list[str]:
+    out = [
+        "| setup | stored conversations | sample turns | answered | p50 | p99 "
+        "| RSS after | peak RSS |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in reports:
+        if not r.stored:
+            continue
+        out.append(
+            f"| {r.label} | {r.stored:,} | {r.stored_turns} | {len(r.stored_latencies)} "
+            f"| {_ms(_percentile(r.stored_latencies, 0.5))} "
+            f"| {_ms(_percentile(r.stored_latencies, 0.99))} "
+            f"| {', '.join(f'{m:.0f} MB' for m in r.stored_rss_mb)} "
+            f"| {', '.join(f'{m:.0f} MB' for m in r.stored_peak_mb)} |"
+        )
+    return out
+
+
+def verdict(reports: Sequence[Report]) -> list[str]:
+    lines = []
+    for r in reports:
+        p99 = _percentile(r.all_latencies, 0.99) * 1000
+        peak = max([*r.peak_mb, *r.stored_peak_mb])
+        checks = [
+            (f"p99 {p99:.1f} ms ≤ {GOAL_P99_MS:.0f} ms", p99 <= GOAL_P99_MS),
+            (f"lost {r.lost}, duplicated {r.duplicated}", r.lost == 0 and r.duplicated == 0),
+            (f"peak RSS {peak:.0f} MB ≤ {GOAL_RSS_MB:.0f} MB", peak <= GOAL_RSS_MB),
+        ]
+        marks = "; ".join(f"{text} {'✓' if ok else '✗'}" for text, ok in checks)
+        lines.append(f"- {r.label}: {marks}")
+    return lines
+
+
+def section(reports: Sequence[Report], think: tuple[float, float]) -> str:
+    estimate = [x for r in reports for x in r.estimate_ms]
+    return "\n".join(
+        [
+            "## Load: concurrent conversations through `sourcewise serve`",
+            "",
+            f"Measured {dt.date.today().isoformat()} on {_machine()} (shared with other "
+            "work, so figures are an upper bound); `python -m bench.load`. The fake Telegram "
+            "Bot API and fake Slack Web API run in the bench process on 127.0.0.1; each "
+            "replica is a real `sourcewise serve` process (PTB webhook, slack-bolt, the "
+            "service, the database). Half the conversations are Telegram, half Slack; each "
+            f"types 12 turns from the greeting to the summary, {think[0]:g}–{think[1]:g} s "
+            "apart; with two replicas consecutive turns alternate between them. Latency: "
+            "from just before the platform's POST to the arrival of the turn's last message "
+            "at the fake platform. Lost/duplicated/wrong: every chat compared message by "
+            "message with a reference conversation.",
+            "",
+            *rows(reports),
+            "",
+            *platform_rows(reports),
+            "",
+            "Memory with a large database: conversations written straight into the "
+            "database (all waiting at the region question), then one turn for a random "
+            "sample of them, spread over a few seconds:",
+            "",
+            *stored_rows(reports),
+            "",
+            "Against the goals (p99 ≤ 50 ms, nothing lost or duplicated, ≤ 150 MB):",
+            "",
+            *verdict(reports),
+            "",
+            f"An estimate turn (engine, recommendation, chart), one at a time: "
+            f"{', '.join(f'{x:.0f}' for x in estimate)} ms to the first message. The engine "
+            "and the chart run on the event loop, so other turns on that replica wait "
+            "meanwhile; they are kept out of the latency figures above.",
+        ]
+    )
+
+
+def _write_section(text: str) -> None:
+    block = f"{SECTION_START}\n{text.rstrip()}\n{SECTION_END}\n"
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
+    if SECTION_START in old and SECTION_END in old:
+        head, rest = old.split(SECTION_START, 1)
+        tail = rest.split(SECTION_END, 1)[1].lstrip("\n")
+        new = f"{head}{block}\n{tail}" if tail else f"{head}{block}"
+    else:
+        new = f"{old.rstrip()}\n\n{block}"
+    RESULTS.write_text(new, encoding="utf-8")
+
+
+# --- command line --------------------------------------------------------------------------------
+
+
+async def _postgres_url() -> str | None:
+    """A fresh database on the test PostgreSQL server, or None when there is none."""
+    from tests.store.databases import admin_postgres_url, create_pg_database
+
+    try:
+        return await create_pg_database(admin_postgres_url())
+    except Exception:
+        return None
+
+
+async def _drop_postgres(url: str) -> None:
+    from tests.store.databases import admin_postgres_url, drop_pg_database
+
+    with contextlib.suppress(Exception):
+        await drop_pg_database(admin_postgres_url(), url)
+
+
+@contextlib.contextmanager
+def _folder() -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix="sourcewise-load-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+async def _run(args: argparse.Namespace) -> list[Report]:
+    think = (args.think_min, args.think_max)
+    reports: list[Report] = []
+    with _folder() as folder:
+        setups: list[tuple[str, str | None, int]] = []
+        if args.database_url:
+            setups.append((args.label or "custom", args.database_url, args.replicas))
+        else:
+            sqlite = f"sqlite+aiosqlite:///{folder / 'load.db'}"
+            setups.append(("1 replica, SQLite", sqlite, 1))
+            if not args.sqlite_only:
+                setups.append(("2 replicas, PostgreSQL", None, 2))
+        for label, url, replicas in setups:
+            created = url is None
+            if url is None:
+                url = await _postgres_url()
+                if url is None:
+                    print(f"skipping '{label}': no PostgreSQL at the test URL", flush=True)
+                    continue
+            print(f"running '{label}' …", flush=True)
+            try:
+                report = await run_load(
+                    label,
+                    url,
+                    replicas=replicas,
+                    conversations=args.conversations,
+                    stored=args.stored,
+                    stored_turns=args.stored_turns,
+                    think=think,
+                    folder=folder,
+                )
+            finally:
+                if created:
+                    await _drop_postgres(url)
+            reports.append(report)
+            print("\n".join(rows([report])), flush=True)
+    return reports
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
+    parser.add_argument("--conversations", type=int, default=200)
+    parser.add_argument("--stored", type=int, default=10_000)
+    parser.add_argument("--stored-turns", type=int, default=400)
+    parser.add_argument("--think-min", type=float, default=5.0)
+    parser.add_argument("--think-max", type=float, default=9.0)
+    parser.add_argument("--database-url", help="one setup on this database instead")
+    parser.add_argument("--replicas", type=int, default=1, help="with --database-url")
+    parser.add_argument("--label", help="with --database-url")
+    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args([] if argv is None else argv)
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    reports = asyncio.run(_run(args))
+    if not reports:
+        return 1
+    text = section(reports, (args.think_min, args.think_max))
+    print(text)
+    if not args.no_write:
+        _write_section(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
