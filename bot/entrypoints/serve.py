@@ -99,9 +99,16 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 # --- configuration ---------------------------------------------------------------------------
 
 
+def _given(value: object) -> bool:
+    """Set to something (an empty variable, as compose files pass them, is unset)."""
+    getter = getattr(value, "get_secret_value", None)
+    text = getter() if callable(getter) else value
+    return isinstance(text, str) and bool(text.strip())
+
+
 def _slack_requested(settings: Settings) -> bool:
     return any(
-        value is not None
+        _given(value)
         for value in (
             settings.slack_bot_token,
             settings.slack_signing_secret,
@@ -119,16 +126,14 @@ def adapters_of(settings: Settings) -> tuple[str, ...]:
     from bot.adapters.slack.mode import resolve_mode
 
     found: list[str] = []
-    token = settings.telegram_bot_token
-    if token is not None and token.get_secret_value().strip():
+    if _given(settings.telegram_bot_token):
         url = settings.telegram_webhook_url
         if not url or not url.startswith(("https://", "http://")):
             raise ServeConfigError(
                 "TELEGRAM_BOT_TOKEN is set: serve needs SOURCEWISE_TELEGRAM_WEBHOOK_URL "
                 "(the public https URL Telegram posts to)"
             )
-        secret = settings.telegram_webhook_secret
-        if secret is None or not secret.get_secret_value():
+        if not _given(settings.telegram_webhook_secret):
             raise ServeConfigError(
                 "TELEGRAM_BOT_TOKEN is set: serve needs SOURCEWISE_TELEGRAM_WEBHOOK_SECRET"
             )

@@ -49,6 +49,8 @@ def test_incomplete_configuration_is_one_line_and_exit_2(
 
 def test_adapters_follow_the_settings() -> None:
     assert adapters_of(Settings(database_url="memory://")) == ()
+    empty = {"slack_bot_token": "", "slack_signing_secret": " ", "telegram_bot_token": ""}
+    assert adapters_of(Settings(database_url="memory://", **empty)) == ()  # compose's ${X:-}
     both = Settings(
         database_url="memory://",
         telegram_bot_token="1:abc",
