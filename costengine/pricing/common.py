@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from types import MappingProxyType
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from costengine.money import FxTable, cents, total_of
 from costengine.ratecard import RateCard
@@ -32,6 +32,7 @@ __all__ = [
     "HOURS_PER_WEEK",
     "LABELS",
     "Draft",
+    "IdentityMemo",
     "PoolLike",
     "PoolWork",
     "PricingContext",
@@ -45,6 +46,7 @@ __all__ = [
 ]
 
 HOURS_PER_WEEK = 168
+_T = TypeVar("_T")
 _ZERO = Decimal(0)
 _ZERO_CENTS = Decimal("0.00")
 _EPS = 1e-9
@@ -160,7 +162,12 @@ class Workload:
         channel_volumes: Mapping[Channel, float],
         aht_seconds: Mapping[Channel, float],
     ) -> Workload:
-        """Build from staffing pools; a multi-channel pool splits contacts by channel volume."""
+        """Build from staffing pools; a multi-channel pool splits contacts by channel volume.
+
+        Pools that share their hourly data (every language's pools of one plan do) share it
+        here too, so that :meth:`split` works each distinct pool out once.
+        """
+        floats = IdentityMemo(_floats)
         works = []
         for pool in pools:
             weights = {ch: max(0.0, float(channel_volumes.get(ch, 0.0))) for ch in pool.channels}
@@ -174,9 +181,9 @@ class Workload:
                     language=pool.language,
                     live=pool.live,
                     channel_shares=MappingProxyType(shares),
-                    agents=tuple(map(float, pool.agents)),
-                    contacts=tuple(map(float, pool.contacts)),
-                    busy=tuple(map(float, pool.erlangs)),
+                    agents=floats(pool.agents),
+                    contacts=floats(pool.contacts),
+                    busy=floats(pool.erlangs),
                 )
             )
         return cls(pools=tuple(works), aht_seconds=MappingProxyType(dict(aht_seconds)))
@@ -244,6 +251,8 @@ class Workload:
         """
         kept: list[PoolWork] = []
         given: list[PoolWork] = []
+        # The same rows under the same shares (every language's pools) are split once.
+        products = IdentityMemo(_split_row)
         for pool in self.pools:
             shares = share(pool)
             if isinstance(shares, int | float):
@@ -256,25 +265,45 @@ class Workload:
                 shares = (float(shares),) * HOURS_PER_WEEK
             if len(shares) != HOURS_PER_WEEK:
                 raise ValueError("a split needs one share per hour of the week")
-            kept_part = _part(
-                pool,
-                tuple(map(operator.mul, pool.agents, shares)),
-                tuple(map(operator.mul, pool.contacts, shares)),
-                tuple(map(operator.mul, pool.busy, shares)),
-            )
-            kept.append(kept_part)
-            given.append(
-                _part(
-                    pool,
-                    tuple(map(operator.sub, pool.agents, kept_part.agents)),
-                    tuple(map(operator.sub, pool.contacts, kept_part.contacts)),
-                    tuple(map(operator.sub, pool.busy, kept_part.busy)),
-                )
-            )
+            rows = (pool.agents, pool.contacts, pool.busy)
+            parts = [products(row, shares) for row in rows]
+            kept.append(_part(pool, *(part for part, _ in parts)))
+            given.append(_part(pool, *(rest for _, rest in parts)))
         return (
             Workload(tuple(p for p in kept if p.agent_hours > _EPS), self.aht_seconds),
             Workload(tuple(p for p in given if p.agent_hours > _EPS), self.aht_seconds),
         )
+
+
+class IdentityMemo(Generic[_T]):
+    """Results of ``make`` per argument objects, by identity, for one pass over some pools.
+
+    Identity, not equality: comparing 168 floats would cost what it saves. The arguments
+    are kept referenced, so no id is reused while the memo lives; keep it short-lived.
+    """
+
+    def __init__(self, make: Callable[..., _T]) -> None:
+        self._make = make
+        self._known: dict[tuple[int, ...], tuple[tuple[object, ...], _T]] = {}
+
+    def __call__(self, *args: object) -> _T:
+        key = tuple(map(id, args))
+        found = self._known.get(key)
+        if found is None:
+            found = self._known[key] = (args, self._make(*args))
+        return found[1]
+
+
+def _floats(row: Sequence[float]) -> tuple[float, ...]:
+    return tuple(map(float, row))
+
+
+def _split_row(
+    row: Sequence[float], shares: Sequence[float]
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """One pool row split hour by hour: the kept share, and what is left of the row."""
+    kept = tuple(map(operator.mul, row, shares))
+    return kept, tuple(map(operator.sub, row, kept))
 
 
 def _part(

@@ -20,12 +20,19 @@ above); all candidates' totals are reported.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
 from costengine.coverage import business_mask
-from costengine.pricing.common import Draft, PoolWork, PricingContext, Workload, drafts_total
+from costengine.pricing.common import (
+    Draft,
+    IdentityMemo,
+    PricingContext,
+    Workload,
+    drafts_total,
+)
 from costengine.pricing.hosted import price_hosted
 from costengine.pricing.inhouse import own_team, price_in_house
 from costengine.pricing.outsourced import ProviderQuote, price_outsourced
@@ -57,12 +64,12 @@ def _business_shares() -> tuple[float, ...]:
     return tuple(1.0 if is_business else 0.0 for is_business in business_mask())
 
 
-def _cap(pool: PoolWork, quantile: float) -> float:
-    staffed = sorted(a for a in pool.agents if a > 0)
-    if not staffed:
-        return 0.0
-    index = max(0, math.ceil(quantile * len(staffed)) - 1)
-    return staffed[index]
+def _below_cap(agents: Sequence[float], *, quantile: float) -> tuple[float, ...]:
+    """The kept share of each hour in the overflow split: all of it up to the own team's
+    size (the ``quantile`` of the pool's staffed hours), the cap's share above it."""
+    staffed = sorted([a for a in agents if a > 0])
+    cap = staffed[max(0, math.ceil(quantile * len(staffed)) - 1)] if staffed else 0.0
+    return tuple([1.0 if a <= cap else cap / a for a in agents])
 
 
 def split_workloads(
@@ -79,12 +86,8 @@ def split_workloads(
     if tier_parts is not None:
         found["tier1"] = tier_parts
     quantile = float(ctx.value("planning.overflow_quantile"))
-
-    def below_cap(pool: PoolWork) -> tuple[float, ...]:
-        cap = _cap(pool, quantile)
-        return tuple(1.0 if agents <= cap else cap / agents for agents in pool.agents)
-
-    found["overflow"] = work.split(below_cap)
+    below_cap = IdentityMemo(lambda agents: _below_cap(agents, quantile=quantile))  # once a pool
+    found["overflow"] = work.split(lambda pool: below_cap(pool.agents))
     if len(work.languages) > 1:
         found["languages"] = work.split(
             lambda pool: 1.0 if pool.language == primary_language else 0.0

@@ -177,7 +177,10 @@ class Target:
 
     def agents(self, traffic: float) -> int:
         """The smallest admissible number of agents for ``traffic`` Erlangs (> 0)."""
-        a = _validate.positive("traffic", traffic)
+        # A plain positive float (the planner's case) needs no conversion: checked inline.
+        a = traffic if type(traffic) is float and 0.0 < traffic < math.inf else None
+        if a is None:
+            a = _validate.positive("traffic", traffic)
         return _staff(a, self.aht_seconds, self.answer_seconds, self.target, self.max_occupancy)[0]
 
     def solve(self, traffic: float) -> ErlangCResult:

@@ -101,8 +101,8 @@ def spread_deferrable(
     # deferrable_agent_hours() / window, spelt out (the arguments are checked above, once).
     shares = [counts[hour] * aht / 3600.0 / use / window for hour in opened]
     agents = [0.0] * _HOURS_PER_WEEK
-    for position, hour in enumerate(opened):
-        agents[hour] = _window_sum(shares, position, window)
+    for hour, work in zip(opened, _window_sums(shares, window), strict=True):
+        agents[hour] = work
     return tuple(agents)
 
 
@@ -114,18 +114,27 @@ def _counts(values: Sequence[float]) -> Sequence[float]:
     return [_validate.non_negative("contacts", value) for value in values]
 
 
-def _window_sum(shares: Sequence[float], position: int, window: int) -> float:
-    """The work reaching open hour ``position``: the shares of the ``window`` open hours up to
-    it (wrapping round the week), added in increasing hour order from 0.0.
+def _window_sums(shares: Sequence[float], window: int) -> list[float]:
+    """The work reaching each open hour: the shares of the ``window`` open hours up to it
+    (wrapping round the week), added in increasing hour order from 0.0.
 
     That order is the one in which an hour-by-hour loop ``agents[target] += share`` adds them,
     so the floats are the same to the last bit; ``reduce`` only does it without a Python loop.
     """
-    first = position - window + 1
-    if first >= 0:
-        return reduce(operator.add, shares[first : position + 1], 0.0)
-    head = reduce(operator.add, shares[: position + 1], 0.0)
-    return reduce(operator.add, shares[len(shares) + first :], head)
+    count = len(shares)
+    wrapped = [  # the first open hours also receive work from the week's last ones
+        reduce(
+            operator.add,
+            shares[count + position - window + 1 :],
+            reduce(operator.add, shares[: position + 1], 0.0),
+        )
+        for position in range(min(window - 1, count))
+    ]
+    inside = [
+        reduce(operator.add, shares[position - window + 1 : position + 1], 0.0)
+        for position in range(window - 1, count)
+    ]
+    return wrapped + inside
 
 
 def rostered_fte(
