@@ -211,9 +211,28 @@ def _solve(a: float, aht: float, answer: float, target: float, cap: float | None
 def _staff(
     a: float, aht: float, answer: float, target: float, cap: float | None
 ) -> tuple[int, float]:
-    """The answer ``N`` and ``x = 1 / B(N, A)`` there, from which :func:`_result` reports."""
-    n = max(math.floor(a) + 1, _occupancy_floor(a, cap))
-    x = inverse_erlang_b(n, a)
+    """The answer ``N`` and ``x = 1 / B(N, A)`` there, from which :func:`_result` reports.
+
+    The hot path of every staffing plan, so :func:`_occupancy_floor` and
+    :func:`inverse_erlang_b` are spelt out here, with the very same float operations (tests
+    check the results against both).
+    """
+    n = math.floor(a) + 1
+    if cap is not None:
+        floor = math.ceil(a / cap) or 1
+        while floor > 1 and a / (floor - 1) <= cap:
+            floor -= 1
+        while a / floor > cap:
+            floor += 1
+        n = floor if floor > n else n
+    # inverse_erlang_b(n, a) with n > a: the gap term is 0.0, so the start needs no max().
+    start = math.floor(a - math.sqrt(_DAMPING_SQUARED * a))
+    if start > 0:
+        x = a / (a - start)
+    else:
+        start, x = 0, 1.0
+    for k in range(start + 1, n + 1):
+        x = 1.0 + x * k / a
     # Step up one agent at a time: O(1) each (x_{n+1} = 1 + x_n (n + 1) / A, one exp).
     while 1.0 - n / (x * (n - a) + a) * math.exp(-(n - a) * answer / aht) < target:
         n += 1

@@ -113,6 +113,50 @@ def test_solve_equals_the_slow_reference(
     assert result.agents > traffic
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    traffic=st.floats(min_value=0.001, max_value=3_000.0),
+    aht=st.floats(min_value=10.0, max_value=1_800.0),
+    answer=st.floats(min_value=0.0, max_value=120.0),
+    target=st.floats(min_value=0.05, max_value=0.99),
+    cap=st.none() | st.floats(min_value=0.3, max_value=1.0),
+)
+def test_solve_reports_exactly_what_evaluate_says_for_its_agents(
+    traffic: float, aht: float, answer: float, target: float, cap: float | None
+) -> None:
+    # The solver's own copy of the Erlang B recurrence must give the very same floats.
+    result = erlang_c.solve(traffic, aht, answer, target, max_occupancy=cap)
+    assert result == erlang_c.evaluate(result.agents, traffic, aht, answer)
+    fewer = result.agents - 1
+    if fewer > traffic and (cap is None or traffic / fewer <= cap):
+        assert erlang_c.evaluate(fewer, traffic, aht, answer).service_level < target
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    traffic=st.floats(min_value=0.001, max_value=500.0),
+    aht=st.floats(min_value=10.0, max_value=1_800.0),
+    target=st.floats(min_value=0.05, max_value=0.99),
+    cap=st.none() | st.floats(min_value=0.3, max_value=1.0),
+)
+def test_a_target_answers_like_solve(
+    traffic: float, aht: float, target: float, cap: float | None
+) -> None:
+    fixed = erlang_c.Target(aht, 20, target, cap)
+    result = erlang_c.solve(traffic, aht, 20, target, max_occupancy=cap)
+    assert fixed.solve(traffic) == result
+    assert fixed.agents(traffic) == result.agents
+
+
+def test_a_target_checks_its_arguments() -> None:
+    with pytest.raises(InvalidScenario) as caught:
+        erlang_c.Target(180, 20, 1.5)
+    assert caught.value.field == "target"
+    with pytest.raises(InvalidScenario) as caught:
+        erlang_c.Target(180, 20, 0.8).agents(-1.0)
+    assert caught.value.field == "traffic"
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     traffic=st.floats(min_value=0.01, max_value=5_000.0),
