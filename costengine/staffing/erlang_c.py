@@ -29,6 +29,7 @@ Formulas (N > A):
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -177,16 +178,29 @@ class Target:
 
     def agents(self, traffic: float) -> int:
         """The smallest admissible number of agents for ``traffic`` Erlangs (> 0)."""
-        # A plain positive float (the planner's case) needs no conversion: checked inline.
-        a = traffic if type(traffic) is float and 0.0 < traffic < math.inf else None
-        if a is None:
-            a = _validate.positive("traffic", traffic)
-        return _staff(a, self.aht_seconds, self.answer_seconds, self.target, self.max_occupancy)[0]
+        return self.agents_each((traffic,))[0]
+
+    def agents_each(self, traffics: Iterable[float]) -> list[int]:
+        """:meth:`agents` for many traffics (a week's hours), in their order."""
+        aht, answer, target, cap = (
+            self.aht_seconds,
+            self.answer_seconds,
+            self.target,
+            self.max_occupancy,
+        )
+        return [_staff(_traffic(a), aht, answer, target, cap)[0] for a in traffics]
 
     def solve(self, traffic: float) -> ErlangCResult:
         """:func:`solve` for ``traffic`` under this target."""
         a = _validate.positive("traffic", traffic)
         return _solve(a, self.aht_seconds, self.answer_seconds, self.target, self.max_occupancy)
+
+
+def _traffic(value: float) -> float:
+    """A traffic checked: a plain positive float (the planner's case) inline, else in full."""
+    if type(value) is float and 0.0 < value < math.inf:
+        return value
+    return _validate.positive("traffic", value)
 
 
 def _occupancy_floor(a: float, cap: float | None) -> int:

@@ -244,11 +244,11 @@ class _LiveChannel:
         """Agents for each hour's traffic, each new traffic solved once."""
         known = self._agents
         rule = self._rule
-        for traffic in set(traffics).difference(known):
-            if isinstance(rule, erlang_c.Target):
-                known[traffic] = rule.agents(traffic)
-            else:
-                known[traffic] = self.hour(traffic).agents
+        missing = list(set(traffics).difference(known))
+        if isinstance(rule, erlang_c.Target):
+            known.update(zip(missing, rule.agents_each(missing), strict=True))
+        else:
+            known.update((traffic, self.hour(traffic).agents) for traffic in missing)
         return list(map(known.__getitem__, traffics))
 
     def hour(self, traffic: float) -> _LiveHour:
