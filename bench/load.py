@@ -281,6 +281,17 @@ class Replica:
                     values[name] = int(rest.split()[0]) / 1024
         return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the replica used so far."""
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return 0.0
+
+    async def metrics(self, http: aiohttp.ClientSession) -> str:
+        async with http.get(f"{self.url}/metrics") as response:
+            return await response.text()
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -379,6 +390,52 @@ async def converse(
     return outcome
 
 
+def _samples(text: str) -> dict[str, float]:
+    """Prometheus text -> {"name{labels}": value}."""
+    found: dict[str, float] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            found[name] = float(value)
+    return found
+
+
+def _delta(before: list[dict[str, float]], after: list[dict[str, float]]) -> dict[str, float]:
+    """What every replica counted during the phase, summed; labels other than ``le``
+    summed away (so ``sourcewise_turns_total`` is all platforms)."""
+    total: dict[str, float] = defaultdict(float)
+    for old, new in zip(before, after, strict=True):
+        for sample, value in new.items():
+            name, _, labels = sample.partition("{")
+            le = next(
+                (
+                    p.split("=", 1)[1].strip('"')
+                    for p in labels.rstrip("}").split(",")
+                    if p.startswith("le=")
+                ),
+                None,
+            )
+            key = f"{name}{{le={le}}}" if le is not None else name
+            total[key] += value - old.get(sample, 0.0)
+    return dict(total)
+
+
+def _histogram_bounds(delta: dict[str, float]) -> tuple[float, float]:
+    """Upper bounds (ms) of the buckets holding the 50th and 99th percentile of the
+    server-side handle time (``sourcewise_turn_seconds``)."""
+    buckets = sorted(
+        (float(key.split("le=", 1)[1].rstrip("}")), count)
+        for key, count in delta.items()
+        if key.startswith("sourcewise_turn_seconds_bucket{le=")
+    )
+    total = delta.get("sourcewise_turn_seconds_count", 0.0)
+    bounds = []
+    for fraction in (0.5, 0.99):
+        bound = next((le for le, count in buckets if count >= fraction * total), float("inf"))
+        bounds.append(bound * 1000)
+    return bounds[0], bounds[1]
+
+
 def _percentile(values: Sequence[float], fraction: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -404,6 +461,11 @@ class Report:
     stored_rss_mb: list[float] = field(default_factory=list)
     stored_peak_mb: list[float] = field(default_factory=list)
     estimate_ms: list[float] = field(default_factory=list)
+    cpu_ms_per_turn: float = 0.0
+    load: tuple[float, float] = (0.0, 0.0)
+    handled: dict[str, float] = field(default_factory=dict)
+    handle_p50_ms: float = 0.0
+    handle_p99_ms: float = 0.0
 
     @property
     def all_latencies(self) -> list[float]:
@@ -471,6 +533,9 @@ async def run_load(
                 users.append(TelegramUser(telegram, 1_000_000 + i))
             else:
                 users.append(SlackUser(slack, http, f"UL{i:05d}"))
+        cpu_before = sum(r.cpu_seconds() for r in started)
+        load_before = os.getloadavg()[0]
+        metrics_before = [_samples(await r.metrics(http)) for r in started]
         began = time.monotonic()
         outcomes = await asyncio.gather(
             *(
@@ -486,7 +551,10 @@ async def run_load(
             )
         )
         seconds = time.monotonic() - began
+        load_after = os.getloadavg()[0]
         await asyncio.sleep(2.0)  # anything late or doubled arrives now
+        cpu_used = sum(r.cpu_seconds() for r in started) - cpu_before
+        metrics_after = [_samples(await r.metrics(http)) for r in started]
         lost, duplicated, wrong = _compare(users, ref)
         latencies: dict[str, list[float]] = defaultdict(list)
         for outcome in outcomes:
@@ -502,6 +570,18 @@ async def run_load(
             wrong=wrong,
             peak_mb=[r.memory_mb()[1] for r in started],
         )
+        report.cpu_ms_per_turn = cpu_used * 1000 / max(report.turns, 1)
+        report.load = (load_before, load_after)
+        delta = _delta(metrics_before, metrics_after)
+        report.handled = {
+            name: delta.get(name, 0.0)
+            for name in (
+                "sourcewise_turns_total",
+                "sourcewise_duplicates_total",
+                "sourcewise_replies_failed_total",
+            )
+        }
+        report.handle_p50_ms, report.handle_p99_ms = _histogram_bounds(delta)
 
         # An estimate turn (engine + chart), one at a time: informational.
         for user in users[:6]:
@@ -608,6 +688,24 @@ def platform_rows(reports: Sequence[Report]) -> list[str]:
     return out
 
 
+def server_rows(reports: Sequence[Report]) -> list[str]:
+    out = [
+        "| setup | turns counted by /metrics | duplicates | replies failed "
+        "| handle time p50 | handle time p99 | server CPU per turn | load average (1 min) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in reports:
+        h = r.handled
+        out.append(
+            f"| {r.label} | {h.get('sourcewise_turns_total', 0):.0f} "
+            f"| {h.get('sourcewise_duplicates_total', 0):.0f} "
+            f"| {h.get('sourcewise_replies_failed_total', 0):.0f} "
+            f"| ≤ {r.handle_p50_ms:g} ms | ≤ {r.handle_p99_ms:g} ms "
+            f"| {r.cpu_ms_per_turn:.1f} ms | {r.load[0]:.2f} → {r.load[1]:.2f} |"
+        )
+    return out
+
+
 def stored_rows(reports: Sequence[Report]) -> list[str]:
     out = [
         "| setup | stored conversations | sample turns | answered | p50 | p99 "
@@ -662,6 +760,13 @@ def section(reports: Sequence[Report], think: tuple[float, float]) -> str:
             *rows(reports),
             "",
             *platform_rows(reports),
+            "",
+            "Inside the replicas (their own `/metrics` over the load phase): handle time is "
+            "the conversation service's share of a turn (load, core step, save; histogram "
+            "bucket bounds); CPU is the replicas' user + system time divided by the turns; "
+            "the load average shows what else the machine was doing.",
+            "",
+            *server_rows(reports),
             "",
             "Memory with a large database: conversations written straight into the "
             "database (all waiting at the region question), then one turn for a random "
@@ -765,9 +870,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
     parser.add_argument("--conversations", type=int, default=200)
     parser.add_argument("--stored", type=int, default=10_000)
-    parser.add_argument("--stored-turns", type=int, default=400)
-    parser.add_argument("--think-min", type=float, default=5.0)
-    parser.add_argument("--think-max", type=float, default=9.0)
+    parser.add_argument("--stored-turns", type=int, default=300)
+    parser.add_argument("--think-min", type=float, default=7.0)
+    parser.add_argument("--think-max", type=float, default=13.0)
     parser.add_argument("--database-url", help="one setup on this database instead")
     parser.add_argument("--replicas", type=int, default=1, help="with --database-url")
     parser.add_argument("--label", help="with --database-url")
