@@ -27,6 +27,7 @@ import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
+from itertools import compress
 from types import MappingProxyType
 
 from costengine.coverage import (
@@ -286,6 +287,13 @@ def _column_sums(rows: Sequence[Sequence[float]]) -> tuple[float, ...]:
     return tuple(map(math.fsum, zip(*rows, strict=True)))
 
 
+def _head_sums(rows: Sequence[Sequence[int]]) -> tuple[int, ...]:
+    """Hour-by-hour sums of whole head counts (exact in any order)."""
+    if len(rows) == 1:
+        return tuple(rows[0])
+    return tuple(map(sum, zip(*rows, strict=True)))
+
+
 @dataclass(frozen=True, slots=True)
 class _Built:
     """A pool built once for every language (the volume is split evenly, so the pools of
@@ -298,10 +306,27 @@ class _Built:
         return replace(self.pool, language=language)
 
 
+@dataclass(frozen=True, slots=True)
+class _Week:
+    """The open hours of a scenario's week, in the forms the pools use."""
+
+    mask: tuple[bool, ...]
+    closed: tuple[bool, ...]
+    floors: tuple[int, ...]  # the live coverage floor in open hours, 0 in closed ones
+
+    @classmethod
+    def of(cls, mask: tuple[bool, ...], floor: int) -> _Week:
+        return cls(
+            mask,
+            tuple(not is_open for is_open in mask),
+            tuple(floor if is_open else 0 for is_open in mask),
+        )
+
+
 def _live_pool(
     channels: tuple[Channel, ...],
     contacts: Mapping[Channel, tuple[float, ...]],
-    mask: tuple[bool, ...],
+    week: _Week,
     inputs: StaffingInputs,
     solvers: Mapping[Channel, _LiveChannel],
 ) -> _Built:
@@ -311,8 +336,12 @@ def _live_pool(
         aht = inputs.effective_aht(channel)
         erlangs_by_channel[channel] = [n * aht / _SECONDS_PER_HOUR for n in contacts[channel]]
         agents_by_channel.append(solvers[channel].week(erlangs_by_channel[channel]))
-    needed = tuple(map(sum, zip(*agents_by_channel, strict=True)))
-    floor = inputs.floor_agents
+    needed = _head_sums(agents_by_channel)
+    # The floor applies in open hours; closed hours get no contacts (checked), so no agents.
+    if any(compress(needed, week.closed)):
+        raise InvalidScenario("coverage", "live contacts arrive while the desk is closed")
+    agents = tuple(map(max, needed, week.floors))
+    mask = week.mask
     pool = HourlyPool(
         language="",
         channels=channels,
@@ -320,9 +349,7 @@ def _live_pool(
         open_mask=mask,
         contacts=_column_sums([contacts[c] for c in channels]),
         workload_agents=tuple(map(float, needed)),
-        agents=tuple(
-            max(need, floor) if is_open else 0 for need, is_open in zip(needed, mask, strict=True)
-        ),
+        agents=agents,
         erlangs=_column_sums([erlangs_by_channel[c] for c in channels]),
     )
 
@@ -526,6 +553,7 @@ class Planner:
         self.scenario = scenario
         self.inputs = inputs
         self._mask = open_mask(scenario.coverage)
+        self._week = _Week.of(self._mask, inputs.floor_agents)
         self._arrivals = {
             channel_class: Arrivals.of(self._mask, arrival_profile(channel_class))
             for channel_class in ChannelClass
@@ -572,7 +600,7 @@ class Planner:
         deferrable = tuple(channel for channel in _DEFERRABLE_ORDER if channel in monthly)
         built: list[_Built] = []
         if live:
-            built.append(_live_pool(live, contacts, mask, inputs, self._solvers))
+            built.append(_live_pool(live, contacts, self._week, inputs, self._solvers))
         if deferrable:
             built.append(_deferrable_pool(deferrable, contacts, mask, inputs))
         return built
