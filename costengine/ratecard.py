@@ -428,12 +428,52 @@ def _check_currencies(card: RateCard) -> None:
             raise RateCardError(f"{path}.unit", f"no exchange rate for {entry.currency}")
 
 
+#: Plausible ranges (inclusive) of entries whose value the maths divides by, indexes with
+#: or treats as a share. A user file outside them would make ``estimate()`` divide by zero or
+#: index out of range, so the loader refuses it and names the entry instead.
+_BOUNDS: dict[str, tuple[Decimal, Decimal]] = {
+    "inhouse.lead_span": (Decimal(1), Decimal(200)),
+    "inhouse.lead_span_it": (Decimal(1), Decimal(200)),
+    "inhouse.amortisation_months": (Decimal(1), Decimal(240)),
+    "inhouse.qa_wfm_ratio": (Decimal(0), Decimal(1)),
+    "inhouse.ramp_up_productivity_loss": (Decimal(0), Decimal(1)),
+    "inhouse.attrition_annual": (Decimal(0), Decimal(5)),
+    "outsourced.shared_occupancy": (Decimal("0.05"), Decimal(1)),
+    "outsourced.contract_months": (Decimal(1), Decimal(240)),
+    "planning.shrinkage": (Decimal(0), Decimal("0.9")),
+    "planning.aht_phone_seconds": (Decimal(1), Decimal(14_400)),
+    "planning.aht_chat_seconds": (Decimal(1), Decimal(14_400)),
+    "planning.aht_email_seconds": (Decimal(1), Decimal(14_400)),
+    "planning.aht_social_seconds": (Decimal(1), Decimal(14_400)),
+    "planning.chat_concurrency": (Decimal(1), Decimal(10)),
+    "planning.paid_hours_per_fte_week": (Decimal(1), Decimal(80)),
+    "planning.email_utilisation": (Decimal("0.05"), Decimal(1)),
+    "planning.max_occupancy": (Decimal("0.05"), Decimal(1)),
+    "planning.night_start_hour": (Decimal(0), Decimal(24)),
+    "planning.night_end_hour": (Decimal(0), Decimal(24)),
+    "planning.tier1_share": (Decimal(0), Decimal(1)),
+    "planning.overflow_quantile": (Decimal(0), Decimal(1)),
+}
+#: No figure in a rate card is anywhere near this; larger ones overflow Decimal contexts.
+_MAX_VALUE = Decimal("1e12")
+
+
+def _check_bounds(card: RateCard) -> None:
+    for path, entry in card.entries():
+        low, high = _BOUNDS.get(path, (Decimal(0), _MAX_VALUE))
+        for name in ("low", "typical", "high"):
+            value: Decimal = getattr(entry, name)
+            if not low <= value <= high:
+                raise RateCardError(f"{path}.{name}", f"must be between {low} and {high}")
+
+
 def _build(data: Mapping[str, Any]) -> RateCard:
     try:
         card = RateCard.model_validate(data)
     except ValidationError as exc:
         raise _first_error(exc) from None
     _check_currencies(card)
+    _check_bounds(card)
     return card
 
 

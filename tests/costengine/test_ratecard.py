@@ -207,3 +207,25 @@ def test_unknown_paths_raise_key_error() -> None:
         card.get("region.code")
     with pytest.raises(KeyError, match=r"no outsourced\.seat_month"):
         card.entry("outsourced.seat_month")
+
+
+@pytest.mark.parametrize(
+    ("entry", "value"),
+    [
+        ("inhouse.lead_span", 0),
+        ("outsourced.shared_occupancy", 0),
+        ("planning.overflow_quantile", 25),
+        ("planning.shrinkage", 0.95),
+        ("inhouse.agent_salary_month", 1e30),
+    ],
+)
+def test_an_override_the_maths_cannot_use_is_refused_naming_the_entry(
+    tmp_path: Path, entry: str, value: object
+) -> None:
+    section, name = entry.split(".")
+    path = tmp_path / "card.json"
+    path.write_text(json.dumps({section: {name: {"typical": value}}}), encoding="utf-8")
+    with pytest.raises(RateCardError) as caught:
+        load_ratecard("US", path)
+    assert caught.value.field.startswith(entry)
+    assert "between" in caught.value.reason
