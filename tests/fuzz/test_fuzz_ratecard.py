@@ -21,11 +21,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from costengine.errors import RateCardError
+from bot.core.quick import parse_quick
+from costengine import estimate
+from costengine.errors import EngineError, RateCardError
 from costengine.ratecard import available_regions, load_ratecard
 from tests.fuzz.strategies import fuzz_settings
 
 _CARD = load_ratecard("PL")
+#: A small, ordinary request priced with each fuzzed card.
+SCENARIO = parse_quick("8 agents phone, chat 24/7 US", "en").scenario
 ENTRY_NAMES: dict[str, list[str]] = {}
 for _path, _ in _CARD.entries():
     _section, _name = _path.split(".", 1)
@@ -177,3 +181,39 @@ def test_typical_only_overrides_widen_the_band_or_are_refused(
         assert entry.overridden
         assert entry.low <= entry.typical <= entry.high
         assert entry.typical == Decimal(str(value))
+
+
+EXTREMES = st.one_of(
+    st.sampled_from([0, 1, 7, 24, 25, 100, 99_999, 10**9, 10**30, Decimal("1e-9"), Decimal("0.5")]),
+    st.decimals(min_value=0, max_value=10**6, allow_nan=False, places=3),
+)
+
+
+@fuzz_settings(40)
+@given(
+    entries=st.dictionaries(
+        st.sampled_from([f"{s}.{n}" for s, names in ENTRY_NAMES.items() for n in names]),
+        EXTREMES,
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_a_card_the_loader_accepts_prices_or_fails_with_an_engine_error(
+    folder: Path, entries: dict[str, Any]
+) -> None:
+    """End to end: whatever an accepted file holds, pricing with it gives an estimate or an
+    ``EngineError`` the conversation can explain (zero spans and shares, quantiles above 1,
+    absurd magnitudes once crashed the maths here)."""
+    path = folder / f"card-{next(_names)}.toml"
+    path.write_text("".join(f"[{k}]\ntypical = {v}\n" for k, v in entries.items()), "utf-8")
+    try:
+        card = load_ratecard(SCENARIO.region, path)
+    except RateCardError:
+        return
+    finally:
+        path.unlink()
+    try:
+        result = estimate(SCENARIO, card)
+    except EngineError:
+        return
+    assert result.models and result.recommendation.model in result.models
