@@ -70,6 +70,9 @@ CONNECT_TIMEOUT_SECONDS = 10.0
 
 #: SQLSTATEs that mean "the transaction lost a race; run it again".
 _RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
+#: The server refuses work for now: shutting down or starting up (57P0x), too many
+#: connections (53300), a database not accepting connections (55000 at connect).
+_UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300", "55000"})
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -167,7 +170,12 @@ def _translated(key: ConversationKey | None = None) -> Iterator[None]:
         sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
         if sqlstate in _RETRYABLE_SQLSTATES:
             raise StaleConversation(key, f"concurrent transaction won ({sqlstate})") from exc
-        if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
+        if (
+            exc.connection_invalidated
+            or isinstance(exc, OperationalError | InterfaceError)
+            or sqlstate in _UNAVAILABLE_SQLSTATES
+            or (isinstance(sqlstate, str) and sqlstate.startswith("08"))
+        ):
             raise StoreUnavailable(f"database unavailable: {type(exc.orig).__name__}") from exc
         raise
     except (OSError, TimeoutError) as exc:

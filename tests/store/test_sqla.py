@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import asyncpg
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from bot.core.ports import ConversationKey
 from bot.store import MemoryStore, StoreError, StoreUnavailable, migrate, open_store
 from bot.store.sqla import BUSY_TIMEOUT_SECONDS, SqlStore, normalize_url
+from tests.store.databases import create_pg_database, drop_pg_database, require_postgres
 
 KEY = ConversationKey("console", "local", "me")
 UNREACHABLE = "postgresql+asyncpg://nobody@127.0.0.1:1/none"
@@ -136,3 +139,27 @@ async def test_the_health_check_does_not_wait_for_a_sqlite_writer(tmp_path: Path
     finally:
         await writer.aclose()
         await checker.aclose()
+
+
+@pytest.mark.postgres
+async def test_a_database_refusing_connections_is_unavailable_not_a_driver_error() -> None:
+    """PostgreSQL answers "not currently accepting connections" (SQLSTATE 55000) with a
+    server error, not a network one; it must still read as unavailable (503, apology)."""
+    admin = require_postgres()
+    url = await create_pg_database(admin)
+    name = make_url(url).database
+    connection = await asyncpg.connect(
+        make_url(admin).set(drivername="postgresql").render_as_string(False)
+    )
+    try:
+        await connection.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        store = SqlStore.from_url(url)
+        try:
+            with pytest.raises(StoreUnavailable):
+                await store.ping()
+        finally:
+            await store.aclose()
+    finally:
+        await connection.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        await connection.close()
+        await drop_pg_database(admin, url)
