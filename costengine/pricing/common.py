@@ -19,12 +19,12 @@ import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import Generic, Protocol, TypeVar
 
 from costengine.money import FxTable, cents, total_of
-from costengine.ratecard import RateCard
+from costengine.ratecard import Entry, RateCard
 from costengine.results import CostCategory, LineItem, ModelCost, SourceRef
 from costengine.scenario import Channel, DeliveryModel, Scenario, SupportKind
 
@@ -375,7 +375,7 @@ class PricingContext:
     def ref(self, path: str) -> SourceRef:
         found = self._refs.get(path)
         if found is None:
-            found = self.card.ref(path)
+            found = _source_ref(_EntryOf(self.card, path, self.card.entry(path)))
             self._refs[path] = found
         return found
 
@@ -464,6 +464,32 @@ class PricingContext:
                 )
             )
         return self._uplift[0]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _EntryOf:
+    """A card's entry, compared by what its source reference is made of: the card's code,
+    the path and the entry's fields (not by which card object holds it)."""
+
+    card: RateCard
+    path: str
+    entry: Entry
+
+    def _key(self) -> tuple[str, str, Entry]:
+        return (self.card.code, self.path, self.entry)
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _EntryOf) and self._key() == other._key()
+
+
+@lru_cache(maxsize=4096)
+def _source_ref(of: _EntryOf) -> SourceRef:
+    """Source references, kept across estimates: every estimate cites the same few entries,
+    and each reference is a validated model costing more than the line item's arithmetic."""
+    return of.card.ref(of.path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 from itertools import compress
 from types import MappingProxyType
@@ -303,7 +303,17 @@ class _Built:
     summarise: Callable[[], PoolStaffing]
 
     def for_language(self, language: str) -> HourlyPool:
-        return replace(self.pool, language=language)
+        pool = self.pool  # dataclasses.replace() would cost more than the pool's other work
+        return HourlyPool(
+            language=language,
+            channels=pool.channels,
+            live=pool.live,
+            open_mask=pool.open_mask,
+            contacts=pool.contacts,
+            workload_agents=pool.workload_agents,
+            agents=pool.agents,
+            erlangs=pool.erlangs,
+        )
 
 
 @dataclass(frozen=True, slots=True)

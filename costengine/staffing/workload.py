@@ -22,9 +22,9 @@
 from __future__ import annotations
 
 import math
-import operator
-from collections.abc import Sequence
-from functools import reduce
+import sys
+from collections.abc import Callable, Sequence
+from functools import partial
 from itertools import compress
 
 from costengine.errors import InvalidScenario
@@ -114,25 +114,35 @@ def _counts(values: Sequence[float]) -> Sequence[float]:
     return [_validate.non_negative("contacts", value) for value in values]
 
 
+def _plain_sum(values: Sequence[float]) -> float:
+    """``((0.0 + v0) + v1) + ...``: one float addition after another, nothing compensated."""
+    total = 0.0
+    for value in values:
+        total += value
+    return total
+
+
+#: Up to Python 3.11 ``sum()`` of floats is that same plain addition, done in C (ten times
+#: faster); from 3.12 it compensates rounding errors, which would change the figures.
+_fold: Callable[[Sequence[float]], float] = (
+    partial(sum, start=0.0) if sys.version_info < (3, 12) else _plain_sum
+)
+
+
 def _window_sums(shares: Sequence[float], window: int) -> list[float]:
     """The work reaching each open hour: the shares of the ``window`` open hours up to it
     (wrapping round the week), added in increasing hour order from 0.0.
 
     That order is the one in which an hour-by-hour loop ``agents[target] += share`` adds them,
-    so the floats are the same to the last bit; ``reduce`` only does it without a Python loop.
+    so the floats are the same to the last bit.
     """
     count = len(shares)
     wrapped = [  # the first open hours also receive work from the week's last ones
-        reduce(
-            operator.add,
-            shares[count + position - window + 1 :],
-            reduce(operator.add, shares[: position + 1], 0.0),
-        )
+        _fold([*shares[: position + 1], *shares[count + position - window + 1 :]])
         for position in range(min(window - 1, count))
     ]
     inside = [
-        reduce(operator.add, shares[position - window + 1 : position + 1], 0.0)
-        for position in range(window - 1, count)
+        _fold(shares[position - window + 1 : position + 1]) for position in range(window - 1, count)
     ]
     return wrapped + inside
 
