@@ -230,9 +230,10 @@ def install_telegram_routes(
     path: str = WEBHOOK_PATH,
 ) -> None:
     """``POST path``: check ``X-Telegram-Bot-Api-Secret-Token`` (403 if wrong or missing),
-    parse the update (400 if it is not one) and queue it for the running ``application``
-    (503 if it is not running, so Telegram retries later); 200 at once, replies go out as
-    their own Bot API calls."""
+    parse the update (400 if it is not one) and handle it with the running ``application``
+    (503 if it is not running, so Telegram retries later); 200 once it is handled, so an
+    update in flight when a replica dies is redelivered. Replies go out as their own Bot
+    API calls."""
     if not secret:
         raise TelegramNotConfigured("a webhook needs SOURCEWISE_TELEGRAM_WEBHOOK_SECRET")
     expected = secret.encode()
@@ -251,7 +252,13 @@ def install_telegram_routes(
             update = None
         if update is None:
             return web.Response(status=400)
-        await application.update_queue.put(update)
+        # Handle the update before answering 200 (through the update processor, so one
+        # chat's updates stay in order): a replica killed mid-turn then never acknowledged
+        # it, Telegram redelivers it (to this or another replica) and the service's dedupe
+        # makes sure it is applied and answered once.
+        await application.update_processor.process_update(
+            update, application.process_update(update)
+        )
         return web.Response(status=200)
 
     web_app.router.add_post(path, receive)
