@@ -35,7 +35,6 @@ import hashlib
 import hmac
 import json
 import os
-import platform
 import random
 import shutil
 import subprocess
@@ -54,15 +53,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # the fakes live in tests/
     sys.path.insert(0, str(ROOT))
 
+from bench._report import machine, write_section  # noqa: E402
 from bot.core.ports import ConversationKey  # noqa: E402
 from bot.store import migrate, open_store  # noqa: E402
 from tests.fakes.slack_server import FakeSlackServer, RecordedCall  # noqa: E402
 from tests.fakes.telegram_server import FakeBotApi  # noqa: E402
 from tests.fakes.telegram_server import RecordedCall as TelegramCall  # noqa: E402
-
-RESULTS = Path(__file__).with_name("RESULTS.md")
-SECTION_START = "<!-- load:start -->"
-SECTION_END = "<!-- load:end -->"
 
 GOAL_P99_MS = 50.0
 GOAL_RSS_MB = 150.0
@@ -648,19 +644,6 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
-def _machine() -> str:
-    model = "unknown CPU"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return (
-        f"{platform.machine()}, {model}, {os.cpu_count()} cores visible, "
-        f"Python {platform.python_version()}"
-    )
-
-
 def rows(reports: Sequence[Report]) -> list[str]:
     out = [
         "| setup | conversations | turns | p50 | p99 | max | lost | duplicated | wrong "
@@ -746,7 +729,7 @@ def section(reports: Sequence[Report], think: tuple[float, float]) -> str:
         [
             "## Load: concurrent conversations through `sourcewise serve`",
             "",
-            f"Measured {dt.date.today().isoformat()} on {_machine()} (shared with other "
+            f"Measured {dt.date.today().isoformat()} on {machine(cores=True)} (shared with other "
             "work, so figures are an upper bound); `python -m bench.load`. The fake Telegram "
             "Bot API and fake Slack Web API run in the bench process on 127.0.0.1; each "
             "replica is a real `sourcewise serve` process (PTB webhook, slack-bolt, the "
@@ -803,18 +786,6 @@ NOTES = (
     "before listening), the vocabularies 10 MB; the 10,000 stored conversations add "
     "nothing, because a replica holds no conversation in memory.",
 )
-
-
-def _write_section(text: str) -> None:
-    block = f"{SECTION_START}\n{text.rstrip()}\n{SECTION_END}\n"
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-    if SECTION_START in old and SECTION_END in old:
-        head, rest = old.split(SECTION_START, 1)
-        tail = rest.split(SECTION_END, 1)[1].lstrip("\n")
-        new = f"{head}{block}\n{tail}" if tail else f"{head}{block}"
-    else:
-        new = f"{old.rstrip()}\n\n{block}"
-    RESULTS.write_text(new, encoding="utf-8")
 
 
 # --- command line --------------------------------------------------------------------------------
@@ -909,7 +880,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = section(reports, (args.think_min, args.think_max))
     print(text)
     if not args.no_write:
-        _write_section(text)
+        write_section("load", text)
     return 0
 
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import platform
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
+from bench._report import machine, write_section
 from costengine.staffing import erlang_a, erlang_c
 
 __all__ = [
@@ -26,10 +25,6 @@ __all__ = [
     "erlang_c_reference",
     "main",
 ]
-
-RESULTS = Path(__file__).with_name("RESULTS.md")
-SECTION_START = "<!-- staffing:start -->"
-SECTION_END = "<!-- staffing:end -->"
 
 #: Goals from the staffing brief.
 GOAL_VS_PYWORKFORCE = 20.0
@@ -242,30 +237,6 @@ def _fmt(seconds: float) -> str:
     return f"{seconds * 1e6:.0f} µs"
 
 
-def _machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.machine()}, {model}, Python {platform.python_version()}"
-
-
-def _write_section(text: str) -> None:
-    block = f"{SECTION_START}\n{text.rstrip()}\n{SECTION_END}\n"
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-    if SECTION_START in old and SECTION_END in old:
-        head, rest = old.split(SECTION_START, 1)
-        tail = rest.split(SECTION_END, 1)[1].lstrip("\n")
-        new = f"{head}{block}\n{tail}" if tail else f"{head}{block}"
-    else:
-        new = f"{old.rstrip()}\n\n{block}"
-    RESULTS.write_text(new, encoding="utf-8")
-
-
 def main() -> int:
     c_rows, c_same = bench_erlang_c()
     a_rows, a_same = bench_erlang_a()
@@ -273,7 +244,7 @@ def main() -> int:
         [
             "## Staffing (Erlang C and Erlang A)",
             "",
-            f"Measured {dt.date.today().isoformat()} on {_machine()}; "
+            f"Measured {dt.date.today().isoformat()} on {machine()}; "
             "medians of in-process `time.perf_counter` runs (Erlang C: 31 runs interleaved "
             "with pyworkforce's, ratio = median of run-by-run ratios; Erlang A: 21 runs, the "
             "scan 5 or, when one run exceeds 2 s, 1), caches cleared before each run. "
@@ -299,7 +270,7 @@ def main() -> int:
         ]
     )
     print(text)
-    _write_section(text)
+    write_section("staffing", text)
     if not (c_same and a_same):
         print("agent counts differ", file=sys.stderr)
         return 1
