@@ -42,6 +42,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes._base import RecordingServer, next_canned
+
 __all__ = ["FakeSlackServer", "RecordedCall", "Workspace"]
 
 Handler = Callable[["RecordedCall"], dict[str, Any]]
@@ -96,19 +98,17 @@ class _Canned:
     times: int
 
 
-class FakeSlackServer:
+class FakeSlackServer(RecordingServer[RecordedCall]):
     """The fake Slack Web API; see the module docstring for the tour."""
 
     def __init__(self) -> None:
-        self.calls: list[RecordedCall] = []
+        super().__init__()
         self._workspaces: dict[str, Workspace] = {}
         self._oauth_codes: dict[str, Workspace] = {}
         self._locales: dict[str, str] = {}
         self._canned: dict[str, list[_Canned]] = {}
         self._handlers: dict[str, Handler] = {}
         self._ids = itertools.count(1)
-        self._changed = asyncio.Event()
-        self._runner: web.AppRunner | None = None
         self._app_tokens: set[str] = set()
         self._gates: dict[str, asyncio.Event] = {}
         self._waiting: dict[str, int] = {}
@@ -126,27 +126,13 @@ class FakeSlackServer:
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{response_id}", self._response_url)
         app.router.add_get("/socket", self._socket)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self.base_url = f"http://{host}:{port}/"
+        self.base_url = f"{await self._listen(app)}/"
         return self.api_url
 
     async def stop(self) -> None:
         for socket in list(self._sockets):
             await socket.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeSlackServer:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
+        await self._stop_listening()
 
     @property
     def api_url(self) -> str:
@@ -269,34 +255,6 @@ class FakeSlackServer:
         """A URL to put in a payload's ``response_url``; posts to it are recorded."""
         return f"{self.base_url}response/{response_id}"
 
-    # --- inspection --------------------------------------------------------------------------
-
-    def calls_of(self, method: str, *, ok_only: bool = True) -> list[RecordedCall]:
-        """Calls of ``method`` in arrival order; by default only the successful ones."""
-        return [c for c in self.calls if c.method == method and (c.ok or not ok_only)]
-
-    async def wait_for(
-        self, method: str, count: int = 1, *, within: float = 5.0
-    ) -> list[RecordedCall]:
-        """Wait until ``count`` successful calls of ``method`` arrived; returns them all.
-
-        Background work (bolt's lazy listeners) runs after the HTTP ack, so tests wait for
-        its effects here rather than sleeping."""
-        async with asyncio.timeout(within):
-            while len(found := self.calls_of(method)) < count:
-                self._changed.clear()
-                await self._changed.wait()
-        return found
-
-    async def settle(self, quiet: float = 0.3, *, within: float = 5.0) -> None:
-        """Wait until no request arrived for ``quiet`` seconds (background work finished)."""
-        async with asyncio.timeout(within):
-            while True:
-                seen = len(self.calls)
-                await asyncio.sleep(quiet)
-                if len(self.calls) == seen:
-                    return
-
     # --- HTTP handlers -----------------------------------------------------------------------
 
     async def _read_params(self, request: web.Request) -> dict[str, Any]:
@@ -312,10 +270,6 @@ class FakeSlackServer:
             for name, value in form.items():
                 params[name] = value if isinstance(value, str) else value.file.read()
         return params
-
-    def _record(self, call: RecordedCall) -> None:
-        self.calls.append(call)
-        self._changed.set()
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -338,7 +292,7 @@ class FakeSlackServer:
             at=time.monotonic(),
             headers=dict(request.headers),
         )
-        canned = self._next_canned(method)
+        canned = next_canned(self._canned, method)
         if canned is not None:
             call.status, call.answer = canned.status, canned.body
             self._record(call)
@@ -396,16 +350,6 @@ class FakeSlackServer:
             )
         self._sockets.remove(socket)
         return socket
-
-    def _next_canned(self, method: str) -> _Canned | None:
-        queue = self._canned.get(method)
-        if not queue:
-            return None
-        canned = queue[0]
-        canned.times -= 1
-        if canned.times <= 0:
-            queue.pop(0)
-        return canned
 
     # --- Slack's answers ---------------------------------------------------------------------
 

@@ -51,6 +51,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.fakes._base import RecordingServer, next_canned
+
 __all__ = ["DEFAULT_TOKEN", "FakeBotApi", "RecordedCall"]
 
 #: A token of Telegram's shape; tests assert it never shows up in logs.
@@ -117,7 +119,7 @@ class _ApiError(Exception):
         self.description = description
 
 
-class FakeBotApi:
+class FakeBotApi(RecordingServer[RecordedCall]):
     """The fake Bot API; see the module docstring for the tour."""
 
     def __init__(
@@ -127,11 +129,11 @@ class FakeBotApi:
         username: str = "sourcewise_test_bot",
         first_name: str = "Sourcewise",
     ) -> None:
+        super().__init__()
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
         self.username = username
         self.first_name = first_name
-        self.calls: list[RecordedCall] = []
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.webhook_url = ""
         self.webhook_secret: str | None = None
@@ -148,10 +150,8 @@ class FakeBotApi:
         self._open_queries: set[str] = set()
         self._canned: dict[str, list[_Canned]] = {}
         self._handlers: dict[str, Callable[[RecordedCall], Any]] = {}
-        self._changed = asyncio.Event()
         self._updates_fed = asyncio.Event()
         self._closing = False
-        self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -161,12 +161,7 @@ class FakeBotApi:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/file/bot{token}/{path:.*}", self._file)
-        self._runner = web.AppRunner(app, access_log=None)  # access log would show the token
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self._runner.addresses[0][:2]
-        self.url = f"http://{host}:{port}"
+        self.url = await self._listen(app)
         return self.url
 
     async def stop(self) -> None:
@@ -175,16 +170,7 @@ class FakeBotApi:
         if self._session is not None:
             await self._session.close()
             self._session = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeBotApi:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
+        await self._stop_listening()
 
     @property
     def base_url(self) -> str:
@@ -360,9 +346,6 @@ class FakeBotApi:
 
     # --- inspection --------------------------------------------------------------------------
 
-    def calls_of(self, method: str, *, ok_only: bool = True) -> list[RecordedCall]:
-        return [c for c in self.calls if c.method == method and (c.ok or not ok_only)]
-
     def sent(self, chat_id: int | None = None) -> list[RecordedCall]:
         """Successful sendMessage/sendPhoto calls (to ``chat_id`` if given), in order."""
         return [
@@ -392,24 +375,15 @@ class FakeBotApi:
         within: float = 10.0,
         where: Callable[[RecordedCall], bool] | None = None,
     ) -> list[RecordedCall]:
-        """Wait until ``count`` successful calls of ``method`` (matching ``where``) arrived;
-        returns them all. Raises ``TimeoutError`` after ``within`` seconds."""
-        async with asyncio.timeout(within):
-            while True:
-                found = [c for c in self.calls_of(method) if where is None or where(c)]
-                if len(found) >= count:
-                    return found
-                self._changed.clear()
-                await self._changed.wait()
+        """As :meth:`RecordingServer.wait_for`, with more time (PTB's polling)."""
+        return await super().wait_for(method, count, within=within, where=where)
 
     async def settle(self, quiet: float = 0.3, *, within: float = 10.0) -> None:
         """Wait until no request other than ``getUpdates`` arrived for ``quiet`` seconds."""
-        async with asyncio.timeout(within):
-            while True:
-                seen = len([c for c in self.calls if c.method != "getUpdates"])
-                await asyncio.sleep(quiet)
-                if len([c for c in self.calls if c.method != "getUpdates"]) == seen:
-                    return
+        await super().settle(quiet, within=within)
+
+    def _activity(self) -> int:
+        return len([c for c in self.calls if c.method != "getUpdates"])
 
     # --- HTTP --------------------------------------------------------------------------------
 
@@ -433,17 +407,13 @@ class FakeBotApi:
             params[name] = value if name in _STRING_PARAMS else _maybe_json(value)
         return params, files
 
-    def _record(self, call: RecordedCall) -> None:
-        self.calls.append(call)
-        self._changed.set()
-
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params, files = await self._read(request)
         call = RecordedCall(method=method, params=params, files=files, at=time.monotonic())
         if request.match_info["token"] != self.token:
             return self._error(call, 401, "Unauthorized")
-        canned = self._next_canned(method)
+        canned = next_canned(self._canned, method)
         if canned is not None:
             return self._error(call, canned.status, canned.description, canned.retry_after)
         if method == "getUpdates":
@@ -477,16 +447,6 @@ class FakeBotApi:
         if retry_after is not None:
             body["parameters"] = {"retry_after": retry_after}
         return web.json_response(body, status=status)
-
-    def _next_canned(self, method: str) -> _Canned | None:
-        queue = self._canned.get(method)
-        if not queue:
-            return None
-        canned = queue[0]
-        canned.times -= 1
-        if canned.times <= 0:
-            queue.pop(0)
-        return canned
 
     async def _get_updates(self, call: RecordedCall) -> web.Response:
         self._record(call)  # on arrival: a test can see the bot is polling
