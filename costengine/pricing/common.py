@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -153,6 +153,9 @@ class Workload:
 
     pools: tuple[PoolWork, ...]
     aht_seconds: Mapping[Channel, float]
+    _splits: dict[Hashable, tuple[Workload, Workload]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_pools(
@@ -240,6 +243,17 @@ class Workload:
                 if pool.channel_shares.get(Channel.PHONE, 0.0) > 0 and pool.weekly_contacts > 0
             )
         )
+
+    def split_once(
+        self, rule: Hashable, share: Callable[[PoolWork], float | Sequence[float]]
+    ) -> tuple[Workload, Workload]:
+        """:meth:`split`, kept with this workload under ``rule`` (which must name the share
+        function exactly): an estimate prices the same plan under several rate cards (the
+        sensitivity table), and the parts keep their own derived figures too."""
+        found = self._splits.get(rule)
+        if found is None:
+            found = self._splits[rule] = self.split(share)
+        return found
 
     def split(
         self, share: Callable[[PoolWork], float | Sequence[float]]

@@ -82,15 +82,16 @@ def split_workloads(
     """Every candidate split as ``(kept, given out)``, in :data:`SPLITS` order."""
     found: dict[str, tuple[Workload, Workload]] = {}
     business = _business_shares()
-    found["after_hours"] = work.split(lambda _pool: business)
+    found["after_hours"] = work.split_once("after_hours", lambda _pool: business)
     if tier_parts is not None:
         found["tier1"] = tier_parts
     quantile = float(ctx.value("planning.overflow_quantile"))
     below_cap = IdentityMemo(lambda agents: _below_cap(agents, quantile=quantile))  # once a pool
-    found["overflow"] = work.split(lambda pool: below_cap(pool.agents))
+    found["overflow"] = work.split_once(("overflow", quantile), lambda pool: below_cap(pool.agents))
     if len(work.languages) > 1:
-        found["languages"] = work.split(
-            lambda pool: 1.0 if pool.language == primary_language else 0.0
+        found["languages"] = work.split_once(
+            ("languages", primary_language),
+            lambda pool: 1.0 if pool.language == primary_language else 0.0,
         )
     return {key: parts for key, parts in found.items() if not parts[0].empty and not parts[1].empty}
 
