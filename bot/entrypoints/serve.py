@@ -29,11 +29,12 @@ import asyncio
 import contextlib
 import functools
 import logging
-import signal
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from bot.entrypoints._common import invalid_settings, stop_on_signals
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -365,9 +366,7 @@ def run(args: argparse.Namespace) -> int:
         settings = Settings()
         adapters_of(settings)
     except ValidationError as exc:
-        names = ", ".join(str(e["loc"][0]) for e in exc.errors() if e.get("loc"))
-        print(f"{PROG}: error: invalid settings: {names}", file=sys.stderr)
-        return 2
+        return invalid_settings(PROG, exc)
     except ServeConfigError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
@@ -382,11 +381,7 @@ async def _main(settings: Settings, args: argparse.Namespace) -> int:
 
     from bot.store import StoreError
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):  # not on Windows
-            loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     try:
         async with serving(
             settings, host=args.host, port=args.port, scheduler=not args.no_scheduler

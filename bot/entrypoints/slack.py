@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import signal
 import sys
 from typing import TYPE_CHECKING, Any
+
+from bot.entrypoints._common import invalid_settings, stop_on_signals
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -62,9 +62,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     except ValidationError as exc:
-        names = ", ".join(str(e["loc"][0]) for e in exc.errors() if e.get("loc"))
-        print(f"{PROG}: error: invalid settings: {names}", file=sys.stderr)
-        return 2
+        return invalid_settings(PROG, exc)
     from bot.observability import configure_logging
 
     configure_logging(settings, json_lines=args.log_format == "json")
@@ -86,11 +84,7 @@ async def _serve(settings: Settings, host: str, port: int) -> None:
     from bot.entrypoints.serve import notifiers_for, warm_up
     from bot.http import build_web_app
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):  # not on Windows
-            loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
 
     async with open_app(settings) as app:
         handoff = wire_handoff(app)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import os
-import signal
 import sys
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from bot.entrypoints._common import invalid_settings, stop_on_signals
 
 if TYPE_CHECKING:
     from bot.adapters.telegram.app import TelegramApplication
@@ -59,9 +59,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        names = ", ".join(str(e["loc"][0]) for e in exc.errors() if e.get("loc"))
-        print(f"{PROG}: error: invalid settings: {names}", file=sys.stderr)
-        return 2
+        return invalid_settings(PROG, exc)
     problem = _missing(settings, webhook=args.webhook)
     if problem:
         print(f"{PROG}: error: {problem}", file=sys.stderr)
@@ -96,11 +94,7 @@ async def _main(settings: Settings, args: argparse.Namespace) -> int:
     from bot.adapters.telegram.errors import TelegramNotConfigured
     from bot.store import StoreError
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):  # not on Windows
-            loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     try:
         if args.webhook:
             await _webhook(settings, args, stop)
