@@ -156,6 +156,9 @@ class Workload:
     _splits: dict[Hashable, tuple[Workload, Workload]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _contacts: dict[Channel, float] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_pools(
@@ -231,9 +234,13 @@ class Workload:
         return tuple(dict.fromkeys(pool.language for pool in self.pools))
 
     def weekly_contacts(self, channel: Channel) -> float:
-        return math.fsum(
-            pool.weekly_contacts * pool.channel_shares.get(channel, 0.0) for pool in self.pools
-        )
+        """Contacts of ``channel`` in the average week (kept: several bills ask)."""
+        found = self._contacts.get(channel)
+        if found is None:
+            found = self._contacts[channel] = math.fsum(
+                pool.weekly_contacts * pool.channel_shares.get(channel, 0.0) for pool in self.pools
+            )
+        return found
 
     def phone_languages(self) -> tuple[str, ...]:
         return tuple(
@@ -356,6 +363,7 @@ class PricingContext:
     _refs: dict[str, SourceRef] = field(default_factory=dict)
     _masks: dict[str, tuple[bool, ...]] = field(default_factory=dict)
     _uplift: list[tuple[float, ...]] = field(default_factory=list)
+    _derived: dict[str, Decimal] = field(default_factory=dict)  # salary, agent rate, ...
 
     @property
     def it(self) -> bool:
@@ -424,14 +432,22 @@ class PricingContext:
         return ("inhouse.agent_salary_month",)
 
     def salary(self) -> Decimal:
-        paths = self.salary_path()
-        amount = self.money(paths[0])
-        for path in paths[1:]:
-            amount *= self.value(path)
-        return amount
+        found = self._derived.get("salary")
+        if found is None:
+            paths = self.salary_path()
+            found = self.money(paths[0])
+            for path in paths[1:]:
+                found *= self.value(path)
+            self._derived["salary"] = found
+        return found
 
     def loaded_salary(self) -> Decimal:
-        return self.salary() * (1 + self.value("inhouse.employer_load"))
+        found = self._derived.get("loaded_salary")
+        if found is None:
+            found = self._derived["loaded_salary"] = self.salary() * (
+                1 + self.value("inhouse.employer_load")
+            )
+        return found
 
     def lead_span_path(self) -> str:
         return "inhouse.lead_span_it" if self.it else "inhouse.lead_span"
@@ -444,11 +460,14 @@ class PricingContext:
         return ("outsourced.agent_hour",)
 
     def agent_rate(self) -> Decimal:
-        paths = self.agent_rate_path()
-        amount = self.money(paths[0])
-        for path in paths[1:]:
-            amount *= self.value(path)
-        return amount
+        found = self._derived.get("agent_rate")
+        if found is None:
+            paths = self.agent_rate_path()
+            found = self.money(paths[0])
+            for path in paths[1:]:
+                found *= self.value(path)
+            self._derived["agent_rate"] = found
+        return found
 
     def base_language(self, language: str) -> bool:
         return language in self.card.region.languages

@@ -70,10 +70,14 @@ def _language_draft(
     work: Workload, ctx: PricingContext, bill: Decimal, weight: Callable[[PoolWork], float]
 ) -> list[Draft]:
     """The language premium on the share of ``bill`` (by ``weight``) in non-base languages."""
-    total = math.fsum(weight(pool) for pool in work.pools)
-    other = math.fsum(weight(pool) for pool in work.pools if not ctx.base_language(pool.language))
     premium = ctx.value("outsourced.language_premium")
-    if total <= 0 or other <= 0 or premium <= 0:
+    if premium <= 0:
+        return []
+    other = math.fsum(weight(pool) for pool in work.pools if not ctx.base_language(pool.language))
+    if other <= 0:
+        return []
+    total = math.fsum(weight(pool) for pool in work.pools)
+    if total <= 0:
         return []
     share = dec(round(other / total, 6))
     return [
