@@ -239,8 +239,9 @@ def _staff(
         while a / floor > cap:
             floor += 1
         n = floor if floor > n else n
-    # inverse_erlang_b(n, a) with n > a: the gap term is 0.0, so the start needs no max().
-    start = math.floor(a - math.sqrt(_DAMPING_SQUARED * a))
+    # inverse_erlang_b(n, a) with n > a: the gap term is 0.0, and up to A = 144 the warm
+    # start A - sqrt(144 A) is not above 0, so the recurrence starts at k = 0.
+    start = math.floor(a - math.sqrt(_DAMPING_SQUARED * a)) if a > _DAMPING_SQUARED else 0
     if start > 0:
         x = a / (a - start)
     else:
