@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from types import MappingProxyType
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar, cast
 
 from costengine.money import FxTable, cents, total_of
 from costengine.ratecard import Entry, RateCard
@@ -364,6 +364,7 @@ class PricingContext:
     _masks: dict[str, tuple[bool, ...]] = field(default_factory=dict)
     _uplift: list[tuple[float, ...]] = field(default_factory=list)
     _derived: dict[str, Decimal] = field(default_factory=dict)  # salary, agent rate, ...
+    _per_work: dict[tuple[str, int], tuple[Workload, object]] = field(default_factory=dict)
 
     @property
     def it(self) -> bool:
@@ -400,6 +401,15 @@ class PricingContext:
             found = _source_ref(_EntryOf(self.card, path, self.card.entry(path)))
             self._refs[path] = found
         return found
+
+    def per_work(self, kind: str, work: Workload, make: Callable[[], _T]) -> _T:
+        """``make()``, kept for this workload under this context: in-house and hosted share
+        their own-team items, and an estimate asks for both on the same plan."""
+        key = (kind, id(work))
+        found = self._per_work.get(key)
+        if found is None or found[0] is not work:  # the workload is kept, so ids stay unique
+            found = self._per_work[key] = (work, make())
+        return cast(_T, found[1])
 
     # --- derived conventions ---------------------------------------------------------------
 

@@ -10,20 +10,17 @@ No capital outlay.
 from __future__ import annotations
 
 from costengine.pricing.common import Draft, PricingContext, Workload, draft
-from costengine.pricing.inhouse import OwnTeam, own_team
+from costengine.pricing.inhouse import own_team
 from costengine.results import CostCategory
 
 __all__ = ["price_hosted"]
 
 
-def price_hosted(work: Workload, ctx: PricingContext, team: OwnTeam | None = None) -> list[Draft]:
-    """Every monthly cost of running ``work`` with own agents on a hosted platform.
-
-    ``team``: the items shared with in-house when already made for ``work``.
-    """
+def price_hosted(work: Workload, ctx: PricingContext) -> list[Draft]:
+    """Every monthly cost of running ``work`` with own agents on a hosted platform."""
     if work.empty:
         return []
-    team = team or own_team(work, ctx)
+    team = own_team(work, ctx)
     drafts = list(team.staff)
     heads = ctx.heads(work)
     seat = ctx.money("hosted.platform_seat_month")

@@ -212,7 +212,8 @@ def telephony_drafts(work: Workload, ctx: PricingContext) -> list[Draft]:
 class OwnTeam:
     """The items in-house and hosted share for one workload: the own team and telephony.
 
-    Partial outsourcing prices every kept part both ways; these are made once for the two.
+    An estimate prices the same work both ways (the models, every kept part of a partial
+    split); :func:`own_team` makes these once for the two, per pricing context.
     """
 
     staff: tuple[Draft, ...]
@@ -221,17 +222,18 @@ class OwnTeam:
 
 def own_team(work: Workload, ctx: PricingContext) -> OwnTeam:
     """The own team's items (:func:`staff_drafts`) and telephony for ``work``."""
-    return OwnTeam(tuple(staff_drafts(work, ctx)), tuple(telephony_drafts(work, ctx)))
+    return ctx.per_work(
+        "own_team",
+        work,
+        lambda: OwnTeam(tuple(staff_drafts(work, ctx)), tuple(telephony_drafts(work, ctx))),
+    )
 
 
-def price_in_house(work: Workload, ctx: PricingContext, team: OwnTeam | None = None) -> list[Draft]:
-    """Every monthly cost of running ``work`` with own agents on a self-built platform.
-
-    ``team``: the shared items when already made for ``work`` (see :class:`OwnTeam`).
-    """
+def price_in_house(work: Workload, ctx: PricingContext) -> list[Draft]:
+    """Every monthly cost of running ``work`` with own agents on a self-built platform."""
     if work.empty:
         return []
-    team = team or own_team(work, ctx)
+    team = own_team(work, ctx)
     drafts = list(team.staff)
     heads = ctx.heads(work)
     seats = ctx.seats(work)

@@ -34,7 +34,7 @@ from costengine.pricing.common import (
     drafts_total,
 )
 from costengine.pricing.hosted import price_hosted
-from costengine.pricing.inhouse import own_team, price_in_house
+from costengine.pricing.inhouse import price_in_house
 from costengine.pricing.outsourced import ProviderQuote, price_outsourced
 from costengine.scenario import DeliveryModel
 
@@ -97,9 +97,8 @@ def split_workloads(
 
 
 def _own(work: Workload, ctx: PricingContext) -> tuple[DeliveryModel, list[Draft]]:
-    team = own_team(work, ctx)
-    in_house = price_in_house(work, ctx, team)
-    hosted = price_hosted(work, ctx, team)
+    in_house = price_in_house(work, ctx)
+    hosted = price_hosted(work, ctx)
     if drafts_total(hosted) < drafts_total(in_house):
         return DeliveryModel.HOSTED, hosted
     return DeliveryModel.IN_HOUSE, in_house
