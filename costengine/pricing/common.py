@@ -206,16 +206,12 @@ class Workload:
     @cached_property
     def hourly_agents(self) -> tuple[float, ...]:
         """Scheduled agents per hour of the week, all pools together."""
-        if not self.pools:
-            return (0.0,) * HOURS_PER_WEEK
-        return tuple(map(math.fsum, zip(*(pool.agents for pool in self.pools), strict=True)))
+        return _hour_sums([pool.agents for pool in self.pools])
 
     @cached_property
     def hourly_busy(self) -> tuple[float, ...]:
         """Agent-hours of work arriving in each hour of the week, all pools together."""
-        if not self.pools:
-            return (0.0,) * HOURS_PER_WEEK
-        return tuple(map(math.fsum, zip(*(pool.busy for pool in self.pools), strict=True)))
+        return _hour_sums([pool.busy for pool in self.pools])
 
     @cached_property
     def occupancy(self) -> float:
@@ -313,6 +309,22 @@ class IdentityMemo(Generic[_T]):
         if found is None:
             found = self._known[key] = (args, self._make(*args))
         return found[1]
+
+
+def _hour_sums(rows: Sequence[Sequence[float]]) -> tuple[float, ...]:
+    """Hour-by-hour ``math.fsum`` of the pools' rows (168 hours of agents or work, >= 0).
+
+    ``fsum`` of one value is the value, of two their correctly rounded sum, which is what
+    one float addition gives (only a -0.0 could tell them apart, and no row holds one):
+    one- and two-pool workloads (one language) skip ``fsum`` with the very same result.
+    """
+    if not rows:
+        return (0.0,) * HOURS_PER_WEEK
+    if len(rows) == 1:
+        return tuple(map(float, rows[0]))
+    if len(rows) == 2:
+        return tuple(map(operator.add, rows[0], rows[1]))
+    return tuple(map(math.fsum, zip(*rows, strict=True)))
 
 
 def _floats(row: Sequence[float]) -> tuple[float, ...]:
