@@ -1,40 +1,55 @@
-"""Estimate speed: a full weekly scenario priced four ways, with and without the what-ifs.
+"""Estimate speed: a full weekly scenario priced four ways, with and without the what-ifs,
+against the engine as it was before its speed-ups, measured in the same run.
 
-Run with ``python -m bench`` (all bench modules) or ``python -m bench.estimate``. Times are
-medians of in-process ``time.perf_counter`` runs. "Cold" clears the Erlang solve caches before
-each run (a scenario never seen before); "warm" repeats the same scenario (the bot recomputing
-after "why?" or a changed currency). The reference measured in the same run is one
-``plan_staffing`` call for the same scenario, cold: the estimate's cost is reported as a
-multiple of it, so the ratio survives a slower or faster machine. Speed is reported here,
-never asserted in tests; the exit status only says whether every run produced the same
-totals (determinism).
+Run with ``python -m bench`` (all bench modules) or ``python -m bench.estimate``. Each engine
+is timed in a fresh interpreter of its own (``python -m bench.estimate --measure``): the
+current one from this tree, the reference (:data:`REFERENCE_COMMIT`, extracted with
+``git archive``) put first on ``PYTHONPATH``. The two alternate for :data:`ROUNDS` rounds and
+the lower median of each figure is kept, so a busy moment on a shared machine does not decide
+the ratio; the ratio reference / current is what survives a slower or faster machine.
+
+"Cold" clears the Erlang caches before each run (a scenario never seen before); "warm"
+repeats the same scenario (the bot recomputing after "why?"). Speed is reported here, never
+asserted in tests; the exit status says whether every run of each engine gave the same
+result and both engines the same bytes (``Estimate.to_json()``, what-ifs included).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import platform
+import hashlib
+import io
+import json
+import os
 import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
 import time
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
+from typing import Any
 
+from bench._report import machine, write_section
 from costengine import Channel, ChannelVolume, Coverage, HoursPreset, Scenario, estimate
-from costengine.estimate import _Evaluator, staffing_inputs
-from costengine.money import fx_table
-from costengine.ratecard import load_ratecard
-from costengine.staffing import erlang_c
-from costengine.staffing.plan import plan_staffing
 
-__all__ = ["SCENARIOS", "main"]
+__all__ = ["REFERENCE_COMMIT", "SCENARIOS", "main"]
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
-SECTION_START = "<!-- estimate:start -->"
-SECTION_END = "<!-- estimate:end -->"
+#: The engine before the speed-ups: what the current one is compared with.
+REFERENCE_COMMIT = "ce8b0a8"
 
-#: The brief's goal for a full weekly scenario without the what-ifs.
+#: The brief's goals: a full weekly scenario without the what-ifs, and with them (the bot
+#: asks for the what-ifs on every answer).
 GOAL_MS = 5.0
+WHAT_IF_GOAL_MS = 50.0
+
+ROUNDS = 2
+REPEATS = {"quick": 21, "full": 7}
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SCENARIOS: dict[str, Scenario] = {
     "full week: 24x7, phone+chat+email, 3 languages (US)": Scenario(
@@ -59,9 +74,31 @@ SCENARIOS: dict[str, Scenario] = {
     ),
 }
 
+#: The figures measured per scenario: (key, label, analysis, cold).
+FIGURES: tuple[tuple[str, str, bool, bool], ...] = (
+    ("quick_cold", "estimate, cold", False, True),
+    ("quick_warm", "estimate, warm", False, False),
+    ("full_cold", "with break-even + sensitivity, cold", True, True),
+    ("full_warm", "with break-even + sensitivity, warm", True, False),
+)
+
+
+# --- measuring, in the engine's own interpreter ---------------------------------------------
+
 
 def _clear_caches() -> None:
-    erlang_c._solve.cache_clear()
+    """Forget every Erlang solve (the reference engine has fewer caches than the current)."""
+    from costengine.staffing import erlang_c
+
+    for name in ("_solve", "_staff"):
+        cache = getattr(erlang_c, name, None)
+        if cache is not None:
+            cache.cache_clear()
+
+
+def _digest(scenario: Scenario, *, analysis: bool) -> str:
+    text = json.dumps(estimate(scenario, analysis=analysis).to_json(), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _median(run: Callable[[], object], repeats: int, *, cold: bool) -> float:
@@ -75,126 +112,174 @@ def _median(run: Callable[[], object], repeats: int, *, cold: bool) -> float:
     return statistics.median(times)
 
 
+def measure() -> dict[str, Any]:
+    """Every figure of every scenario with the engine on ``sys.path``, and result digests."""
+    found: dict[str, Any] = {}
+    for name, scenario in SCENARIOS.items():
+        digests = {
+            "quick": _digest(scenario, analysis=False),
+            "full": _digest(scenario, analysis=True),
+        }
+        figures: dict[str, float] = {}
+        for key, _, analysis, cold in FIGURES:
+            run = partial(estimate, scenario, analysis=analysis)
+            figures[key] = _median(run, REPEATS["full" if analysis else "quick"], cold=cold)
+        same = all(
+            _digest(scenario, analysis=analysis) == digests["full" if analysis else "quick"]
+            for analysis in (False, True)
+        )
+        found[name] = {"figures": figures, "digests": digests, "deterministic": same}
+    return found
+
+
+# --- running both engines and reporting ------------------------------------------------------
+
+
+def _reference_tree(into: Path) -> Path | None:
+    """The reference engine's ``costengine`` package extracted under ``into``, or None."""
+    try:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", "--format=tar", REFERENCE_COMMIT, "costengine"],
+            check=True,
+            capture_output=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def _measure_with(engine_path: Path | None) -> dict[str, Any]:
+    """:func:`measure` in a fresh interpreter, the engine at ``engine_path`` (or this tree's)."""
+    paths = [str(engine_path)] if engine_path is not None else []
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([*paths, str(ROOT)])}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.estimate", "--measure"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=engine_path or ROOT,  # ``-m`` puts the working directory first on sys.path
+        env=env,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def _best(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each figure's lower median over the rounds; digests and determinism from all rounds."""
+    best: dict[str, Any] = {}
+    for name in SCENARIOS:
+        runs = [found[name] for found in rounds]
+        best[name] = {
+            "figures": {key: min(run["figures"][key] for run in runs) for key, *_ in FIGURES},
+            "digests": runs[0]["digests"],
+            "deterministic": all(run["deterministic"] for run in runs)
+            and all(run["digests"] == runs[0]["digests"] for run in runs),
+        }
+    return best
+
+
 def _fmt(seconds: float) -> str:
-    if seconds >= 1:
-        return f"{seconds:.2f} s"
     return f"{seconds * 1000:.1f} ms"
 
 
-def _machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.machine()}, {model}, Python {platform.python_version()}"
+def _rows(current: dict[str, Any], reference: dict[str, Any] | None) -> list[str]:
+    rows = []
+    for name in SCENARIOS:
+        now = current[name]["figures"]
+        before = reference[name]["figures"] if reference is not None else None
+        for index, (key, label, _, _) in enumerate(FIGURES):
+            shown = name if index == 0 else ""
+            if before is None:
+                rows.append(f"| {shown} | {label} | n/a | {_fmt(now[key])} | n/a |")
+            else:
+                ratio = before[key] / now[key]
+                rows.append(
+                    f"| {shown} | {label} | {_fmt(before[key])} | {_fmt(now[key])} | {ratio:.1f}× |"
+                )
+    return rows
 
 
-def _write_section(text: str) -> None:
-    block = f"{SECTION_START}\n{text.rstrip()}\n{SECTION_END}\n"
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-    if SECTION_START in old and SECTION_END in old:
-        head, rest = old.split(SECTION_START, 1)
-        tail = rest.split(SECTION_END, 1)[1].lstrip("\n")
-        new = f"{head}{block}\n{tail}" if tail else f"{head}{block}"
-    else:
-        new = f"{old.rstrip()}\n\n{block}"
-    RESULTS.write_text(new, encoding="utf-8")
-
-
-def _bench(name: str, scenario: Scenario) -> tuple[list[str], bool, tuple[float, ...]]:
-    card = load_ratecard(scenario.region)
-    inputs = staffing_inputs(scenario, card)
-    first = estimate(scenario).to_json()
-
-    quick_results = []
-    full_results = []
-
-    def quick() -> None:
-        quick_results.append(estimate(scenario, analysis=False))
-
-    def full() -> None:
-        full_results.append(estimate(scenario))
-
-    plan_cold = _median(lambda: plan_staffing(scenario, inputs), 21, cold=True)
-    # Pricing alone: the four models on plans made beforehand (estimate's own internals).
-    evaluator = _Evaluator(scenario, card, fx_table(), card.currency)
-    evaluator.planned(1.0)
-    evaluator.tier_parts(1.0)
-    pricing = _median(lambda: evaluator.priced(1.0), 21, cold=False)
-    quick_cold = _median(quick, 21, cold=True)
-    quick_warm = _median(quick, 21, cold=False)
-    full_cold = _median(full, 5, cold=True)
-    full_warm = _median(full, 5, cold=False)
-    pools = len(plan_staffing(scenario, inputs).pools)
-    same = all(result.to_json()["models"] == first["models"] for result in quick_results)
-    same = same and all(result.to_json() == first for result in full_results)
-    rows = [
-        f"| {name} | {pools} | {_fmt(plan_cold)} | {_fmt(pricing)} "
-        f"| {_fmt(quick_cold)} ({quick_cold / plan_cold:.1f}×) "
-        f"| {_fmt(quick_warm)} ({quick_warm / plan_cold:.1f}×) "
-        f"| {_fmt(full_cold)} ({full_cold / plan_cold:.0f}×) "
-        f"| {_fmt(full_warm)} ({full_warm / plan_cold:.0f}×) |"
-    ]
-    print(
-        f"{name}: plan {_fmt(plan_cold)}, estimate {_fmt(quick_cold)} cold / "
-        f"{_fmt(quick_warm)} warm, with what-ifs {_fmt(full_cold)} / {_fmt(full_warm)}"
+def _verdict(current: dict[str, Any]) -> str:
+    full = current[next(iter(SCENARIOS))]["figures"]
+    quick_met = "met" if full["quick_cold"] * 1000 <= GOAL_MS else "NOT met"
+    what_if_met = "met" if full["full_cold"] * 1000 <= WHAT_IF_GOAL_MS else "NOT met"
+    return (
+        f"Goal ≤ {GOAL_MS:g} ms for the full weekly scenario without what-ifs: {quick_met} "
+        f"({_fmt(full['quick_cold'])} cold). Aim < {WHAT_IF_GOAL_MS:g} ms with them: "
+        f"{what_if_met} ({_fmt(full['full_cold'])} cold)."
     )
-    return rows, same, (quick_cold, plan_cold, pricing)
+
+
+def _same_results(current: dict[str, Any], reference: dict[str, Any] | None) -> str:
+    if reference is None:
+        return "Reference engine unavailable (no git history): results not compared."
+    same = all(current[name]["digests"] == reference[name]["digests"] for name in SCENARIOS)
+    if same:
+        return (
+            "Both engines gave byte-identical `Estimate.to_json()` for both scenarios, "
+            "with and without the what-ifs."
+        )
+    return "RESULTS DIFFER between the engines."
 
 
 def main() -> int:
-    rows: list[str] = []
-    deterministic = True
-    verdict = ""
-    for index, (name, scenario) in enumerate(SCENARIOS.items()):
-        found, same, (quick_cold, plan_cold, pricing) = _bench(name, scenario)
-        rows.extend(found)
-        deterministic = deterministic and same
-        if index == 0:
-            met = "met" if quick_cold * 1000 <= GOAL_MS else "NOT met"
-            verdict = (
-                f"Goal {met} for the full weekly scenario: {_fmt(quick_cold)} cold, of which "
-                f"three staffing plans take about {_fmt(3 * plan_cold)} and pricing the four "
-                f"models on them {_fmt(pricing)}; the rest turns plans into workloads and "
-                "builds the validated result."
-            )
+    with tempfile.TemporaryDirectory() as tmp:
+        reference_tree = _reference_tree(Path(tmp))
+        current_rounds, reference_rounds = [], []
+        for _ in range(ROUNDS):
+            current_rounds.append(_measure_with(None))
+            if reference_tree is not None:
+                reference_rounds.append(_measure_with(reference_tree))
+    current = _best(current_rounds)
+    reference = _best(reference_rounds) if reference_rounds else None
+    deterministic = all(found["deterministic"] for found in current.values())
+    identical = reference is not None and all(
+        current[name]["digests"] == reference[name]["digests"] for name in SCENARIOS
+    )
+    for line in _rows(current, reference):
+        print(line)
     text = "\n".join(
         [
             "## Estimate (four models, what-ifs)",
             "",
-            f"Measured {dt.date.today().isoformat()} on {_machine()}, on a machine shared with "
-            "other jobs; medians of in-process `time.perf_counter` runs (21 runs; 5 with "
-            "what-ifs). Cold = Erlang caches cleared before each run; warm = the same scenario "
-            "again. In brackets: the time as a multiple of one cold `plan_staffing` call for "
-            f"the same scenario, measured in the same run. Goal: full weekly scenario ≤ "
-            f"{GOAL_MS:g} ms without what-ifs.",
+            f"Measured {dt.date.today().isoformat()} on {machine()}, on a machine shared with "
+            f"other jobs. Each engine runs in a fresh interpreter; the two alternate for "
+            f"{ROUNDS} rounds and each figure is the lower of the rounds' medians "
+            f"({REPEATS['quick']} runs without what-ifs, {REPEATS['full']} with them). "
+            f"Reference: the engine at commit `{REFERENCE_COMMIT}`, before the speed-ups. "
+            "Cold = Erlang caches cleared before each run; warm = the same scenario again.",
             "",
-            "| scenario | pools | plan_staffing (reference) | pricing 4 models on ready plans "
-            "| estimate, cold | estimate, warm "
-            "| with break-even + sensitivity, cold | with what-ifs, warm |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
-            *rows,
+            "| scenario | figure | reference (before) | now | speed-up |",
+            "|---|---|---:|---:|---:|",
+            *_rows(current, reference),
             "",
-            verdict,
+            _verdict(current),
             "",
-            "What an estimate does: one staffing plan plus two more for the tier-1 split (each "
-            "side of that split is staffed on its own, floors included), then the four models "
-            "priced on it, partial trying up to four splits, each priced in-house, hosted and "
-            "outsourced. The what-ifs re-plan at 9 grid volumes (1/16× to 16×), bisect each "
-            "pair of models whose costs cross 10 times (pricing only the two models compared, "
-            "so the tier-1 plans are made only for pairs with partial) and re-plan at ±20% "
-            "volume; wage and provider changes re-price the same plan. "
-            + ("All runs gave identical results." if deterministic else "RUNS DIFFERED."),
+            "Where the time went, and what changed: an estimate makes three staffing plans "
+            "(the scenario, and the two halves of the tier-1 split, each staffed with its own "
+            "floors) and prices the four models on them, partial trying up to four splits. "
+            "Plans now share one planner per estimate: the open mask, arrival weights, "
+            "assumptions and every hourly Erlang solve are worked out once; a pool is built "
+            "once for all languages (the volume is split evenly, so their pools differ only "
+            "by name); head counts come from a checked-once Erlang C target, the service "
+            "level and ASA only at each pool's peak; summaries are validated only when "
+            "reported. Pricing splits identical pools once, keeps split workloads and their "
+            "sums, and makes the own-team items once for in-house and hosted. The what-ifs "
+            "search each pair's crossings nearest today's volume first and stop when nothing "
+            "farther could be reported, so far crossings are no longer bisected. "
+            + _same_results(current, reference)
+            + ("" if deterministic else " RUNS DIFFERED."),
         ]
     )
-    _write_section(text)
-    print(f"wrote {RESULTS.name}")
-    return 0 if deterministic else 1
+    write_section("estimate", text)
+    print("wrote RESULTS.md")
+    return 0 if deterministic and (identical or reference is None) else 1
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--measure"]:
+        print(json.dumps(measure()))
+        raise SystemExit(0)
     raise SystemExit(main())
