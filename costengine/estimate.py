@@ -3,9 +3,10 @@
 One staffing plan is made for the scenario (plus the two halves of the tier-1 split, which
 need their own Erlang solves and floors); the four models are priced on it. The what-ifs
 reuse it: a wage or provider-rate change re-prices the same plan with a scaled rate card;
-only a volume change re-plans (Erlang solves are cached on their exact inputs). The
-break-even search prices only the two models it compares at each volume, so the tier-1
-plans are made only where partial is compared.
+only a volume change re-plans, through the estimate's one :class:`Planner` (which keeps every
+hourly solve). Plans and totals are kept per volume factor. The break-even search prices only
+the two models it compares at each volume, so the tier-1 plans are made only where partial
+is compared, and it stops once no farther crossing could be reported.
 
 ``analysis=False`` skips the break-even search and the sensitivity table (the bot's quick
 answer; the full estimate follows on "why?").

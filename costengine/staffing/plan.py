@@ -16,8 +16,11 @@ across the languages and spread over the open hours of the average week by the a
 (:mod:`costengine.coverage`). Every simplification is returned as an
 :class:`~costengine.results.Assumption` so the bot can say it.
 
-Everything is deterministic and the Erlang solves are cached on their exact inputs, so
-repeated planning (sensitivity, break-even searches) is cheap.
+Everything is deterministic. An estimate plans one scenario many times (the tier-1 split,
+the break-even search, the sensitivity table), so a :class:`Planner` works out once what does
+not depend on the volume (open hours, arrival weights, assumptions) and keeps every hourly
+head count it solves; the pools of all languages are built once (the volume is split evenly,
+so they differ only by name), and the validated summaries are made only when asked for.
 """
 
 from __future__ import annotations
