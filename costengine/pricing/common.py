@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from types import MappingProxyType
-from typing import Generic, Protocol, TypeVar, cast
+from typing import Generic, NamedTuple, Protocol, TypeVar, cast
 
 from costengine.money import FxTable, cents, total_of
 from costengine.ratecard import Entry, RateCard
@@ -547,12 +547,13 @@ def _source_ref(of: _EntryOf) -> SourceRef:
     return of.card.ref(of.path)
 
 
-@dataclass(frozen=True, slots=True)
-class Draft:
+class Draft(NamedTuple):
     """A line item before it becomes a pydantic :class:`LineItem`: cheap to make and compare.
 
     Partial outsourcing prices a dozen candidate parts and keeps one; only the winner's
-    drafts are turned into validated line items (:func:`model_cost`).
+    drafts are turned into validated line items (:func:`model_cost`). An estimate with its
+    what-ifs makes thousands, so a named tuple (immutable, and made in a third of the time a
+    frozen dataclass takes).
     """
 
     key: str
