@@ -392,9 +392,12 @@ class PricingContext:
 
     def value(self, path: str) -> Decimal:
         """An entry's typical value in its own unit (KeyError when the card lacks it)."""
-        if not self.has(path):
-            raise KeyError(f"rate card {self.card.code} has no {path}")
-        return self._values[path]
+        found = self._values.get(path)
+        if found is None or found is _ABSENT:  # not looked up yet, or absent
+            if not self.has(path):
+                raise KeyError(f"rate card {self.card.code} has no {path}")
+            found = self._values[path]
+        return found
 
     def money(self, path: str) -> Decimal:
         """A money entry's typical value in the result currency (unrounded)."""
