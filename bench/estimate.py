@@ -4,9 +4,10 @@ against the engine as it was before its speed-ups, measured in the same run.
 Run with ``python -m bench`` (all bench modules) or ``python -m bench.estimate``. Each engine
 is timed in a fresh interpreter of its own (``python -m bench.estimate --measure``): the
 current one from this tree, the reference (:data:`REFERENCE_COMMIT`, extracted with
-``git archive``) put first on ``PYTHONPATH``. The two alternate for :data:`ROUNDS` rounds and
-the lower median of each figure is kept, so a busy moment on a shared machine does not decide
-the ratio; the ratio reference / current is what survives a slower or faster machine.
+``git archive``) put first on ``PYTHONPATH``. The two alternate for :data:`ROUNDS` rounds, and
+each figure is the fastest run of all rounds: on a shared machine other jobs only ever add
+time, so the fastest run is the steadiest figure, and the ratio reference / current is what
+survives a slower or faster machine.
 
 "Cold" clears the Erlang caches before each run (a scenario never seen before); "warm"
 repeats the same scenario (the bot recomputing after "why?"). Speed is reported here, never
@@ -21,7 +22,6 @@ import hashlib
 import io
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tarfile
@@ -46,7 +46,7 @@ REFERENCE_COMMIT = "ce8b0a8"
 GOAL_MS = 5.0
 WHAT_IF_GOAL_MS = 50.0
 
-ROUNDS = 2
+ROUNDS = 3
 REPEATS = {"quick": 21, "full": 7}
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,7 +101,7 @@ def _digest(scenario: Scenario, *, analysis: bool) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _median(run: Callable[[], object], repeats: int, *, cold: bool) -> float:
+def _fastest(run: Callable[[], object], repeats: int, *, cold: bool) -> float:
     times = []
     for _ in range(repeats):
         if cold:
@@ -109,7 +109,7 @@ def _median(run: Callable[[], object], repeats: int, *, cold: bool) -> float:
         start = time.perf_counter()
         run()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return min(times)
 
 
 def measure() -> dict[str, Any]:
@@ -123,7 +123,7 @@ def measure() -> dict[str, Any]:
         figures: dict[str, float] = {}
         for key, _, analysis, cold in FIGURES:
             run = partial(estimate, scenario, analysis=analysis)
-            figures[key] = _median(run, REPEATS["full" if analysis else "quick"], cold=cold)
+            figures[key] = _fastest(run, REPEATS["full" if analysis else "quick"], cold=cold)
         same = all(
             _digest(scenario, analysis=analysis) == digests["full" if analysis else "quick"]
             for analysis in (False, True)
@@ -167,7 +167,7 @@ def _measure_with(engine_path: Path | None) -> dict[str, Any]:
 
 
 def _best(rounds: list[dict[str, Any]]) -> dict[str, Any]:
-    """Each figure's lower median over the rounds; digests and determinism from all rounds."""
+    """Each figure's fastest run over the rounds; digests and determinism from all rounds."""
     best: dict[str, Any] = {}
     for name in SCENARIOS:
         runs = [found[name] for found in rounds]
@@ -246,8 +246,9 @@ def main() -> int:
             "",
             f"Measured {dt.date.today().isoformat()} on {machine()}, on a machine shared with "
             f"other jobs. Each engine runs in a fresh interpreter; the two alternate for "
-            f"{ROUNDS} rounds and each figure is the lower of the rounds' medians "
-            f"({REPEATS['quick']} runs without what-ifs, {REPEATS['full']} with them). "
+            f"{ROUNDS} rounds and each figure is the fastest run of all rounds "
+            f"({REPEATS['quick']} runs a round without what-ifs, {REPEATS['full']} with them; "
+            "other jobs only ever add time). "
             f"Reference: the engine at commit `{REFERENCE_COMMIT}`, before the speed-ups. "
             "Cold = Erlang caches cleared before each run; warm = the same scenario again.",
             "",

@@ -24,7 +24,7 @@ from types import MappingProxyType
 from typing import Generic, NamedTuple, Protocol, TypeVar, cast
 
 from costengine.money import FxTable, cents, total_of
-from costengine.ratecard import Entry, RateCard
+from costengine.ratecard import RateCard
 from costengine.results import CostCategory, LineItem, ModelCost, SourceRef
 from costengine.scenario import Channel, DeliveryModel, Scenario, SupportKind
 
@@ -413,7 +413,7 @@ class PricingContext:
     def ref(self, path: str) -> SourceRef:
         found = self._refs.get(path)
         if found is None:
-            found = _source_ref(_EntryOf(self.card, path, self.card.entry(path)))
+            found = _source_ref(_EntryOf(self.card, path))
             self._refs[path] = found
         return found
 
@@ -524,23 +524,31 @@ class PricingContext:
         return self._uplift[0]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class _EntryOf:
-    """A card's entry, compared by what its source reference is made of: the card's code,
-    the path and the entry's fields (not by which card object holds it)."""
+    """A card's entry as a cache key: the card's code, the path and the entry object itself.
 
-    card: RateCard
-    path: str
-    entry: Entry
+    By identity, as comparing a validated entry field by field costs about what the cached
+    reference saves; the key holds the entry, so its id is not reused while it is cached.
+    """
 
-    def _key(self) -> tuple[str, str, Entry]:
-        return (self.card.code, self.path, self.entry)
+    __slots__ = ("_hash", "card", "entry", "path")
+
+    def __init__(self, card: RateCard, path: str) -> None:
+        self.card = card
+        self.path = path
+        self.entry = card.entry(path)
+        self._hash = hash((card.code, path, id(self.entry)))
 
     def __hash__(self) -> int:
-        return hash(self._key())
+        return self._hash
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _EntryOf) and self._key() == other._key()
+        return (
+            isinstance(other, _EntryOf)
+            and self.entry is other.entry
+            and self.path == other.path
+            and self.card.code == other.card.code
+        )
 
 
 @lru_cache(maxsize=4096)
