@@ -126,3 +126,24 @@ def test_weekly_contacts_are_conserved_for_any_opening(
     hourly = weekly_hourly_contacts(monthly, mask, arrival_profile(ChannelClass.DEFERRABLE))
     assert math.fsum(hourly) == pytest.approx(monthly / WEEKS_PER_MONTH, rel=1e-9, abs=1e-9)
     assert all(hourly[h] == 0 for h in range(168) if h not in expected_open)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    open_hours=st.sets(st.integers(0, 167), min_size=1, max_size=168),
+    monthly=st.floats(min_value=0.0, max_value=5e7),
+    live=st.booleans(),
+)
+def test_arrivals_give_the_direct_formula_to_the_last_bit(
+    open_hours: set[int], monthly: float, live: bool
+) -> None:
+    # The renormalisation is worked out once per planner: the figures must not move.
+    mask = tuple(hour in open_hours for hour in range(168))
+    profile = arrival_profile(ChannelClass.LIVE if live else ChannelClass.DEFERRABLE)
+    total = math.fsum(w for w, is_open in zip(profile.weights, mask, strict=True) if is_open)
+    weekly = monthly / WEEKS_PER_MONTH
+    direct = tuple(
+        weekly * weight / total if is_open else 0.0
+        for weight, is_open in zip(profile.weights, mask, strict=True)
+    )
+    assert weekly_hourly_contacts(monthly, mask, profile) == direct

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+import math
+from decimal import ROUND_HALF_EVEN, Decimal
+from itertools import combinations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from costengine.pricing import MODEL_ORDER
 from costengine.recommend import REASON_KEYS, RISK_KEYS, Facts, rank, recommend
+from costengine.results import BreakEven
 from costengine.scenario import DeliveryModel
-from costengine.sensitivity import GRID, break_even, cheapest, sensitivity_row
+from costengine.sensitivity import BISECTIONS, GRID, break_even, cheapest, sensitivity_row
 
 IN, HO, PA, OU = (
     DeliveryModel.IN_HOUSE,
@@ -231,3 +236,101 @@ def test_sensitivity_row_names_the_winner() -> None:
     assert cheapest(totals(1, 1, 1, 1), MODEL_ORDER) is IN
     with pytest.raises(KeyError):
         sensitivity_row("wage", Decimal(0), {IN: Decimal(1)}, MODEL_ORDER)
+
+
+def test_a_nearer_crossing_in_a_later_region_wins() -> None:
+    # Crossings in [1/2, 1] (at 0.55) and in [1, 2] (at 1.1): both regions touch today's
+    # volume, and the one searched second holds the nearer crossing.
+    def totals_at(factor: float) -> dict[DeliveryModel, Decimal]:
+        cheap_out = 0.55 <= factor < 1.1
+        return {
+            IN: Decimal(100),
+            HO: Decimal(200),
+            PA: Decimal(300),
+            OU: Decimal(50 if cheap_out else 150),
+        }
+
+    found = break_even(totals_at, Decimal(1000), MODEL_ORDER)
+    in_ou = next(b for b in found if {b.cheaper_below, b.cheaper_above} == {IN, OU})
+    assert in_ou.contacts_per_month is not None
+    assert abs(in_ou.contacts_per_month - 1100) <= 2
+    assert found == _every_interval(totals_at, Decimal(1000), MODEL_ORDER)
+
+
+def _every_interval(totals_at, base, order):  # type: ignore[no-untyped-def]
+    """The straightforward search: every grid interval with a sign change bisected, then the
+    crossing nearest today's volume kept (what the nearest-first search must equal)."""
+
+    def sign(factor: float, a: DeliveryModel, b: DeliveryModel) -> int:
+        diff = totals_at(factor)[a] - totals_at(factor)[b]
+        return (diff > 0) - (diff < 0)
+
+    def bisect(a: DeliveryModel, b: DeliveryModel, low: float, high: float) -> float:
+        sign_low = sign(low, a, b)
+        for _ in range(BISECTIONS):
+            middle = math.sqrt(low * high)
+            if sign(middle, a, b) == 0:
+                return middle
+            if sign(middle, a, b) == sign_low:
+                low = middle
+            else:
+                high = middle
+        return math.sqrt(low * high)
+
+    found = []
+    for a, b in combinations(order, 2):
+        signs = [sign(f, a, b) for f in GRID]
+        crossings = []
+        for i in range(1, len(GRID)):
+            if signs[i - 1] * signs[i] < 0:
+                crossings.append((bisect(a, b, GRID[i - 1], GRID[i]), signs[i - 1]))
+            elif signs[i] == 0 and i + 1 < len(GRID) and signs[i - 1] * signs[i + 1] < 0:
+                crossings.append((GRID[i], signs[i - 1]))
+        if not crossings:
+            t = totals_at(1.0)
+            winner = a if (t[a], order.index(a)) <= (t[b], order.index(b)) else b
+            found.append(
+                BreakEven(cheaper_below=winner, cheaper_above=winner, contacts_per_month=None)
+            )
+            continue
+        at, below_sign = min(crossings, key=lambda c: (abs(math.log(c[0])), c[0]))
+        below, above = (a, b) if below_sign < 0 else (b, a)
+        contacts = (base * Decimal(repr(at))).quantize(Decimal(1), ROUND_HALF_EVEN)
+        found.append(
+            BreakEven(cheaper_below=below, cheaper_above=above, contacts_per_month=contacts)
+        )
+    return tuple(found)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(MODEL_ORDER),
+            st.sampled_from([0.05, 0.3, 0.45, 0.55, 0.7, 0.9, 1.1, 1.4, 1.9, 2.5, 3.5, 6.0, 11.0]),
+            st.integers(min_value=-300, max_value=300),
+        ),
+        max_size=16,
+    ),
+    slopes=st.lists(st.integers(min_value=0, max_value=3), min_size=4, max_size=4),
+    fixed=st.lists(st.integers(min_value=0, max_value=500), min_size=4, max_size=4),
+)
+def test_nearest_first_search_equals_searching_every_interval(
+    steps: list[tuple[DeliveryModel, float, int]], slopes: list[int], fixed: list[int]
+) -> None:
+    # Steps larger than the slopes make pairs cross many times, often on both sides of
+    # today's volume: the reported crossing must not depend on the search order.
+    def totals_at(factor: float) -> dict[DeliveryModel, Decimal]:
+        contacts = Decimal(100) * Decimal(repr(factor))
+        totals = {
+            m: Decimal(f) + Decimal(s) * contacts
+            for m, f, s in zip(MODEL_ORDER, fixed, slopes, strict=True)
+        }
+        for model, at, jump in steps:
+            if factor >= at:
+                totals[model] += jump
+        return totals
+
+    assert break_even(totals_at, Decimal(100), MODEL_ORDER) == _every_interval(
+        totals_at, Decimal(100), MODEL_ORDER
+    )

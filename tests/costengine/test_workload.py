@@ -123,3 +123,39 @@ def test_scheduled_agents_round_up_without_float_noise() -> None:
     assert workload.scheduled_agents(0, 0.3) == 0
     with pytest.raises(InvalidScenario):
         workload.scheduled_agents(14, math.nan)
+
+
+def _spread_hour_by_hour(
+    hourly: list[float], mask: tuple[bool, ...], aht: float, use: float, response: float
+) -> tuple[float, ...]:
+    """The straightforward spreading: every hour's share added to each hour of its window."""
+    opened = [hour for hour in range(168) if mask[hour]]
+    window = min(max(1, math.floor(response)), len(opened))
+    agents = [0.0] * 168
+    for position, hour in enumerate(opened):
+        if hourly[hour] == 0:
+            continue
+        share = hourly[hour] * aht / 3600.0 / use / window
+        for step in range(window):
+            agents[opened[(position + step) % len(opened)]] += share
+    return tuple(agents)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    open_hours=st.sets(st.integers(0, 167), min_size=1, max_size=168),
+    values=st.lists(st.floats(min_value=0, max_value=500), min_size=168, max_size=168),
+    response=st.floats(min_value=0.1, max_value=200),
+    aht=st.floats(min_value=30, max_value=3600),
+    utilisation=st.floats(min_value=0.3, max_value=1.0),
+)
+def test_spreading_adds_exactly_like_the_hour_by_hour_loop(
+    open_hours: set[int], values: list[float], response: float, aht: float, utilisation: float
+) -> None:
+    # Window sums are added in the loop's order, so not one bit may differ.
+    mask = tuple(hour in open_hours for hour in range(168))
+    week = [value if mask[hour] else 0.0 for hour, value in enumerate(values)]
+    spread = workload.spread_deferrable(
+        week, mask, aht_seconds=aht, utilisation=utilisation, response_hours=response
+    )
+    assert spread == _spread_hour_by_hour(week, mask, aht, utilisation, response)
