@@ -1,7 +1,8 @@
 """Staffing: from contacts to agents per hour of the week and rostered FTE.
 
 Pure and deterministic; reads only its own data files. Pricing calls :func:`plan_staffing`
-with :class:`StaffingInputs`. The queueing maths is in :mod:`~costengine.staffing.erlang_c`
+with :class:`StaffingInputs` (an estimate, planning one scenario at many volumes, keeps one
+:class:`Planner`). The queueing maths is in :mod:`~costengine.staffing.erlang_c`
 and :mod:`~costengine.staffing.erlang_a` (same function names, so they are exported as
 modules), workload rules in :mod:`~costengine.staffing.workload`.
 """
@@ -9,7 +10,13 @@ modules), workload rules in :mod:`~costengine.staffing.workload`.
 from costengine.staffing import erlang_a, erlang_c, workload
 from costengine.staffing.erlang_a import ErlangAResult
 from costengine.staffing.erlang_c import ErlangCResult
-from costengine.staffing.plan import HourlyPool, StaffingInputs, StaffingPlan, plan_staffing
+from costengine.staffing.plan import (
+    HourlyPool,
+    Planner,
+    StaffingInputs,
+    StaffingPlan,
+    plan_staffing,
+)
 from costengine.staffing.volumes import (
     ChannelMix,
     channel_mix,
@@ -22,6 +29,7 @@ __all__ = [
     "ErlangAResult",
     "ErlangCResult",
     "HourlyPool",
+    "Planner",
     "StaffingInputs",
     "StaffingPlan",
     "channel_mix",

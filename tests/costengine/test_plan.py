@@ -20,6 +20,7 @@ from costengine.coverage import (
 from costengine.errors import InvalidScenario, RateCardError
 from costengine.scenario import Channel, ChannelVolume, Coverage, HoursPreset, Scenario, SupportKind
 from costengine.staffing import (
+    Planner,
     StaffingInputs,
     StaffingPlan,
     channel_mix,
@@ -289,3 +290,30 @@ def test_channel_mix_file_is_sourced_and_sums_to_one() -> None:
         mix = channel_mix(kind)
         assert math.fsum(mix.shares.values()) == pytest.approx(1.0)
         assert mix.source and (not mix.estimate or mix.why)
+
+
+def test_a_planner_shared_across_volumes_plans_like_a_fresh_one() -> None:
+    # An estimate plans one scenario at many volumes through one planner (cached solves,
+    # shared pools): every plan must equal the one made from scratch.
+    scenario = _scenario(
+        channels=(Channel.PHONE, Channel.CHAT, Channel.EMAIL),
+        volumes=(
+            _volume(Channel.PHONE, 9000),
+            _volume(Channel.CHAT, 4000),
+            _volume(Channel.EMAIL, 2000),
+        ),
+        languages=("en", "de"),
+        coverage=ALL_HOURS,
+    )
+    inputs = _inputs(scenario)
+    planner = Planner(scenario, inputs)
+    for factor in ("1", "0.3", "2", "0.3", "1"):
+        volumes = tuple(
+            v.model_copy(update={"contacts_per_month": v.contacts_per_month * Decimal(factor)})
+            for v in scenario.volumes
+        )
+        shared = planner.plan(volumes)
+        fresh = plan_staffing(scenario.model_copy(update={"volumes": volumes}), inputs)
+        assert shared.pools == fresh.pools
+        assert shared.summaries == fresh.summaries
+        assert shared.total_fte == fresh.total_fte
