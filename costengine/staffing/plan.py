@@ -294,6 +294,8 @@ def _head_sums(rows: Sequence[Sequence[int]]) -> tuple[int, ...]:
     """Hour-by-hour sums of whole head counts (exact in any order)."""
     if len(rows) == 1:
         return tuple(rows[0])
+    if len(rows) == 2:
+        return tuple(map(operator.add, rows[0], rows[1]))
     return tuple(map(sum, zip(*rows, strict=True)))
 
 
@@ -353,7 +355,9 @@ def _live_pool(
     # The floor applies in open hours; closed hours get no contacts (checked), so no agents.
     if any(compress(needed, week.closed)):
         raise InvalidScenario("coverage", "live contacts arrive while the desk is closed")
-    agents = tuple(map(max, needed, week.floors))
+    agents = tuple(
+        [need if need > floor else floor for need, floor in zip(needed, week.floors, strict=True)]
+    )
     mask = week.mask
     pool = HourlyPool(
         language="",
