@@ -19,9 +19,9 @@ import operator
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from types import MappingProxyType
-from typing import Generic, NamedTuple, Protocol, TypeVar, cast
+from typing import Generic, NamedTuple, Protocol, TypeVar, cast, overload
 
 from costengine.money import FxTable, cents, total_of
 from costengine.ratecard import RateCard
@@ -105,6 +105,41 @@ def fmt(value: float | int | Decimal) -> str:
     return format(value, ".6g")
 
 
+_O = TypeVar("_O")
+_V = TypeVar("_V")
+
+
+class _memo(Generic[_O, _V]):
+    """``functools.cached_property`` without its lock.
+
+    Python 3.11 takes a lock on every first use, which costs more than most of the sums kept
+    here (an estimate with its what-ifs makes thousands of workloads). The values are pure
+    functions of immutable data, so a race could only work one out twice.
+    """
+
+    def __init__(self, func: Callable[[_O], _V]) -> None:
+        self._func = func
+        self._name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type[_O], name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type[_O]) -> _memo[_O, _V]: ...
+
+    @overload
+    def __get__(self, instance: _O, owner: type[_O]) -> _V: ...
+
+    def __get__(self, instance: _O | None, owner: type[_O]) -> _memo[_O, _V] | _V:
+        if instance is None:
+            return self
+        value = self._func(instance)
+        # Straight into the instance's dict, as cached_property does (frozen or not).
+        vars(instance)[self._name] = value
+        return value
+
+
 class PoolLike(Protocol):
     """What pricing reads from a staffing pool (``costengine.staffing.plan.HourlyPool``)."""
 
@@ -133,15 +168,15 @@ class PoolWork:
     contacts: tuple[float, ...]  # contacts arriving, 168 hours of the average week
     busy: tuple[float, ...]  # agent-hours of work arriving (Erlangs), 168 hours
 
-    @cached_property
+    @_memo
     def agent_hours(self) -> float:
         return math.fsum(self.agents)
 
-    @cached_property
+    @_memo
     def weekly_contacts(self) -> float:
         return math.fsum(self.contacts)
 
-    @cached_property
+    @_memo
     def busy_hours(self) -> float:
         """Agent-hours of work arriving in the average week."""
         return math.fsum(self.busy)
@@ -198,34 +233,34 @@ class Workload:
     def empty(self) -> bool:
         return self.agent_hours <= _EPS
 
-    @cached_property
+    @_memo
     def agent_hours(self) -> float:
         """Scheduled agent-hours per average week (before shrinkage)."""
         return math.fsum(pool.agent_hours for pool in self.pools)
 
-    @cached_property
+    @_memo
     def hourly_agents(self) -> tuple[float, ...]:
         """Scheduled agents per hour of the week, all pools together."""
         return _hour_sums([pool.agents for pool in self.pools])
 
-    @cached_property
+    @_memo
     def hourly_busy(self) -> tuple[float, ...]:
         """Agent-hours of work arriving in each hour of the week, all pools together."""
         return _hour_sums([pool.busy for pool in self.pools])
 
-    @cached_property
+    @_memo
     def occupancy(self) -> float:
         """Share of scheduled agent-hours spent on work (the rest is waiting, floors included)."""
         if self.empty:
             return 0.0
-        busy = math.fsum(math.fsum(pool.busy) for pool in self.pools)
+        busy = math.fsum(pool.busy_hours for pool in self.pools)
         return min(1.0, busy / self.agent_hours)
 
-    @cached_property
+    @_memo
     def peak_agents(self) -> float:
         return max(self.hourly_agents, default=0.0)
 
-    @cached_property
+    @_memo
     def languages(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(pool.language for pool in self.pools))
 
