@@ -203,18 +203,6 @@ def _traffic(value: float) -> float:
     return _validate.positive("traffic", value)
 
 
-def _occupancy_floor(a: float, cap: float | None) -> int:
-    """Smallest N with ``A / N <= cap``, decided by the same float division that reports it."""
-    if cap is None:
-        return 1
-    n = max(1, math.ceil(a / cap))
-    while n > 1 and a / (n - 1) <= cap:
-        n -= 1
-    while a / n > cap:
-        n += 1
-    return n
-
-
 @lru_cache(maxsize=16_384)
 def _solve(a: float, aht: float, answer: float, target: float, cap: float | None) -> ErlangCResult:
     n, x = _staff(a, aht, answer, target, cap)
@@ -227,9 +215,10 @@ def _staff(
 ) -> tuple[int, float]:
     """The answer ``N`` and ``x = 1 / B(N, A)`` there, from which :func:`_result` reports.
 
-    The hot path of every staffing plan, so :func:`_occupancy_floor` and
-    :func:`inverse_erlang_b` are spelt out here, with the very same float operations (tests
-    check the results against both).
+    The hot path of every staffing plan, so everything is spelt out here: the occupancy
+    floor (the smallest N with ``A / N <= cap``, decided by the same float division that
+    reports it) and :func:`inverse_erlang_b`, with the very same float operations (tests check
+    the results against :func:`evaluate` and a straightforward reference).
     """
     n = math.floor(a) + 1
     if cap is not None:
