@@ -205,12 +205,11 @@ def _traffic(value: float) -> float:
 
 @lru_cache(maxsize=16_384)
 def _solve(a: float, aht: float, answer: float, target: float, cap: float | None) -> ErlangCResult:
-    n, x = _staff(a, aht, answer, target, cap)
+    n, x = _smallest(a, aht, answer, target, cap)
     return _result(n, a, aht, answer, x)
 
 
-@lru_cache(maxsize=16_384)
-def _staff(
+def _smallest(
     a: float, aht: float, answer: float, target: float, cap: float | None
 ) -> tuple[int, float]:
     """The answer ``N`` and ``x = 1 / B(N, A)`` there, from which :func:`_result` reports.
@@ -242,3 +241,8 @@ def _staff(
         n += 1
         x = 1.0 + x * n / a
     return n, x
+
+
+#: Head counts for :meth:`Target.agents_each`, cached on their own (``solve()`` keeps whole
+#: results in its cache, and clearing that one makes it cold again).
+_staff = lru_cache(maxsize=16_384)(_smallest)
