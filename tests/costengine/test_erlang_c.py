@@ -8,24 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.staffing import erlang_c_reference as reference_agents
 from costengine.errors import EngineError, InvalidScenario
 from costengine.staffing import erlang_c
-
-
-def reference_agents(
-    traffic: float, aht: float, answer: float, target: float, cap: float | None = None
-) -> int:
-    """Straightforward: Erlang B's inverse from k = 0, every N checked from 1 upward."""
-    x = 1.0
-    n = 0
-    while True:
-        n += 1
-        x = 1.0 + x * n / traffic
-        if n <= traffic or (cap is not None and traffic / n > cap):
-            continue
-        c = n / (x * (n - traffic) + traffic)
-        if 1.0 - c * math.exp(-(n - traffic) * answer / aht) >= target:
-            return n
 
 
 def test_worked_example_from_the_domain_primer() -> None:
