@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from costengine import limits
+
 __all__ = [
     "LIVE_CHANNELS",
     "Channel",
@@ -111,8 +113,8 @@ class ChannelVolume(BaseModel):
     model_config = _FROZEN
 
     channel: Channel
-    contacts_per_month: Annotated[Decimal, Field(gt=0, le=Decimal(50_000_000))]
-    aht_seconds: Annotated[int, Field(gt=0, le=4 * 3600)] | None = None
+    contacts_per_month: Annotated[Decimal, Field(gt=0, le=Decimal(limits.MAX_CONTACTS_PER_MONTH))]
+    aht_seconds: Annotated[int, Field(gt=0, le=limits.MAX_AHT_SECONDS)] | None = None
 
 
 class Scenario(BaseModel):
@@ -121,10 +123,10 @@ class Scenario(BaseModel):
     model_config = _FROZEN
 
     kind: SupportKind = SupportKind.CUSTOMER_SERVICE
-    team_size: Annotated[int, Field(gt=0, le=20_000)] | None = None
+    team_size: Annotated[int, Field(gt=0, le=limits.MAX_TEAM_SIZE)] | None = None
     volumes: tuple[ChannelVolume, ...] = ()
     channels: Annotated[tuple[Channel, ...], Field(min_length=1)]
-    languages: Annotated[tuple[str, ...], Field(min_length=1, max_length=20)]
+    languages: Annotated[tuple[str, ...], Field(min_length=1, max_length=limits.MAX_LANGUAGES)]
     coverage: Coverage = Coverage()
     region: str
     currency: str | None = None  # None: the region's own currency
