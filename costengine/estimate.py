@@ -1,12 +1,13 @@
 """The engine's entry point: a scenario in, a priced, explained comparison out.
 
-One staffing plan is made for the scenario (plus the two halves of the tier-1 split, which
-need their own Erlang solves and floors); the four models are priced on it. The what-ifs
-reuse it: a wage or provider-rate change re-prices the same plan with a scaled rate card;
-only a volume change re-plans, through the estimate's one :class:`Planner` (which keeps every
-hourly solve). Plans and totals are kept per volume factor. The break-even search prices only
-the two models it compares at each volume, so the tier-1 plans are made only where partial
-is compared, and it stops once no farther crossing could be reported.
+The work is found first: the scenario's volumes, an IT help desk's users, or what today's team
+carries (:mod:`costengine.staffing.team`). One staffing plan is made for it (plus the parts of
+partial outsourcing's splits, each planned with its own floors); the four models are priced
+on it, and today's team is priced as it is (the baseline). The what-ifs reuse the plan: a
+wage or provider-rate change re-prices it with a scaled rate card; only a volume change
+re-plans, through the estimate's one :class:`Planner` (which keeps every hourly solve). Plans
+and totals are kept per volume factor. The break-even search prices only the two models it
+compares at each volume, so the split plans are made only where partial is compared.
 
 ``analysis=False`` skips the break-even search and the sensitivity table (the bot's quick
 answer; the full estimate follows on "why?").
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from costengine.coverage import WEEKS_PER_MONTH, open_hours, open_mask
+from costengine.errors import InvalidScenario
 from costengine.money import FxTable, cents, fx_table
 from costengine.pricing import (
     MODEL_ORDER,
@@ -30,12 +32,18 @@ from costengine.pricing import (
     price_model,
     to_model_cost,
 )
+from costengine.pricing.baseline import price_baseline
+from costengine.pricing.common import dec
+from costengine.pricing.partial import overflow_split
 from costengine.ratecard import RateCard, load_ratecard
 from costengine.recommend import Facts, recommend
-from costengine.results import Assumption, BreakEven, Estimate, SensitivityRow
-from costengine.scenario import Channel, ChannelVolume, DeliveryModel, Scenario
+from costengine.results import Assumption, Baseline, BreakEven, Estimate, SensitivityRow
+from costengine.scenario import Channel, ChannelVolume, DeliveryModel, Scenario, SupportKind
 from costengine.sensitivity import CHANGES, break_even, sensitivity_row
+from costengine.staffing.languages import language_shares, multilingual_share
 from costengine.staffing.plan import Planner, StaffingInputs, StaffingPlan
+from costengine.staffing.splits import planned_splits
+from costengine.staffing.team import TeamWork, team_work, user_volumes
 
 __all__ = ["PROVIDER_RATE_ENTRIES", "WAGE_ENTRIES", "estimate", "staffing_inputs"]
 
@@ -61,29 +69,82 @@ _AHT_ENTRIES = {
 }
 
 
+def _planning(card: RateCard, name: str, default: float) -> float:
+    """A planning convention the card may not carry yet (older override files)."""
+    try:
+        entry = card.get(f"planning.{name}")
+    except KeyError:
+        entry = None
+    return default if entry is None else float(entry.typical)
+
+
+#: IT help-desk conventions used when a rate card predates them (see data/ratecards).
+_IT_DEFAULTS = {
+    "it_tier1_resolution": 0.70,
+    "it_tier3_share": 0.15,
+    "aht_it_tier2_seconds": 1800.0,
+    "aht_it_tier3_seconds": 5400.0,
+}
+
+
 def staffing_inputs(scenario: Scenario, card: RateCard) -> StaffingInputs:
     """The planning parameters: the card's conventions under the scenario's own choices."""
-    return StaffingInputs.from_scenario(
-        scenario,
-        aht_defaults={channel: float(card.value(path)) for channel, path in _AHT_ENTRIES.items()},
-        chat_concurrency_default=float(card.value("planning.chat_concurrency")),
-        shrinkage_default=float(card.value("planning.shrinkage")),
+    aht = {channel: float(card.value(path)) for channel, path in _AHT_ENTRIES.items()}
+    for volume in scenario.volumes:
+        if volume.aht_seconds is not None:
+            aht[volume.channel] = float(volume.aht_seconds)
+    tier_seconds: dict[int, float] = {}
+    tier_shares: dict[int, float] = {}
+    if scenario.kind is SupportKind.IT_HELPDESK and scenario.it_tiers >= 2:
+        resolved = _planning(card, "it_tier1_resolution", _IT_DEFAULTS["it_tier1_resolution"])
+        tier_shares[2] = 1.0 - resolved
+        tier_seconds[2] = _planning(
+            card, "aht_it_tier2_seconds", _IT_DEFAULTS["aht_it_tier2_seconds"]
+        )
+        if scenario.it_tiers >= 3:
+            tier_shares[3] = tier_shares[2] * _planning(
+                card, "it_tier3_share", _IT_DEFAULTS["it_tier3_share"]
+            )
+            tier_seconds[3] = _planning(
+                card, "aht_it_tier3_seconds", _IT_DEFAULTS["aht_it_tier3_seconds"]
+            )
+    return StaffingInputs(
+        aht_seconds=aht,
+        chat_concurrency=(
+            scenario.chat_concurrency
+            if scenario.chat_concurrency is not None
+            else float(card.value("planning.chat_concurrency"))
+        ),
+        shrinkage=(
+            scenario.shrinkage
+            if scenario.shrinkage is not None
+            else float(card.value("planning.shrinkage"))
+        ),
+        absence_share=_planning(card, "absence_share", DEFAULT_ABSENCE_SHARE),
         paid_hours_per_fte_week=float(card.value("planning.paid_hours_per_fte_week")),
+        service_level=scenario.service_level,
+        answer_seconds=float(scenario.answer_seconds),
+        max_occupancy=scenario.max_occupancy,
+        email_response_hours=scenario.email_response_hours,
         email_utilisation=float(card.value("planning.email_utilisation")),
+        floor_agents=scenario.floor_agents,
+        pooling=scenario.pooling,
+        languages=language_shares(scenario),
+        multilingual=multilingual_share(scenario),
+        tier_seconds=tier_seconds,
+        tier_shares=tier_shares,
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Planned:
-    plan: StaffingPlan
-    work: Workload
+#: Absence (leave, public holidays, sickness) when a card predates ``planning.absence_share``.
+DEFAULT_ABSENCE_SHARE = 0.12
 
 
 class _LazyTotals(Mapping[DeliveryModel, Decimal]):
     """Model totals at one volume factor, each priced only when asked for.
 
-    The break-even search compares two models at a time; in-house, hosted and outsourced
-    need one plan, partial three (its tier-1 split), so pairs without partial skip two.
+    The break-even search compares two models at a time; partial needs its split plans, so
+    pairs without partial skip them.
     """
 
     def __init__(self, evaluator: _Evaluator, factor: float) -> None:
@@ -100,16 +161,28 @@ class _LazyTotals(Mapping[DeliveryModel, Decimal]):
         return len(MODEL_ORDER)
 
 
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """The volumes the estimate prices and how they were found."""
+
+    volumes: tuple[ChannelVolume, ...]
+    assumptions: tuple[Assumption, ...]
+    team: TeamWork | None  # the plan of today's team (team size without volumes)
+
+
 class _Evaluator:
-    """Plans and prices one scenario at any volume factor, caching each plan and total."""
+    """Plans and prices one scenario at any volume factor, keeping each plan and total."""
 
     def __init__(self, scenario: Scenario, card: RateCard, fx: FxTable, currency: str) -> None:
         self.scenario = scenario
+        self.card = card
         self.inputs = staffing_inputs(scenario, card)
         self.planner = Planner(scenario, self.inputs)
         self.ctx = self.context(card, fx, currency)
-        self._plans: dict[float, _Planned] = {}
-        self._tiers: dict[float, tuple[Workload, Workload] | None] = {}
+        self.work = self._work()
+        self._plans: dict[float, StaffingPlan] = {}
+        self._workloads: dict[float, Workload] = {}
+        self._parts: dict[float, dict[str, tuple[Workload, Workload]]] = {}
         self._totals: dict[tuple[float, DeliveryModel], Decimal] = {}
 
     def context(self, card: RateCard, fx: FxTable, currency: str) -> PricingContext:
@@ -123,15 +196,24 @@ class _Evaluator:
             paid_hours_per_fte_week=self.inputs.paid_hours_per_fte_week,
         )
 
-    def _workload(self, plan: StaffingPlan) -> Workload:
-        volumes: dict[Channel, float] = {}
-        for volume in plan.volumes:
-            volumes[volume.channel] = volumes.get(volume.channel, 0.0) + float(
-                volume.contacts_per_month
+    def _work(self) -> _Work:
+        scenario = self.scenario
+        if scenario.volumes:
+            return _Work(scenario.volumes, (), None)
+        if scenario.users is not None:
+            per_user = scenario.tickets_per_user_month or Decimal(
+                repr(
+                    _planning(self.card, "tickets_per_user_month", float(DEFAULT_TICKETS_PER_USER))
+                )
             )
-        return Workload.from_pools(
-            plan.pools, channel_volumes=volumes, aht_seconds=self.inputs.aht_seconds
+            volumes, said = user_volumes(scenario.users, per_user, scenario.channels)
+            return _Work(volumes, (said,), None)
+        if scenario.team_size is None:  # pragma: no cover - the Scenario validator forbids it
+            raise InvalidScenario("team_size", "give a team size, volumes or users")
+        team = team_work(
+            self.planner, float(scenario.team_size), scenario.channels, kind=scenario.kind
         )
+        return _Work(team.plan.volumes, team.assumptions, team)
 
     @staticmethod
     def _scaled(volumes: tuple[ChannelVolume, ...], factor: float) -> tuple[ChannelVolume, ...]:
@@ -143,52 +225,47 @@ class _Evaluator:
             for volume in volumes
         )
 
-    def planned(self, factor: float = 1.0) -> _Planned:
+    def plan(self, factor: float = 1.0) -> StaffingPlan:
         found = self._plans.get(factor)
         if found is None:
-            if factor == 1.0:
-                plan = self.planner.plan()
+            if factor == 1.0 and self.work.team is not None:
+                found = self.work.team.plan
             else:
-                base = self.planned(1.0).plan
-                plan = self.planner.plan(self._scaled(base.volumes, factor))
-            found = _Planned(plan, self._workload(plan))
+                found = self.planner.plan(self._scaled(self.work.volumes, factor))
             self._plans[factor] = found
         return found
 
-    def tier_parts(self, factor: float = 1.0) -> tuple[Workload, Workload] | None:
-        """(kept tier 2+, given-out tier 1), each staffed on its own, floors included."""
-        if factor in self._tiers:
-            return self._tiers[factor]
-        volumes = self.planned(factor).plan.volumes
-        share = float(self.ctx.value("planning.tier1_share"))
-        parts: tuple[Workload, Workload] | None = None
-        if 0 < share < 1:
-            tier2 = self.planner.plan(self._scaled(volumes, 1.0 - share))
-            tier1 = self.planner.plan(self._scaled(volumes, share))
-            parts = (self._workload(tier2), self._workload(tier1))
-        self._tiers[factor] = parts
-        return parts
+    def workload(self, factor: float = 1.0) -> Workload:
+        found = self._workloads.get(factor)
+        if found is None:
+            found = self._workloads[factor] = Workload.from_plan(self.plan(factor))
+        return found
+
+    def parts(self, factor: float = 1.0) -> dict[str, tuple[Workload, Workload]]:
+        """Partial outsourcing's splits at ``factor`` (planned once, priced under any card)."""
+        found = self._parts.get(factor)
+        if found is None:
+            share = float(self.ctx.value("planning.tier1_share"))
+            planned = planned_splits(self.planner, self.plan(factor), tier1_share=share)
+            found = {
+                name: (Workload.from_plan(split.kept), Workload.from_plan(split.given))
+                for name, split in planned.items()
+            }
+            found["overflow"] = overflow_split(self.workload(factor), self.ctx)
+            self._parts[factor] = found
+        return found
 
     def priced(
         self, factor: float = 1.0, ctx: PricingContext | None = None
     ) -> dict[DeliveryModel, Priced]:
-        return price_all(
-            self.planned(factor).work,
-            ctx or self.ctx,
-            primary_language=self.scenario.languages[0],
-            tier_parts=self.tier_parts(factor),
-        )
+        return price_all(self.workload(factor), ctx or self.ctx, parts=lambda: self.parts(factor))
 
     def total(self, factor: float, model: DeliveryModel) -> Decimal:
         key = (factor, model)
         found = self._totals.get(key)
         if found is None:
             found = price_model(
-                model,
-                self.planned(factor).work,
-                self.ctx,
-                primary_language=self.scenario.languages[0],
-                tier_parts=lambda: self.tier_parts(factor),
+                model, self.workload(factor), self.ctx, parts=lambda: self.parts(factor)
             ).total
             self._totals[key] = found
         return found
@@ -199,6 +276,10 @@ class _Evaluator:
 
     def totals(self, factor: float) -> Mapping[DeliveryModel, Decimal]:
         return _LazyTotals(self, factor)
+
+
+#: Tickets per user per month when a card predates ``planning.tickets_per_user_month``.
+DEFAULT_TICKETS_PER_USER = Decimal("1.5")
 
 
 def _facts(evaluator: _Evaluator, plan: StaffingPlan, card: RateCard) -> Facts:
@@ -212,16 +293,14 @@ def _facts(evaluator: _Evaluator, plan: StaffingPlan, card: RateCard) -> Facts:
         non_base_languages=sum(
             1 for language in scenario.languages if language not in card.region.languages
         ),
-        own_fte=plan.total_fte,
+        own_fte=plan.fte,
         current_monthly_cost=(
             None if scenario.current_monthly_cost is None else cents(scenario.current_monthly_cost)
         ),
     )
 
 
-def _assumptions(
-    plan: StaffingPlan, card: RateCard, fx: FxTable, currency: str
-) -> tuple[Assumption, ...]:
+def _assumptions(card: RateCard, fx: FxTable, currency: str) -> tuple[Assumption, ...]:
     overridden = [path for path, entry in card.entries() if entry.overridden]
     own = [
         Assumption(
@@ -255,7 +334,7 @@ def _assumptions(
                 key="assumption.ratecard_overridden", params={"entries": ", ".join(overridden)}
             )
         )
-    return (*plan.assumptions, *own)
+    return tuple(own)
 
 
 def _sensitivity(
@@ -290,17 +369,16 @@ def estimate(
     fx = fx_table()
     currency = fx.check(scenario.currency or card.currency)
     evaluator = _Evaluator(scenario, card, fx, currency)
-    planned = evaluator.planned(1.0)
+    plan = evaluator.plan(1.0)
     priced = evaluator.priced(1.0)
     models = {model: to_model_cost(result, evaluator.ctx) for model, result in priced.items()}
     totals = {model: cost.monthly_total for model, cost in models.items()}
     evaluator.remember(1.0, totals)
+    baseline = _baseline(evaluator, plan)
     pairs: tuple[BreakEven, ...] = ()
     rows: tuple[SensitivityRow, ...] = ()
     if analysis:
-        base_contacts = sum(
-            (volume.contacts_per_month for volume in planned.plan.volumes), Decimal(0)
-        )
+        base_contacts = sum((volume.contacts_per_month for volume in plan.volumes), Decimal(0))
         pairs = break_even(evaluator.totals, base_contacts, MODEL_ORDER)
         rows = _sensitivity(evaluator, card, fx, currency)
     return Estimate(
@@ -308,8 +386,63 @@ def estimate(
         currency=currency,
         fx_date=fx.date,
         models=models,
-        staffing=planned.plan.summaries,
-        recommendation=recommend(totals, _facts(evaluator, planned.plan, card), MODEL_ORDER, pairs),
+        staffing=plan.summaries,
+        recommendation=recommend(
+            totals,
+            _facts(evaluator, plan, card),
+            MODEL_ORDER,
+            pairs,
+            baseline=None if baseline is None else baseline.monthly_total,
+        ),
         sensitivity=rows,
-        assumptions=_assumptions(planned.plan, card, fx, currency),
+        assumptions=(
+            *evaluator.work.assumptions,
+            *_team_check(evaluator, plan),
+            *plan.assumptions,
+            *_assumptions(card, fx, currency),
+        ),
+        baseline=baseline,
+        languages=plan.language_rows,
+        volumes=plan.volumes,
+    )
+
+
+def _team_check(evaluator: _Evaluator, plan: StaffingPlan) -> tuple[Assumption, ...]:
+    """A team size given together with volumes: does the team meet the target with them?"""
+    scenario = evaluator.scenario
+    if scenario.team_size is None or not scenario.volumes:
+        return ()
+    team = float(scenario.team_size)
+    needed = plan.fte
+    params = {"team_size": f"{team:g}", "needed_fte": f"{needed:.1f}"}
+    if team < needed * (1 - TEAM_TOLERANCE):
+        return (Assumption(key="assumption.team_short", params=params),)
+    if team > needed * TEAM_SURPLUS and team - needed >= 1:
+        return (Assumption(key="assumption.team_surplus", params=params),)
+    return (Assumption(key="assumption.team_matches", params=params),)
+
+
+#: A team within 5% of what the volumes need is "about right"; 1.5x or more is a surplus.
+TEAM_TOLERANCE = 0.05
+TEAM_SURPLUS = 1.5
+
+
+def _baseline(evaluator: _Evaluator, plan: StaffingPlan) -> Baseline | None:
+    """Today's team priced as it is: its people, their pay, tools and a share of supervision."""
+    scenario = evaluator.scenario
+    if scenario.team_size is None:
+        return None
+    team = float(scenario.team_size)
+    work = evaluator.workload(1.0)
+    cost = price_baseline(work, team, evaluator.ctx)
+    needed = plan.fte
+    return Baseline(
+        team_size=scenario.team_size,
+        monthly_total=cost.monthly_total,
+        currency=cost.currency,
+        fte=cost.fte,
+        line_items=cost.line_items,
+        needed_fte=dec(round(needed, 2)),
+        covers_hours=evaluator.work.team.covers_hours if evaluator.work.team else True,
+        meets_target=team >= needed * (1 - TEAM_TOLERANCE),
     )

@@ -142,13 +142,26 @@ def recommend(
     facts: Facts,
     order: Sequence[DeliveryModel],
     break_even: tuple[BreakEven, ...] = (),
+    *,
+    baseline: Decimal | None = None,
 ) -> Recommendation:
-    """The recommendation for these monthly totals (one per model in ``order``)."""
+    """The recommendation for these monthly totals (one per model in ``order``).
+
+    ``baseline``: today's team priced as it is (a team size was given); savings are measured
+    against the user's own figure for today when there is one, else against it.
+    """
     ranking = rank(totals, order)
     winner, runner_up = ranking[0], ranking[1]
     savings_vs_current = (
         None if facts.current_monthly_cost is None else facts.current_monthly_cost - totals[winner]
     )
+    savings_vs_baseline = None if baseline is None else baseline - totals[winner]
+    if savings_vs_current is not None:
+        today, savings_vs_today = "current_cost", savings_vs_current
+    elif savings_vs_baseline is not None:
+        today, savings_vs_today = "baseline", savings_vs_baseline
+    else:
+        today, savings_vs_today = None, None
     return Recommendation(
         model=winner,
         ranking=ranking,
@@ -158,4 +171,7 @@ def recommend(
         reasons=tuple(_reasons(winner, facts, savings_vs_current)),
         risks=tuple(_risks(winner, facts)),
         break_even=break_even,
+        savings_vs_baseline=savings_vs_baseline,
+        today=today,
+        savings_vs_today=savings_vs_today,
     )

@@ -14,13 +14,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from costengine.scenario import Channel, DeliveryModel, Scenario
+from costengine.scenario import Channel, ChannelVolume, DeliveryModel, Scenario
 
 __all__ = [
+    "SCHEMA_VERSION",
     "Assumption",
+    "Baseline",
     "BreakEven",
     "CostCategory",
     "Estimate",
+    "LanguageStaffing",
     "LineItem",
     "ModelCost",
     "PoolStaffing",
@@ -31,6 +34,9 @@ __all__ = [
 ]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+#: Version of the ``--json`` contract; docs/cli.md's changelog says what each one changed.
+SCHEMA_VERSION = 2
 
 
 class CostCategory(StrEnum):
@@ -89,11 +95,12 @@ class ModelCost(BaseModel):
 
 
 class PoolStaffing(BaseModel):
-    """The working for one staffing pool (language x channel group), shown by "why?"."""
+    """The working for one team (schema 2: a team, not a language x channel pool), shown by
+    "why?". A blended team answers every channel in every language it lists."""
 
     model_config = _FROZEN
 
-    language: str
+    language: str  # schema 2: the languages the team answers, comma-separated ("en,zh")
     channels: tuple[Channel, ...]
     live: bool  # Erlang-staffed (phone/chat) or workload-staffed (email/social)
     peak_erlangs: float
@@ -101,9 +108,24 @@ class PoolStaffing(BaseModel):
     peak_service_level: float | None  # None for deferrable work
     peak_asa_seconds: float | None
     open_hours_per_week: float
-    agent_hours_per_week: float  # scheduled, after floors, before shrinkage
+    agent_hours_per_week: float  # schema 2: people on shift, floors and break cover included
     floor_hours_per_week: float  # hours where the floor, not the workload, set staffing
-    fte: float  # rostered, after shrinkage
+    fte: float  # rostered: on-shift hours / (paid hours x (1 - absence))
+    busy_hours_per_week: float = 0.0  # agent-hours of work (live traffic and deferrable work)
+    occupancy: float = 0.0  # busy share of the on-shift hours
+    team: str = ""  # "blended", "phone", "chat" or "deferrable"
+
+
+class LanguageStaffing(BaseModel):
+    """One language as a skill: its share of contacts and the speakers it needs on shift."""
+
+    model_config = _FROZEN
+
+    language: str
+    share: float  # of contacts
+    peak_speakers: float  # on shift at the busiest hour
+    speaker_hours_per_week: float
+    speaker_fte: float  # what a language premium is paid on (non-base languages)
 
 
 class Assumption(BaseModel):
@@ -143,6 +165,32 @@ class Recommendation(BaseModel):
     reasons: tuple[str, ...]  # template keys, e.g. "reason.cheapest", "reason.coverage_24x7"
     risks: tuple[str, ...]  # template keys: "risk.control", "risk.data_security", ...
     break_even: tuple[BreakEven, ...]
+    #: Against today's team priced as it is (a team size was given), per month.
+    savings_vs_baseline: Decimal | None = None
+    #: What "today" is: "current_cost" (the user's figure), "baseline" (today's team) or None.
+    today: str | None = None
+    #: The winner's saving against today, per month (by ``today``'s figure), or None.
+    savings_vs_today: Decimal | None = None
+
+
+class Baseline(BaseModel):
+    """Today's team as it is: its people at loaded pay, their tools, a share of supervision.
+
+    ``needed_fte`` is what the priced workload needs at the service level over the opening
+    hours; ``covers_hours`` is False when the team is smaller than the coverage floor alone;
+    ``meets_target`` is False when the volumes given need more people than the team has.
+    """
+
+    model_config = _FROZEN
+
+    team_size: Decimal
+    monthly_total: Decimal
+    currency: str
+    fte: Decimal
+    line_items: tuple[LineItem, ...]
+    needed_fte: Decimal
+    covers_hours: bool
+    meets_target: bool
 
 
 class Estimate(BaseModel):
@@ -156,6 +204,11 @@ class Estimate(BaseModel):
     recommendation: Recommendation
     sensitivity: tuple[SensitivityRow, ...]
     assumptions: tuple[Assumption, ...]
+    baseline: Baseline | None = None
+    languages: tuple[LanguageStaffing, ...] = ()
+    #: The first contacts a month priced: given, from users, or what today's team carries.
+    volumes: tuple[ChannelVolume, ...] = ()
+    schema_version: int = SCHEMA_VERSION
 
     def to_json(self) -> dict[str, Any]:
         """The public ``sourcewise estimate --json`` object (documented in docs/cli.md).
@@ -166,6 +219,7 @@ class Estimate(BaseModel):
         """
         rec = self.recommendation
         return {
+            "schema_version": self.schema_version,
             "inputs": self.scenario.model_dump(mode="json"),
             "currency": self.currency,
             "fx_date": self.fx_date,
@@ -180,6 +234,9 @@ class Estimate(BaseModel):
                 "runner_up": rec.runner_up.value,
                 "savings_vs_runner_up": str(rec.savings_vs_runner_up),
                 "savings_vs_current": _opt(rec.savings_vs_current),
+                "savings_vs_baseline": _opt(rec.savings_vs_baseline),
+                "today": rec.today,
+                "savings_vs_today": _opt(rec.savings_vs_today),
                 "reasons": list(rec.reasons),
                 "risks": list(rec.risks),
                 "break_even": [
@@ -203,6 +260,15 @@ class Estimate(BaseModel):
             ],
             "assumptions": [
                 {"key": item.key, "params": dict(item.params)} for item in self.assumptions
+            ],
+            "baseline": None if self.baseline is None else _baseline_json(self.baseline),
+            "languages": [row.model_dump(mode="json") for row in self.languages],
+            "volumes": [
+                {
+                    "channel": volume.channel.value,
+                    "contacts_per_month": str(volume.contacts_per_month),
+                }
+                for volume in self.volumes
             ],
         }
 
@@ -228,6 +294,35 @@ def citation(sources: tuple[SourceRef, ...]) -> str:
     return "; ".join(dict.fromkeys(_one_line(ref.source) for ref in sources))
 
 
+def _items_json(items: tuple[LineItem, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": item.key,
+            "label": item.label,
+            "category": item.category.value,
+            "amount": str(item.amount),
+            "currency": item.currency,
+            "source": citation(item.sources),
+            "inputs": dict(item.inputs),
+            "sources": [ref.model_dump(mode="json") for ref in item.sources],
+        }
+        for item in items
+    ]
+
+
+def _baseline_json(baseline: Baseline) -> dict[str, Any]:
+    return {
+        "team_size": str(baseline.team_size),
+        "monthly_total": str(baseline.monthly_total),
+        "currency": baseline.currency,
+        "fte": str(baseline.fte),
+        "needed_fte": str(baseline.needed_fte),
+        "covers_hours": baseline.covers_hours,
+        "meets_target": baseline.meets_target,
+        "line_items": _items_json(baseline.line_items),
+    }
+
+
 def _model_json(cost: ModelCost) -> dict[str, Any]:
     return {
         "model": cost.model.value,
@@ -238,17 +333,5 @@ def _model_json(cost: ModelCost) -> dict[str, Any]:
         "billing": cost.billing,
         "candidates": {key: str(total) for key, total in cost.candidates.items()},
         "notes": list(cost.notes),
-        "line_items": [
-            {
-                "key": item.key,
-                "label": item.label,
-                "category": item.category.value,
-                "amount": str(item.amount),
-                "currency": item.currency,
-                "source": citation(item.sources),
-                "inputs": dict(item.inputs),
-                "sources": [ref.model_dump(mode="json") for ref in item.sources],
-            }
-            for item in cost.line_items
-        ],
+        "line_items": _items_json(cost.line_items),
     }

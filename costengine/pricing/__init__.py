@@ -9,7 +9,7 @@ currency, conventions) returning draft line items; :func:`price_all` runs the fo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -34,9 +34,9 @@ __all__ = [
     "MODEL_ORDER",
     "NOTE_KEYS",
     "SPLITS",
+    "Parts",
     "Priced",
     "PricingContext",
-    "TierParts",
     "Workload",
     "price_all",
     "price_model",
@@ -83,8 +83,9 @@ class Priced:
         return drafts_total(self.drafts)
 
 
-#: Supplies the tier-1 split (kept, given out) on demand: it costs two staffing plans.
-TierParts = Callable[[], tuple[Workload, Workload] | None]
+#: Supplies partial outsourcing's splits ``{split: (kept, given out)}`` on demand: they
+#: cost several staffing plans.
+Parts = Callable[[], Mapping[str, tuple[Workload, Workload]]]
 
 
 def price_model(
@@ -92,14 +93,13 @@ def price_model(
     work: Workload,
     ctx: PricingContext,
     *,
-    primary_language: str,
-    tier_parts: TierParts,
+    parts: Parts,
 ) -> Priced:
-    """One model for ``work``. ``tier_parts`` is called only for partial (it plans twice)."""
+    """One model for ``work``. ``parts`` is called only for partial (it plans the splits)."""
     if model is DeliveryModel.IN_HOUSE:
-        return Priced(model, tuple(price_in_house(work, ctx)), ctx.fte(work))
+        return Priced(model, tuple(price_in_house(work, ctx)), work.fte)
     if model is DeliveryModel.HOSTED:
-        return Priced(model, tuple(price_hosted(work, ctx)), ctx.fte(work))
+        return Priced(model, tuple(price_hosted(work, ctx)), work.fte)
     if model is DeliveryModel.OUTSOURCED:
         quote = price_outsourced(work, ctx)
         if quote is None:
@@ -112,24 +112,10 @@ def price_model(
             candidates=quote.alternatives,
             billing=quote.billing,
         )
-    partial_quote = price_partial(
-        work, ctx, primary_language=primary_language, tier_parts=tier_parts()
-    )
+    partial_quote = price_partial(parts(), ctx)
     if partial_quote is None:
-        in_house = price_model(
-            DeliveryModel.IN_HOUSE,
-            work,
-            ctx,
-            primary_language=primary_language,
-            tier_parts=tier_parts,
-        )
-        hosted = price_model(
-            DeliveryModel.HOSTED,
-            work,
-            ctx,
-            primary_language=primary_language,
-            tier_parts=tier_parts,
-        )
+        in_house = price_model(DeliveryModel.IN_HOUSE, work, ctx, parts=parts)
+        hosted = price_model(DeliveryModel.HOSTED, work, ctx, parts=parts)
         own = hosted if hosted.total < in_house.total else in_house
         return Priced(
             model,
@@ -149,20 +135,9 @@ def price_model(
     )
 
 
-def price_all(
-    work: Workload,
-    ctx: PricingContext,
-    *,
-    primary_language: str,
-    tier_parts: tuple[Workload, Workload] | None,
-) -> dict[DeliveryModel, Priced]:
+def price_all(work: Workload, ctx: PricingContext, *, parts: Parts) -> dict[DeliveryModel, Priced]:
     """All four models for the same work, in :data:`MODEL_ORDER`."""
-    return {
-        model: price_model(
-            model, work, ctx, primary_language=primary_language, tier_parts=lambda: tier_parts
-        )
-        for model in MODEL_ORDER
-    }
+    return {model: price_model(model, work, ctx, parts=parts) for model in MODEL_ORDER}
 
 
 def to_model_cost(priced: Priced, ctx: PricingContext) -> ModelCost:

@@ -82,11 +82,11 @@ def staff_drafts(work: Workload, ctx: PricingContext) -> list[Draft]:
         )
 
     other_hours = math.fsum(
-        pool.agent_hours for pool in work.pools if not ctx.base_language(pool.language)
+        hours for language, hours in work.speaker_hours.items() if not ctx.base_language(language)
     )
     language_premium = ctx.value("inhouse.language_premium")
     if other_hours > 0 and language_premium > 0:
-        share = dec(round(other_hours / total_hours, 6))
+        share = dec(round(min(1.0, other_hours / total_hours), 6))
         drafts.append(
             draft(
                 "language_premium",
@@ -96,7 +96,7 @@ def staff_drafts(work: Workload, ctx: PricingContext) -> list[Draft]:
                     "share_of_hours": share,
                     "premium": language_premium,
                     "languages": ", ".join(
-                        lang for lang in work.languages if not ctx.base_language(lang)
+                        lang for lang in work.language_codes if not ctx.base_language(lang)
                     ),
                 },
                 ("inhouse.language_premium",),
@@ -222,11 +222,7 @@ class OwnTeam:
 
 def own_team(work: Workload, ctx: PricingContext) -> OwnTeam:
     """The own team's items (:func:`staff_drafts`) and telephony for ``work``."""
-    return ctx.per_work(
-        "own_team",
-        work,
-        lambda: OwnTeam(tuple(staff_drafts(work, ctx)), tuple(telephony_drafts(work, ctx))),
-    )
+    return OwnTeam(tuple(staff_drafts(work, ctx)), tuple(telephony_drafts(work, ctx)))
 
 
 def price_in_house(work: Workload, ctx: PricingContext) -> list[Draft]:

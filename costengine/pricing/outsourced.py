@@ -29,13 +29,11 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from costengine.pricing.common import (
     Draft,
-    PoolWork,
     PricingContext,
     Workload,
     dec,
@@ -67,19 +65,28 @@ class ProviderQuote:
 
 
 def _language_draft(
-    work: Workload, ctx: PricingContext, bill: Decimal, weight: Callable[[PoolWork], float]
+    work: Workload, ctx: PricingContext, bill: Decimal, by_contacts: bool
 ) -> list[Draft]:
-    """The language premium on the share of ``bill`` (by ``weight``) in non-base languages."""
+    """The language premium on the share of ``bill`` in non-base languages: by the required
+    speakers' hours for dedicated agents, by the languages' share of contacts per contact."""
     premium = ctx.value("outsourced.language_premium")
     if premium <= 0:
         return []
-    other = math.fsum(weight(pool) for pool in work.pools if not ctx.base_language(pool.language))
-    if other <= 0:
+    if by_contacts:
+        other = math.fsum(
+            share for language, share in work.languages if not ctx.base_language(language)
+        )
+        total = 1.0
+    else:
+        other = math.fsum(
+            hours
+            for language, hours in work.speaker_hours.items()
+            if not ctx.base_language(language)
+        )
+        total = work.present_hours
+    if other <= 0 or total <= 0:
         return []
-    total = math.fsum(weight(pool) for pool in work.pools)
-    if total <= 0:
-        return []
-    share = dec(round(other / total, 6))
+    share = dec(round(min(1.0, other / total), 6))
     return [
         draft(
             "provider_language_premium",
@@ -89,7 +96,7 @@ def _language_draft(
                 "share": share,
                 "premium": premium,
                 "languages": ", ".join(
-                    lang for lang in work.languages if not ctx.base_language(lang)
+                    lang for lang in work.language_codes if not ctx.base_language(lang)
                 ),
             },
             ("outsourced.language_premium",),
@@ -103,7 +110,7 @@ def _hourly_bill(
     *,
     key: str,
     hourly: tuple[float, ...],
-    weight: Callable[[PoolWork], float],
+    by_contacts: bool,
     extra_inputs: dict[str, float | int | Decimal | str],
     extra_paths: tuple[str, ...] = (),
 ) -> list[Draft]:
@@ -147,7 +154,7 @@ def _hourly_bill(
                 ),
             )
         )
-    drafts.extend(_language_draft(work, ctx, base + surcharge, weight))
+    drafts.extend(_language_draft(work, ctx, base + surcharge, by_contacts))
     return drafts
 
 
@@ -158,7 +165,7 @@ def _agent_hour_bill(work: Workload, ctx: PricingContext) -> list[Draft]:
         ctx,
         key="provider_agent_hours",
         hourly=work.hourly_agents,
-        weight=lambda pool: pool.agent_hours,
+        by_contacts=False,
         extra_inputs={},
     )
 
@@ -173,7 +180,7 @@ def _shared_hour_bill(work: Workload, ctx: PricingContext) -> list[Draft]:
         ctx,
         key="provider_shared_hours",
         hourly=hourly,
-        weight=lambda pool: pool.busy_hours,
+        by_contacts=True,
         extra_inputs={"provider_occupancy": occupancy},
         extra_paths=("outsourced.shared_occupancy",),
     )
@@ -250,7 +257,7 @@ def _per_contact_bill(work: Workload, ctx: PricingContext) -> tuple[list[Draft],
             )
         )
         bill += messages * per_email
-    drafts.extend(_language_draft(work, ctx, bill, lambda pool: pool.weekly_contacts))
+    drafts.extend(_language_draft(work, ctx, bill, True))
     return drafts, notes
 
 
@@ -272,7 +279,7 @@ def _seat_month_bill(work: Workload, ctx: PricingContext) -> list[Draft] | None:
             paths,
         )
     ]
-    drafts.extend(_language_draft(work, ctx, seats * price, lambda pool: pool.agent_hours))
+    drafts.extend(_language_draft(work, ctx, seats * price, False))
     return drafts
 
 
@@ -311,8 +318,8 @@ def price_outsourced(work: Workload, ctx: PricingContext) -> ProviderQuote | Non
     """The provider's quote for ``work`` (None when there is no work to give out)."""
     if work.empty:
         return None
-    fte = ctx.fte(work)
-    busy_fte = fte * work.occupancy
+    fte = work.fte
+    busy_fte = work.busy_fte
     bills: dict[str, tuple[list[Draft], list[str], float]] = {
         "agent_hour": (_agent_hour_bill(work, ctx), [], fte),
         "shared_hour": (

@@ -1,44 +1,30 @@
 """Partial outsourcing: keep part of the work, give the rest to a provider, pick the best split.
 
-Candidate splits (each priced only when both parts have work):
-
-- ``after_hours``: keep business hours (Mon-Fri 09-17 local, within the open hours), give
-  out evenings, nights and weekends: the own team no longer needs round-the-clock floors;
-- ``tier1``: give out the simple first-contact share of the volume (``planning.tier1_share``)
-  and keep tier 2+; both parts are planned on their own (each needs its floors), so the caller
-  passes them in already staffed;
-- ``overflow``: the own team is sized at a quantile (the median by default) of each pool's
-  open-hour staffing; the provider takes the agents above it in the peak hours;
-- ``languages``: keep the primary (first) language, give out the others.
+The candidate splits (:mod:`costengine.staffing.splits`) come in already planned, each part
+with its own floors (so no hour carries two floors for the same contacts); the ``overflow``
+split is made here, hour by hour, from the whole workload: the own team is sized at a
+quantile (the median by default) of its open-hour staffing and the provider takes the people
+above it in the peak hours.
 
 The kept part is priced both in-house and hosted, and the cheaper one is used (ties go to
-in-house); the given-out part with the outsourced prices. Everything reuses the three other
-pricing functions on the split workloads. The cheapest candidate wins (ties in the order
-above); all candidates' totals are reported.
+in-house); the given-out part with the outsourced prices. The cheapest candidate wins (ties
+in :data:`SPLITS` order); all candidates' totals are reported.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 
-from costengine.coverage import business_mask
-from costengine.pricing.common import (
-    Draft,
-    IdentityMemo,
-    PricingContext,
-    Workload,
-    drafts_total,
-)
+from costengine.pricing.common import Draft, PricingContext, Workload, drafts_total
 from costengine.pricing.hosted import price_hosted
 from costengine.pricing.inhouse import price_in_house
 from costengine.pricing.outsourced import ProviderQuote, price_outsourced
 from costengine.scenario import DeliveryModel
 
-__all__ = ["SPLITS", "PartialQuote", "price_partial", "split_workloads"]
+__all__ = ["SPLITS", "PartialQuote", "overflow_split", "price_partial"]
 
 SPLITS = ("after_hours", "tier1", "overflow", "languages")
 
@@ -58,42 +44,17 @@ class PartialQuote:
         return drafts_total(self.drafts)
 
 
-@cache
-def _business_shares() -> tuple[float, ...]:
-    """The kept share of each week hour in the after-hours split: 1 in business hours."""
-    return tuple(1.0 if is_business else 0.0 for is_business in business_mask())
-
-
-def _below_cap(agents: Sequence[float], *, quantile: float) -> tuple[float, ...]:
+def _below_cap(present: Sequence[float], *, quantile: float) -> tuple[float, ...]:
     """The kept share of each hour in the overflow split: all of it up to the own team's
-    size (the ``quantile`` of the pool's staffed hours), the cap's share above it."""
-    staffed = sorted([a for a in agents if a > 0])
+    size (the ``quantile`` of the staffed hours), the cap's share above it."""
+    staffed = sorted([a for a in present if a > 0])
     cap = staffed[max(0, math.ceil(quantile * len(staffed)) - 1)] if staffed else 0.0
-    return tuple([1.0 if a <= cap else cap / a for a in agents])
+    return tuple([1.0 if a <= cap else cap / a for a in present])
 
 
-def split_workloads(
-    work: Workload,
-    ctx: PricingContext,
-    *,
-    primary_language: str,
-    tier_parts: tuple[Workload, Workload] | None,
-) -> dict[str, tuple[Workload, Workload]]:
-    """Every candidate split as ``(kept, given out)``, in :data:`SPLITS` order."""
-    found: dict[str, tuple[Workload, Workload]] = {}
-    business = _business_shares()
-    found["after_hours"] = work.split_once("after_hours", lambda _pool: business)
-    if tier_parts is not None:
-        found["tier1"] = tier_parts
+def overflow_split(work: Workload, ctx: PricingContext) -> tuple[Workload, Workload]:
     quantile = float(ctx.value("planning.overflow_quantile"))
-    below_cap = IdentityMemo(lambda agents: _below_cap(agents, quantile=quantile))  # once a pool
-    found["overflow"] = work.split_once(("overflow", quantile), lambda pool: below_cap(pool.agents))
-    if len(work.languages) > 1:
-        found["languages"] = work.split_once(
-            ("languages", primary_language),
-            lambda pool: 1.0 if pool.language == primary_language else 0.0,
-        )
-    return {key: parts for key, parts in found.items() if not parts[0].empty and not parts[1].empty}
+    return work.split(_below_cap(work.present, quantile=quantile))
 
 
 def _own(work: Workload, ctx: PricingContext) -> tuple[DeliveryModel, list[Draft]]:
@@ -105,20 +66,20 @@ def _own(work: Workload, ctx: PricingContext) -> tuple[DeliveryModel, list[Draft
 
 
 def price_partial(
-    work: Workload,
-    ctx: PricingContext,
-    *,
-    primary_language: str,
-    tier_parts: tuple[Workload, Workload] | None,
+    parts: Mapping[str, tuple[Workload, Workload]], ctx: PricingContext
 ) -> PartialQuote | None:
-    """The cheapest split of ``work`` (None when no split leaves work on both sides)."""
+    """The cheapest split (None when no split leaves work on both sides)."""
     best: PartialQuote | None = None
     candidates: dict[str, Decimal] = {}
-    splits = split_workloads(work, ctx, primary_language=primary_language, tier_parts=tier_parts)
-    for key, (kept, given) in splits.items():
+    for key in SPLITS:
+        if key not in parts:
+            continue
+        kept, given = parts[key]
+        if kept.empty or given.empty:
+            continue
         own_model, own = _own(kept, ctx)
         quote: ProviderQuote | None = price_outsourced(given, ctx)
-        if quote is None:  # pragma: no cover - split_workloads drops empty parts
+        if quote is None:
             continue
         drafts = (*own, *quote.drafts)
         total = drafts_total(drafts)
@@ -130,7 +91,7 @@ def price_partial(
                 own_model=own_model,
                 billing=quote.billing,
                 candidates={},
-                fte=ctx.fte(kept) + quote.fte,
+                fte=kept.fte + quote.fte,
                 notes=(f"note.own_{own_model.value}", *quote.notes),
             )
     if best is None:

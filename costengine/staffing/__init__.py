@@ -11,10 +11,11 @@ from costengine.staffing import erlang_a, erlang_c, workload
 from costengine.staffing.erlang_a import ErlangAResult
 from costengine.staffing.erlang_c import ErlangCResult
 from costengine.staffing.plan import (
-    HourlyPool,
     Planner,
     StaffingInputs,
     StaffingPlan,
+    Stream,
+    Team,
     plan_staffing,
 )
 from costengine.staffing.volumes import (
@@ -28,10 +29,11 @@ __all__ = [
     "ChannelMix",
     "ErlangAResult",
     "ErlangCResult",
-    "HourlyPool",
     "Planner",
     "StaffingInputs",
     "StaffingPlan",
+    "Stream",
+    "Team",
     "channel_mix",
     "channel_mix_assumption",
     "erlang_a",

@@ -1,36 +1,47 @@
-"""The staffing plan of a scenario: agents per hour of the average week, per pool, and FTE.
+"""The staffing plan of a scenario: people on shift per hour of the average week, and FTE.
 
-This is what pricing calls. A *pool* is one language x one channel group:
+Why this shape: a small business runs **one blended team**. The same people answer the phone
+and the chats and do the emails between them; they speak the languages the business serves
+between them; one of them is on shift in every open hour. Staffing that team the way a
+300-seat contact centre staffs separate queues (a pool per channel and per language, each
+with its own floor) turns 8 people into 36. So, by default:
 
-- the **live** group (phone + chat): every live channel is staffed for every hour on its own
-  with Erlang C (Erlang A when a caller patience is given), chat on ``AHT / concurrency``;
-  the agents are summed and the group's coverage floor (``floor_agents``, 1 or 2) applies to
-  that sum in every open hour, however small the volume (``floor_hours_per_week`` counts the
-  open hours staffed at the floor: the workload needed no more);
-- the **deferrable** group (email + social): staffed by workload within the response target
-  (:mod:`costengine.staffing.workload`), fractional agents, no floor.
+- **Live work** (phone and chat) is one queue: chat joins as traffic at ``AHT / concurrency``
+  and the hour's combined traffic gets one Erlang C solve (Erlang A with a caller patience)
+  at the handle time of the mix, against the service-level target. In every open hour the
+  team has at least ``floor_agents`` on shift.
+- **Languages are skills** (:mod:`costengine.staffing.languages`): the pooled count must also
+  give each language enough speakers for its share of the traffic, and one speaker of each in
+  every open hour; who speaks what (everyone everything, one language each, or a share of
+  multilingual agents) decides how many people that takes.
+- **Deferrable work** (email, social messages, IT tickets escalated to tiers 2 and 3) fills the
+  live agents' idle time up to the occupancy cap, each piece before its response deadline
+  (earliest deadline first, the clock running only while the desk is open); only the work
+  that does not fit is given extra agent-hours, rostered evenly over the open hours.
+- **Breaks, meetings and training** (the on-shift part of shrinkage) are taken in idle time
+  when the hour has it, so a quiet one-person desk is one person; only what does not fit adds
+  people. **Absence** (leave, public holidays, sickness: ``absence_share``) always needs
+  cover: rostered FTE = people on shift ÷ (paid hours × (1 − absence)). For a busy team
+  with no idle time this is exactly the textbook ``agents / (1 − shrinkage)``.
 
-Volumes come from ``scenario.volumes`` or, with only a team size, from what that team handles
-(:func:`costengine.staffing.volumes.team_volumes`). Each channel's volume is split evenly
-across the languages and spread over the open hours of the average week by the arrival profile
-(:mod:`costengine.coverage`). Every simplification is returned as an
+A user who runs separate teams per channel says so (``Scenario.pooling = per_channel``): then
+each live channel is its own queue with its own floor and the deferrable work has its own
+workload-staffed team (the old contact-centre structure, kept for those who work that way).
+
+Volumes come from ``scenario.volumes``, from an IT help desk's users, or, with only a team
+size, from what that team carries (:mod:`costengine.staffing.team`). Monthly volumes become
+contacts per hour of the average week through the arrival profiles (:mod:`costengine.coverage`).
+Everything is deterministic, and every simplification is returned as an
 :class:`~costengine.results.Assumption` so the bot can say it.
-
-Everything is deterministic. An estimate plans one scenario many times (the tier-1 split,
-the break-even search, the sensitivity table), so a :class:`Planner` works out once what does
-not depend on the volume (open hours, arrival weights, assumptions) and keeps every hourly
-head count it solves; the pools of all languages are built once (the volume is split evenly,
-so they differ only by name), and the validated summaries are made only when asked for.
 """
 
 from __future__ import annotations
 
 import math
-import operator
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property, partial
-from itertools import compress
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from types import MappingProxyType
 
 from costengine.coverage import (
@@ -42,33 +53,44 @@ from costengine.coverage import (
     open_mask,
 )
 from costengine.errors import InvalidScenario, RateCardError
-from costengine.results import Assumption, PoolStaffing
-from costengine.scenario import LIVE_CHANNELS, Channel, ChannelVolume, Scenario
+from costengine.results import Assumption, LanguageStaffing, PoolStaffing
+from costengine.scenario import LIVE_CHANNELS, Channel, ChannelVolume, Pooling, Scenario
 from costengine.staffing import _validate, erlang_c, workload
-from costengine.staffing.volumes import channel_mix_assumption, implied_occupancy, team_volumes
+from costengine.staffing.languages import dedicated_service_level, total_agents
 
 __all__ = [
-    "HourlyPool",
     "Planner",
     "StaffingInputs",
     "StaffingPlan",
+    "Stream",
+    "Team",
     "plan_staffing",
 ]
 
 _HOURS = 168
 _SECONDS_PER_HOUR = 3600.0
+_EPS = 1e-9
 _LIVE_ORDER = (Channel.PHONE, Channel.CHAT)
 _DEFERRABLE_ORDER = (Channel.EMAIL, Channel.SOCIAL)
+#: Passes of the earliest-deadline-first fill round the week: the last one is reported, so
+#: the backlog carried over from the end of the week is in its steady state.
+_BLEND_PASSES = 3
 
 
 @dataclass(frozen=True)
 class StaffingInputs:
-    """Planning parameters after the scenario's overrides are laid on the rate-card defaults.
+    """Planning parameters after the scenario's choices are laid on the rate-card defaults.
 
-    ``aht_seconds`` is the handle time per contact for each channel (chat *before*
-    concurrency); ``service_level`` / ``answer_seconds`` the live target (e.g. 80% in 20 s);
-    ``email_utilisation`` the share of an agent's time that becomes deferrable work;
-    ``patience_seconds`` switches live channels from Erlang C to Erlang A.
+    ``aht_seconds``: handle time per contact by channel (chat *before* concurrency);
+    ``service_level`` / ``answer_seconds``: the live target (80% in 20 s);
+    ``shrinkage``: all paid time not spent available (breaks, meetings, training, absence);
+    ``absence_share``: the part of it that is absence (needs another person to cover);
+    ``max_occupancy``: the occupancy cap, also the cap up to which deferrable work fills idle
+    time; ``email_utilisation``: the share of an agent's time that becomes deferrable work on
+    a team without live channels; ``languages``: ``(language, share of contacts)``;
+    ``multilingual``: the share of agents who speak every language;
+    ``tier_seconds`` / ``tier_shares``: an IT help desk's agent time per ticket at tiers 2 and
+    3, and the share of first contacts that reach them.
     """
 
     aht_seconds: Mapping[Channel, float]
@@ -82,6 +104,12 @@ class StaffingInputs:
     email_utilisation: float
     floor_agents: int
     patience_seconds: float | None = None
+    absence_share: float = 0.0
+    pooling: Pooling = Pooling.BLENDED
+    languages: tuple[tuple[str, float], ...] = (("en", 1.0),)
+    multilingual: float = 1.0
+    tier_seconds: Mapping[int, float] = field(default_factory=dict)
+    tier_shares: Mapping[int, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         aht = {}
@@ -90,6 +118,9 @@ class StaffingInputs:
         object.__setattr__(self, "aht_seconds", MappingProxyType(aht))
         workload.chat_effective_aht(1.0, self.chat_concurrency)  # validates concurrency
         _validate.fraction("shrinkage", self.shrinkage, low_open=False)
+        _validate.fraction("absence_share", self.absence_share, low_open=False)
+        # Absence is part of shrinkage; a user's lower shrinkage caps it.
+        object.__setattr__(self, "absence_share", min(self.absence_share, self.shrinkage))
         _validate.positive("paid_hours_per_fte_week", self.paid_hours_per_fte_week)
         _validate.fraction("service_level", self.service_level)
         _validate.positive("answer_seconds", self.answer_seconds)
@@ -97,52 +128,27 @@ class StaffingInputs:
         _validate.positive("email_response_hours", self.email_response_hours)
         _validate.fraction("email_utilisation", self.email_utilisation, high_open=False)
         _validate.positive_int("floor_agents", self.floor_agents, minimum=0)
+        _validate.fraction("multilingual", self.multilingual, low_open=False, high_open=False)
         if self.patience_seconds is not None:
             _validate.positive("patience_seconds", self.patience_seconds)
+        if not self.languages:
+            raise InvalidScenario("languages", "give at least one language")
+        for tier, seconds in self.tier_seconds.items():
+            _validate.positive(f"tier_seconds.{tier}", seconds)
+        for tier, share in self.tier_shares.items():
+            _validate.fraction(f"tier_shares.{tier}", share, low_open=False, high_open=False)
+        object.__setattr__(self, "tier_seconds", MappingProxyType(dict(self.tier_seconds)))
+        object.__setattr__(self, "tier_shares", MappingProxyType(dict(self.tier_shares)))
 
-    @classmethod
-    def from_scenario(
-        cls,
-        scenario: Scenario,
-        *,
-        aht_defaults: Mapping[Channel, float],
-        chat_concurrency_default: float,
-        shrinkage_default: float,
-        paid_hours_per_fte_week: float,
-        email_utilisation: float,
-        patience_seconds: float | None = None,
-    ) -> StaffingInputs:
-        """Defaults (from the rate card) overridden by what the scenario says.
+    @property
+    def on_shift_shrinkage(self) -> float:
+        """Breaks, meetings and training: the shrinkage taken while on shift."""
+        return 1.0 - (1.0 - self.shrinkage) / (1.0 - self.absence_share)
 
-        A handle time given on a scenario volume replaces the default for that channel;
-        ``shrinkage`` and ``chat_concurrency`` replace the defaults when set; the service
-        level, answer time, occupancy cap, email response time and floor come from the
-        scenario (which has its own defaults).
-        """
-        aht = {Channel(channel): float(seconds) for channel, seconds in aht_defaults.items()}
-        for volume in scenario.volumes:
-            if volume.aht_seconds is not None:
-                aht[volume.channel] = float(volume.aht_seconds)
-        for channel in scenario.channels:
-            if channel not in aht:
-                raise RateCardError(f"aht_seconds.{channel.value}", "no default handle time")
-        return cls(
-            aht_seconds=aht,
-            chat_concurrency=(
-                scenario.chat_concurrency
-                if scenario.chat_concurrency is not None
-                else chat_concurrency_default
-            ),
-            shrinkage=scenario.shrinkage if scenario.shrinkage is not None else shrinkage_default,
-            paid_hours_per_fte_week=paid_hours_per_fte_week,
-            service_level=scenario.service_level,
-            answer_seconds=float(scenario.answer_seconds),
-            max_occupancy=scenario.max_occupancy,
-            email_response_hours=scenario.email_response_hours,
-            email_utilisation=email_utilisation,
-            floor_agents=scenario.floor_agents,
-            patience_seconds=patience_seconds,
-        )
+    @property
+    def occupancy_cap(self) -> float:
+        """Busy share of an agent's available time above which no more work is added."""
+        return self.max_occupancy if self.max_occupancy is not None else 1.0
 
     def effective_aht(self, channel: Channel) -> float:
         """Agent seconds one contact costs: chat divided by its concurrency."""
@@ -154,356 +160,541 @@ class StaffingInputs:
             return workload.chat_effective_aht(seconds, self.chat_concurrency)
         return seconds
 
-    def fte(self, agent_hours_per_week: float) -> float:
-        """Rostered FTE for scheduled agent-hours per week, after shrinkage."""
-        return workload.rostered_fte(
-            agent_hours_per_week, self.paid_hours_per_fte_week, self.shrinkage
+    def fte(self, present_hours_per_week: float) -> float:
+        """Rostered FTE for people-on-shift hours per week: absence needs cover."""
+        hours = _validate.non_negative("present_hours", present_hours_per_week)
+        return hours / (self.paid_hours_per_fte_week * (1.0 - self.absence_share))
+
+    def with_languages(self, languages: tuple[tuple[str, float], ...]) -> StaffingInputs:
+        return replace(self, languages=languages)
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """One kind of work and when it arrives: contacts per hour of the average week.
+
+    ``key`` is the channel's value for first contacts, ``"tier2"``/``"tier3"`` for IT tickets
+    escalated to engineers and specialists (deferrable, no channel of their own).
+    """
+
+    key: str
+    channel: Channel | None
+    live: bool
+    tier: int
+    aht_seconds: float  # one contact's handle time (chat before concurrency)
+    agent_seconds: float  # the agent time it costs (chat divided by concurrency)
+    hourly: tuple[float, ...]
+
+    @property
+    def weekly(self) -> float:
+        return math.fsum(self.hourly)
+
+    def scaled(self, factor: float) -> Stream:
+        return replace(self, hourly=tuple([n * factor for n in self.hourly]))
+
+    def masked(self, shares: Sequence[float]) -> Stream:
+        return replace(
+            self, hourly=tuple([n * share for n, share in zip(self.hourly, shares, strict=True)])
         )
+
+    def erlangs(self) -> list[float]:
+        per = self.agent_seconds / _SECONDS_PER_HOUR
+        return [n * per for n in self.hourly]
+
+
+@dataclass(frozen=True, slots=True)
+class PeakHour:
+    hour: int
+    erlangs: float
+    agents: float
+    service_level: float | None
+    asa_seconds: float | None
 
 
 @dataclass(frozen=True)
-class HourlyPool:
-    """One pool's average week, hour by hour (168 entries, Monday 00:00 local first).
+class Team:
+    """One team's average week, hour by hour (168 entries, Monday 00:00 local first).
 
-    ``contacts`` are all the pool's channels together; ``workload_agents`` what the work
-    needs before the floor; ``agents`` what is scheduled (floor included; whole agents for
-    live pools, fractional for deferrable ones); ``erlangs`` the offered load per hour
-    (agent-hours of work arriving in that hour).
+    ``needed``: agents the work and the floors need in the hour (whole for a live team);
+    ``present``: people on shift (``needed`` plus cover for breaks that do not fit in idle time
+    and the extra agent-hours for deferrable work that does not fit); ``busy``: agent-hours of
+    work done in the hour; ``speakers``: per language, the people on shift the language
+    requires (what a language premium is paid on).
     """
 
-    language: str
+    name: str
+    streams: tuple[str, ...]
     channels: tuple[Channel, ...]
     live: bool
     open_mask: tuple[bool, ...]
-    contacts: tuple[float, ...]
-    workload_agents: tuple[float, ...]
-    agents: tuple[int | float, ...]
-    erlangs: tuple[float, ...] = field(default=())
+    erlangs: tuple[float, ...]
+    needed: tuple[float, ...]
+    present: tuple[float, ...]
+    busy: tuple[float, ...]
+    speakers: tuple[tuple[str, tuple[float, ...]], ...]
+    floor_hours: int
+    peak: PeakHour
 
-    @property
-    def agent_hours_per_week(self) -> float:
-        """Scheduled agent-hours in the average week, before shrinkage."""
-        return math.fsum(self.agents)
+    @cached_property
+    def present_hours(self) -> float:
+        return math.fsum(self.present)
 
-    def fte(self, inputs: StaffingInputs) -> float:
-        """Rostered FTE for this pool, after shrinkage."""
-        return inputs.fte(self.agent_hours_per_week)
+    @cached_property
+    def busy_hours(self) -> float:
+        return math.fsum(self.busy)
 
 
 @dataclass(frozen=True)
 class StaffingPlan:
-    """Every pool's hourly staffing, the per-pool summaries, and what was assumed.
+    """Every team's hourly staffing, the work behind it, and what was assumed."""
 
-    ``summaries`` (validated result models) and ``total_fte`` are built on first use: an
-    estimate's what-if plans (break-even, sensitivity) are priced from their pools alone.
-    """
+    teams: tuple[Team, ...]
+    streams: tuple[Stream, ...]
+    volumes: tuple[ChannelVolume, ...]  # first contacts per month, by channel
+    inputs: StaffingInputs
+    assumptions: tuple[Assumption, ...] = ()
+    weeks_per_month: float = WEEKS_PER_MONTH
 
-    pools: tuple[HourlyPool, ...]
-    volumes: tuple[ChannelVolume, ...]
-    assumptions: tuple[Assumption, ...]
-    weeks_per_month: float
-    summarise: Callable[[], tuple[PoolStaffing, ...]] = field(repr=False, compare=False)
+    @cached_property
+    def present(self) -> tuple[float, ...]:
+        """People on shift per hour, every team together."""
+        return _hour_sums([team.present for team in self.teams])
+
+    @cached_property
+    def busy(self) -> tuple[float, ...]:
+        return _hour_sums([team.busy for team in self.teams])
+
+    @cached_property
+    def present_hours(self) -> float:
+        return math.fsum(team.present_hours for team in self.teams)
+
+    @cached_property
+    def busy_hours(self) -> float:
+        return math.fsum(team.busy_hours for team in self.teams)
+
+    @cached_property
+    def fte(self) -> float:
+        """Rostered FTE of every team together."""
+        return self.inputs.fte(self.present_hours)
+
+    @property
+    def total_fte(self) -> float:
+        return self.fte
+
+    @cached_property
+    def occupancy(self) -> float:
+        """Busy share of the hours people are on shift (breaks included in the shift)."""
+        return self.busy_hours / self.present_hours if self.present_hours > _EPS else 0.0
+
+    @cached_property
+    def speaker_hours(self) -> dict[str, float]:
+        """Per language, the weekly on-shift hours of the speakers it requires."""
+        found: dict[str, float] = {}
+        for team in self.teams:
+            for language, hours in team.speakers:
+                found[language] = found.get(language, 0.0) + math.fsum(hours)
+        return found
+
+    def weekly_contacts(self, key: str) -> float:
+        return math.fsum(stream.weekly for stream in self.streams if stream.key == key)
+
+    def tier_busy_hours(self) -> dict[int, float]:
+        """Agent-hours of work per week at each support tier (tier 1: first contacts)."""
+        found: dict[int, float] = {}
+        for stream in self.streams:
+            hours = stream.weekly * stream.agent_seconds / _SECONDS_PER_HOUR
+            found[stream.tier] = found.get(stream.tier, 0.0) + hours
+        return found
 
     @cached_property
     def summaries(self) -> tuple[PoolStaffing, ...]:
-        """One summary per pool, in pool order."""
-        return self.summarise()
+        """One row per team (``sourcewise estimate --json`` ``staffing``)."""
+        languages = ",".join(language for language, _ in self.inputs.languages)
+        rows = []
+        for team in self.teams:
+            rows.append(
+                PoolStaffing(
+                    language=languages,
+                    channels=team.channels,
+                    live=team.live,
+                    peak_erlangs=team.peak.erlangs,
+                    peak_agents=math.ceil(team.peak.agents - _EPS),
+                    peak_service_level=team.peak.service_level,
+                    peak_asa_seconds=team.peak.asa_seconds,
+                    open_hours_per_week=float(open_hours(team.open_mask)),
+                    agent_hours_per_week=team.present_hours,
+                    floor_hours_per_week=float(team.floor_hours),
+                    fte=self.inputs.fte(team.present_hours),
+                    busy_hours_per_week=team.busy_hours,
+                    occupancy=team.busy_hours / team.present_hours
+                    if team.present_hours > _EPS
+                    else 0.0,
+                    team=team.name,
+                )
+            )
+        return tuple(rows)
 
     @cached_property
-    def total_fte(self) -> float:
-        """Rostered FTE of every pool together."""
-        return math.fsum(summary.fte for summary in self.summaries)
+    def language_rows(self) -> tuple[LanguageStaffing, ...]:
+        """Per language: its share, the speakers it needs at peak and in the week."""
+        rows = []
+        for language, share in self.inputs.languages:
+            hourly = _hour_sums(
+                [hours for team in self.teams for name, hours in team.speakers if name == language]
+            )
+            hours = math.fsum(hourly)
+            rows.append(
+                LanguageStaffing(
+                    language=language,
+                    share=share,
+                    peak_speakers=max(hourly, default=0.0),
+                    speaker_hours_per_week=hours,
+                    speaker_fte=self.inputs.fte(hours),
+                )
+            )
+        return tuple(rows)
 
 
-@dataclass(frozen=True, slots=True)
-class _LiveHour:
-    agents: int
-    service_level: float
-    asa_seconds: float
+def _hour_sums(rows: Sequence[Sequence[float]]) -> tuple[float, ...]:
+    if not rows:
+        return (0.0,) * _HOURS
+    if len(rows) == 1:
+        return tuple(map(float, rows[0]))
+    return tuple(map(math.fsum, zip(*rows, strict=True)))
 
 
-_NO_WORK = _LiveHour(0, 1.0, 0.0)
+class _LiveQueue:
+    """One live queue's staffing rule: Erlang C (Erlang A with a patience) at one handle time.
 
-
-class _LiveChannel:
-    """One live channel's staffing rule, hour by hour: Erlang C, or Erlang A with a patience.
-
-    Head counts are kept per traffic for the planner's life (days, languages and what-if
-    volumes repeat traffics); the service level and ASA are worked out only where a summary
-    reports them (each pool's peak hour).
+    Head counts are kept per traffic for the planner's life: days, languages and what-if
+    volumes repeat traffics.
     """
 
     def __init__(self, aht: float, inputs: StaffingInputs) -> None:
-        self._aht = aht
+        self.aht = aht
         self._inputs = inputs
-        # Erlang C's target, checked once; or the callers' patience for Erlang A.
-        self._rule: erlang_c.Target | float = (
-            erlang_c.Target(aht, inputs.answer_seconds, inputs.service_level, inputs.max_occupancy)
-            if inputs.patience_seconds is None
-            else inputs.patience_seconds
+        self._target = erlang_c.Target(
+            aht, inputs.answer_seconds, inputs.service_level, inputs.max_occupancy
         )
         self._agents: dict[float, int] = {0.0: 0}
 
     def week(self, traffics: Sequence[float]) -> list[int]:
-        """Agents for each hour's traffic, each new traffic solved once."""
+        """Agents for each traffic, each new traffic solved once."""
         known = self._agents
-        rule = self._rule
-        missing = list(set(traffics).difference(known))
-        if isinstance(rule, erlang_c.Target):
-            known.update(zip(missing, rule.agents_each(missing), strict=True))
-        else:
-            known.update((traffic, self.hour(traffic).agents) for traffic in missing)
-        return list(map(known.__getitem__, traffics))
+        missing = [a for a in set(traffics) if a not in known]
+        if missing:
+            patience = self._inputs.patience_seconds
+            if patience is None:
+                known.update(zip(missing, self._target.agents_each(missing), strict=True))
+            else:
+                from costengine.staffing import erlang_a
 
-    def hour(self, traffic: float) -> _LiveHour:
-        """Agents, service level and ASA for one hour's traffic."""
-        if traffic == 0:
-            return _NO_WORK
-        rule, inputs = self._rule, self._inputs
-        if isinstance(rule, erlang_c.Target):
-            c = rule.solve(traffic)
-            return _LiveHour(c.agents, c.service_level, c.asa_seconds)
+                inputs = self._inputs
+                for a in missing:
+                    known[a] = erlang_a.solve(
+                        a,
+                        self.aht,
+                        inputs.answer_seconds,
+                        inputs.service_level,
+                        patience,
+                        max_occupancy=inputs.max_occupancy,
+                    ).agents
+        return [known[a] for a in traffics]
+
+    def agents(self, traffic: float) -> int:
+        """Agents for one traffic (0 for none)."""
+        return self.week([traffic])[0] if traffic > 0 else 0
+
+    def service(self, agents: int, traffic: float) -> tuple[float, float]:
+        """Service level and ASA of ``agents`` facing ``traffic`` (one pooled queue)."""
+        if traffic <= 0 or agents <= 0:
+            return 1.0, 0.0
+        inputs = self._inputs
+        if inputs.patience_seconds is None:
+            c = erlang_c.evaluate(agents, traffic, self.aht, inputs.answer_seconds)
+            return c.service_level, c.asa_seconds
         from costengine.staffing import erlang_a
 
-        a = erlang_a.solve(
-            traffic,
-            self._aht,
-            inputs.answer_seconds,
-            inputs.service_level,
-            rule,
-            max_occupancy=inputs.max_occupancy,
+        r = erlang_a.evaluate(
+            agents, traffic, self.aht, inputs.answer_seconds, inputs.patience_seconds
         )
-        return _LiveHour(a.agents, a.service_level, a.asa_seconds)
+        return r.service_level, r.asa_seconds
 
 
-def _column_sums(rows: Sequence[Sequence[float]]) -> tuple[float, ...]:
-    """Hour-by-hour ``math.fsum`` of several 168-hour rows of floats >= 0.
+def _open_positions(mask: Sequence[bool]) -> list[int]:
+    return [hour for hour in range(_HOURS) if mask[hour]]
 
-    A group has at most two channels, and ``fsum`` of one value is the value, of two their
-    correctly rounded sum, which is what one float addition gives: the common cases skip
-    ``fsum`` with the very same result.
+
+def _fill_idle(
+    work: Sequence[float], idle: Sequence[float], mask: Sequence[bool], window_hours: float
+) -> tuple[list[float], float]:
+    """Deferrable work done in idle time, earliest deadline first, and what does not fit.
+
+    ``work[h]``: agent-hours arriving in hour ``h``, due within ``window_hours`` open hours
+    (the hour itself counting as the first); ``idle[h]``: agent-hours free for it. Returns the
+    work done in each hour and the agent-hours per week that miss their deadline (to be
+    given extra agents), for the steady-state week. Deadlines grow with arrival time (one
+    window for all), so a FIFO queue is earliest-deadline-first.
     """
-    if len(rows) == 1:
-        return tuple(rows[0])
-    if len(rows) == 2:
-        return tuple(map(operator.add, rows[0], rows[1]))
-    return tuple(map(math.fsum, zip(*rows, strict=True)))
-
-
-def _head_sums(rows: Sequence[Sequence[int]]) -> tuple[int, ...]:
-    """Hour-by-hour sums of whole head counts (exact in any order)."""
-    if len(rows) == 1:
-        return tuple(rows[0])
-    if len(rows) == 2:
-        return tuple(map(operator.add, rows[0], rows[1]))
-    return tuple(map(sum, zip(*rows, strict=True)))
-
-
-@dataclass(frozen=True, slots=True)
-class _Built:
-    """A pool built once for every language (the volume is split evenly, so the pools of
-    all languages are the same but for their name) and how to summarise it."""
-
-    pool: HourlyPool
-    summarise: Callable[[], PoolStaffing]
-
-    def for_language(self, language: str) -> HourlyPool:
-        pool = self.pool  # dataclasses.replace() would cost more than the pool's other work
-        return HourlyPool(
-            language=language,
-            channels=pool.channels,
-            live=pool.live,
-            open_mask=pool.open_mask,
-            contacts=pool.contacts,
-            workload_agents=pool.workload_agents,
-            agents=pool.agents,
-            erlangs=pool.erlangs,
-        )
+    positions = _open_positions(mask)
+    count = len(positions)
+    done = [0.0] * _HOURS
+    if not count:
+        return done, 0.0
+    window = min(max(1, math.floor(window_hours)), count)
+    queue: deque[list[float]] = deque()
+    missed = 0.0
+    for repeat in range(_BLEND_PASSES):
+        last = repeat == _BLEND_PASSES - 1
+        for index, hour in enumerate(positions):
+            position = repeat * count + index
+            if work[hour] > 0:
+                queue.append([position + window - 1, work[hour]])
+            free = idle[hour]
+            while free > _EPS and queue:
+                item = queue[0]
+                take = item[1] if item[1] < free else free
+                item[1] -= take
+                free -= take
+                if last:
+                    done[hour] += take
+                if item[1] <= _EPS:
+                    queue.popleft()
+            while queue and queue[0][0] <= position:
+                if last:
+                    missed += queue[0][1]
+                queue.popleft()
+    return done, missed
 
 
 @dataclass(frozen=True, slots=True)
 class _Week:
-    """The open hours of a scenario's week, in the forms the pools use."""
-
     mask: tuple[bool, ...]
-    closed: tuple[bool, ...]
-    floors: tuple[int, ...]  # the live coverage floor in open hours, 0 in closed ones
+    positions: tuple[int, ...]
+    floors: tuple[int, ...]  # the coverage floor in open hours, 0 in closed ones
+    speaker_floors: tuple[int, ...]  # one speaker of each language in open hours
 
     @classmethod
     def of(cls, mask: tuple[bool, ...], floor: int) -> _Week:
         return cls(
             mask,
-            tuple(not is_open for is_open in mask),
+            tuple(_open_positions(mask)),
             tuple(floor if is_open else 0 for is_open in mask),
+            tuple(1 if is_open else 0 for is_open in mask),
         )
 
 
-def _live_pool(
-    channels: tuple[Channel, ...],
-    contacts: Mapping[Channel, tuple[float, ...]],
+def _breaks(
+    needed: Sequence[float], live_busy: Sequence[float], inputs: StaffingInputs
+) -> tuple[list[float], list[float]]:
+    """People on shift once breaks are covered, and the idle time left for other work.
+
+    Breaks (``on_shift_shrinkage`` of the time on shift) come out of idle time below the
+    occupancy cap; what does not fit there is covered by more people, who take breaks too.
+    """
+    cap = inputs.occupancy_cap
+    shrink = inputs.on_shift_shrinkage
+    present: list[float] = []
+    left: list[float] = []
+    for agents, busy in zip(needed, live_busy, strict=True):
+        idle = cap * agents - busy
+        idle = idle if idle > 0.0 else 0.0
+        brk = shrink * agents
+        if brk <= idle:
+            present.append(float(agents))
+            left.append(idle - brk)
+        else:
+            present.append(agents + (brk - idle) / (1.0 - shrink))
+            left.append(0.0)
+    return present, left
+
+
+def _live_team(
+    name: str,
+    live: Sequence[Stream],
+    deferrable: Sequence[Stream],
     week: _Week,
     inputs: StaffingInputs,
-    solvers: Mapping[Channel, _LiveChannel],
-) -> _Built:
-    erlangs_by_channel: dict[Channel, list[float]] = {}
-    agents_by_channel: list[list[int]] = []
-    for channel in channels:
-        aht = inputs.effective_aht(channel)
-        erlangs_by_channel[channel] = [n * aht / _SECONDS_PER_HOUR for n in contacts[channel]]
-        agents_by_channel.append(solvers[channel].week(erlangs_by_channel[channel]))
-    needed = _head_sums(agents_by_channel)
-    # The floor applies in open hours; closed hours get no contacts (checked), so no agents.
-    if any(compress(needed, week.closed)):
-        raise InvalidScenario("coverage", "live contacts arrive while the desk is closed")
-    agents = tuple(
-        [need if need > floor else floor for need, floor in zip(needed, week.floors, strict=True)]
-    )
+    queues: dict[float, _LiveQueue],
+) -> Team:
+    weekly = [stream.weekly for stream in live]
+    total = math.fsum(weekly)
+    mean_aht = math.fsum(w * s.agent_seconds for w, s in zip(weekly, live, strict=True)) / total
+    queue = queues.get(mean_aht)
+    if queue is None:
+        queue = queues[mean_aht] = _LiveQueue(mean_aht, inputs)
+    rows = [stream.erlangs() for stream in live]
+    erlangs = list(rows[0]) if len(rows) == 1 else list(map(math.fsum, zip(*rows, strict=True)))
     mask = week.mask
-    pool = HourlyPool(
-        language="",
-        channels=channels,
-        live=True,
-        open_mask=mask,
-        contacts=_column_sums([contacts[c] for c in channels]),
-        workload_agents=tuple(map(float, needed)),
-        agents=agents,
-        erlangs=_column_sums([erlangs_by_channel[c] for c in channels]),
+    if any(a > 0 and not is_open for a, is_open in zip(erlangs, mask, strict=True)):
+        raise InvalidScenario("coverage", "live contacts arrive while the desk is closed")
+    pooled = queue.week(erlangs)
+    languages = inputs.languages
+    speaker_counts: list[list[int]] = []
+    if len(languages) == 1:
+        needed = [p if p > f else f for p, f in zip(pooled, week.floors, strict=True)]
+        speaker_counts.append(needed)
+    else:
+        for _, share in languages:
+            counts = queue.week([a * share for a in erlangs])
+            speaker_counts.append(
+                [c if c > f else f for c, f in zip(counts, week.speaker_floors, strict=True)]
+            )
+        needed = []
+        shares = [share for _, share in languages]
+        cap = inputs.occupancy_cap
+        for hour in range(_HOURS):
+            if not mask[hour]:
+                needed.append(0)
+                continue
+            base = pooled[hour] if pooled[hour] > week.floors[hour] else week.floors[hour]
+            needed.append(
+                total_agents(
+                    base,
+                    [row[hour] for row in speaker_counts],
+                    [erlangs[hour] * share for share in shares],
+                    inputs.multilingual,
+                    cap,
+                    queue.agents,
+                )
+            )
+    present, idle = _breaks(needed, erlangs, inputs)
+    busy = list(erlangs)
+    if deferrable:
+        work = _hour_sums([stream.erlangs() for stream in deferrable])
+        done, missed = _fill_idle(work, idle, mask, inputs.email_response_hours)
+        extra_work = missed / len(week.positions)
+        extra_people = extra_work / (inputs.email_utilisation * (1.0 - inputs.on_shift_shrinkage))
+        for hour in week.positions:
+            busy[hour] += done[hour] + extra_work
+            present[hour] += extra_people
+    # Each language's speakers on shift: its count, grossed up like the team for breaks.
+    gross = [p / n if n > 0 else 0.0 for p, n in zip(present, needed, strict=True)]
+    speakers = tuple(
+        (language, tuple(_speakers(counts, needed, present, gross, len(languages))))
+        for (language, _), counts in zip(languages, speaker_counts, strict=True)
     )
-
-    def summarise() -> PoolStaffing:
-        return _live_summary(pool, contacts, erlangs_by_channel, solvers, needed, inputs)
-
-    return _Built(pool, summarise)
-
-
-def _live_summary(
-    pool: HourlyPool,
-    contacts: Mapping[Channel, tuple[float, ...]],
-    erlangs_by_channel: Mapping[Channel, list[float]],
-    solvers: Mapping[Channel, _LiveChannel],
-    needed: tuple[int, ...],
-    inputs: StaffingInputs,
-) -> PoolStaffing:
-    channels, erlangs, mask = pool.channels, pool.erlangs, pool.open_mask
     peak = max(range(_HOURS), key=lambda h: (erlangs[h], -h))
     service: float | None = None
     asa: float | None = None
-    if pool.contacts[peak] > 0:
-        weight = pool.contacts[peak]
-        at_peak = {c: solvers[c].hour(erlangs_by_channel[c][peak]) for c in channels}
-        service = math.fsum(contacts[c][peak] * at_peak[c].service_level for c in channels)
-        asa = math.fsum(contacts[c][peak] * at_peak[c].asa_seconds for c in channels)
-        service, asa = service / weight, asa / weight
-    floor = inputs.floor_agents
-    return PoolStaffing(
-        language=pool.language,
-        channels=channels,
-        live=True,
-        peak_erlangs=erlangs[peak],
-        peak_agents=max(pool.agents),
-        peak_service_level=service,
-        peak_asa_seconds=asa,
-        open_hours_per_week=float(open_hours(mask)),
-        agent_hours_per_week=pool.agent_hours_per_week,
-        floor_hours_per_week=float(
-            sum(1 for n, is_open in zip(needed, mask, strict=True) if is_open and n <= floor)
-        ),
-        fte=pool.fte(inputs),
-    )
-
-
-def _deferrable_pool(
-    channels: tuple[Channel, ...],
-    contacts: Mapping[Channel, tuple[float, ...]],
-    mask: tuple[bool, ...],
-    inputs: StaffingInputs,
-) -> _Built:
-    agents = _column_sums(
-        [
-            workload.spread_deferrable(
-                contacts[channel],
-                mask,
-                aht_seconds=inputs.aht_seconds[channel],
-                utilisation=inputs.email_utilisation,
-                response_hours=inputs.email_response_hours,
+    if erlangs[peak] > 0:
+        service, asa = queue.service(needed[peak], erlangs[peak])
+        if len(languages) > 1 and inputs.multilingual <= 0.0:
+            service = dedicated_service_level(
+                needed[peak],
+                [row[peak] for row in speaker_counts],
+                [erlangs[peak] * share for _, share in languages],
+                lambda n, a: queue.service(n, a)[0],
             )
-            for channel in channels
-        ]
+    floor_hours = sum(
+        1
+        for hour in week.positions
+        if pooled[hour] <= week.floors[hour] and needed[hour] <= max(week.floors[hour], 1)
     )
-    erlangs = _column_sums(
-        [[n * inputs.aht_seconds[c] / _SECONDS_PER_HOUR for n in contacts[c]] for c in channels]
+    return Team(
+        name=name,
+        streams=tuple(stream.key for stream in (*live, *deferrable)),
+        channels=tuple(
+            dict.fromkeys(s.channel for s in (*live, *deferrable) if s.channel is not None)
+        ),
+        live=True,
+        open_mask=mask,
+        erlangs=tuple(erlangs),
+        needed=tuple(map(float, needed)),
+        present=tuple(present),
+        busy=tuple(busy),
+        speakers=speakers,
+        floor_hours=floor_hours,
+        peak=PeakHour(peak, erlangs[peak], float(needed[peak]), service, asa),
     )
-    pool = HourlyPool(
-        language="",
-        channels=channels,
+
+
+def _speakers(
+    counts: Sequence[int],
+    needed: Sequence[int],
+    present: Sequence[float],
+    gross: Sequence[float],
+    languages: int,
+) -> Iterable[float]:
+    """On-shift speakers of one language: what it requires, never more than the team."""
+    if languages == 1:
+        return present
+    return [min(present[h], counts[h] * gross[h]) if needed[h] > 0 else 0.0 for h in range(_HOURS)]
+
+
+def _deferrable_team(
+    name: str, deferrable: Sequence[Stream], week: _Week, inputs: StaffingInputs
+) -> Team:
+    """Work staffed by workload within the response target (no live channel, or a separate
+    team): fractional agents, no floor."""
+    mask = week.mask
+    rows = [
+        workload.spread_deferrable(
+            stream.hourly,
+            mask,
+            aht_seconds=stream.agent_seconds,
+            utilisation=inputs.email_utilisation,
+            response_hours=inputs.email_response_hours,
+        )
+        for stream in deferrable
+    ]
+    needed = _hour_sums(rows)
+    busy = tuple([agents * inputs.email_utilisation for agents in needed])
+    present = tuple([agents / (1.0 - inputs.on_shift_shrinkage) for agents in needed])
+    peak = max(range(_HOURS), key=lambda h: (busy[h], -h))
+    speakers = tuple(
+        (language, tuple([p * share for p in present])) for language, share in inputs.languages
+    )
+    return Team(
+        name=name,
+        streams=tuple(stream.key for stream in deferrable),
+        channels=tuple(dict.fromkeys(s.channel for s in deferrable if s.channel is not None)),
         live=False,
         open_mask=mask,
-        contacts=_column_sums([contacts[c] for c in channels]),
-        workload_agents=agents,
-        agents=agents,
-        erlangs=erlangs,
+        erlangs=busy,
+        needed=needed,
+        present=present,
+        busy=busy,
+        speakers=speakers,
+        floor_hours=0,
+        peak=PeakHour(peak, busy[peak], needed[peak], None, None),
     )
 
-    def summarise() -> PoolStaffing:
-        return PoolStaffing(
-            language=pool.language,
-            channels=channels,
-            live=False,
-            peak_erlangs=max(erlangs),
-            peak_agents=math.ceil(max(agents) - 1e-9),
-            peak_service_level=None,
-            peak_asa_seconds=None,
-            open_hours_per_week=float(open_hours(mask)),
-            agent_hours_per_week=pool.agent_hours_per_week,
-            floor_hours_per_week=0.0,
-            fte=pool.fte(inputs),
-        )
 
-    return _Built(pool, summarise)
-
-
-def _volumes(
-    scenario: Scenario, inputs: StaffingInputs
-) -> tuple[tuple[ChannelVolume, ...], list[Assumption]]:
-    if scenario.volumes:
-        return scenario.volumes, []
-    if scenario.team_size is None:  # pragma: no cover - the Scenario validator forbids it
-        raise InvalidScenario("team_size", "give a team size or volumes")
-    effective = {channel: inputs.effective_aht(channel) for channel in scenario.channels}
-    volumes, total = team_volumes(
-        scenario.team_size,
-        scenario.channels,
-        kind=scenario.kind,
-        paid_hours_per_fte_week=inputs.paid_hours_per_fte_week,
-        shrinkage=inputs.shrinkage,
-        effective_aht_seconds=effective,
-    )
-    assumptions = [
-        Assumption(
-            key="assumption.volume_implied_from_team",
-            params={
-                "team_size": str(scenario.team_size),
-                "contacts": str(total),
-                "occupancy": f"{implied_occupancy():.0%}",
-            },
-        ),
-        channel_mix_assumption(scenario.channels, kind=scenario.kind),
-    ]
-    return volumes, assumptions
+def staff_streams(
+    streams: Sequence[Stream],
+    mask: tuple[bool, ...],
+    inputs: StaffingInputs,
+    queues: dict[float, _LiveQueue] | None = None,
+) -> tuple[Team, ...]:
+    """The teams that carry ``streams`` in the open hours of ``mask``."""
+    queues = {} if queues is None else queues
+    week = _Week.of(mask, inputs.floor_agents)
+    live = [s for s in streams if s.live and s.weekly > 0]
+    deferrable = [s for s in streams if not s.live and s.weekly > 0]
+    if not week.positions and (live or deferrable):
+        raise InvalidScenario("coverage", "contacts arrive but the desk is never open")
+    teams: list[Team] = []
+    if inputs.pooling is Pooling.BLENDED:
+        if live:
+            teams.append(_live_team("blended", live, deferrable, week, inputs, queues))
+        elif deferrable:
+            teams.append(_deferrable_team("deferrable", deferrable, week, inputs))
+        return tuple(teams)
+    for stream in live:
+        teams.append(_live_team(stream.key, [stream], [], week, inputs, queues))
+    if deferrable:
+        teams.append(_deferrable_team("deferrable", deferrable, week, inputs))
+    return tuple(teams)
 
 
 def _general_assumptions(scenario: Scenario, inputs: StaffingInputs) -> list[Assumption]:
+    from costengine.staffing.languages import language_shares_assumption
+
     found: list[Assumption] = []
-    if len(scenario.languages) > 1:
-        found.append(
-            Assumption(
-                key="assumption.language_split_even",
-                params={
-                    "languages": ", ".join(scenario.languages),
-                    "count": str(len(scenario.languages)),
-                },
-            )
-        )
+    languages = language_shares_assumption(scenario)
+    if languages is not None:
+        found.append(languages)
     found.append(
         Assumption(key="assumption.weeks_per_month", params={"weeks": f"{WEEKS_PER_MONTH:.3f}"})
     )
@@ -526,6 +717,15 @@ def _general_assumptions(scenario: Scenario, inputs: StaffingInputs) -> list[Ass
                     },
                 )
             )
+    found.append(
+        Assumption(
+            key="assumption.team_structure",
+            params={
+                "pooling": inputs.pooling.value,
+                "channels": ", ".join(channel.value for channel in scenario.channels),
+            },
+        )
+    )
     if live:
         model = "erlang_c" if inputs.patience_seconds is None else "erlang_a"
         params = {
@@ -544,95 +744,148 @@ def _general_assumptions(scenario: Scenario, inputs: StaffingInputs) -> list[Ass
                 params={"concurrency": f"{inputs.chat_concurrency:g}"},
             )
         )
-    if deferrable:
+    if deferrable or inputs.tier_shares:
         found.append(
             Assumption(
                 key="assumption.deferrable_workload",
                 params={
                     "utilisation": f"{inputs.email_utilisation:.0%}",
                     "response_hours": f"{inputs.email_response_hours:g}",
+                    "blended": "true" if live and inputs.pooling is Pooling.BLENDED else "false",
                 },
             )
         )
+    found.append(
+        Assumption(
+            key="assumption.shrinkage_split",
+            params={
+                "shrinkage": f"{inputs.shrinkage:.0%}",
+                "absence": f"{inputs.absence_share:.0%}",
+                "on_shift": f"{inputs.on_shift_shrinkage:.0%}",
+            },
+        )
+    )
     return found
 
 
 class Planner:
     """Plans one scenario at any volumes, working out once what does not depend on them.
 
-    An estimate plans the same scenario many times (the tier-1 split, the break-even search,
-    the sensitivity table): the open mask, the assumptions and every hourly Erlang solve
-    already made are shared by all those plans. Each plan is exactly what
-    :func:`plan_staffing` returns for the scenario with those volumes.
+    An estimate plans the same scenario many times (the partial splits, the break-even
+    search, the sensitivity table, today's team): the open mask, the arrival weights, the
+    assumptions and every Erlang head count already solved are shared by all those plans.
     """
 
     def __init__(self, scenario: Scenario, inputs: StaffingInputs) -> None:
         self.scenario = scenario
         self.inputs = inputs
-        self._mask = open_mask(scenario.coverage)
-        self._week = _Week.of(self._mask, inputs.floor_agents)
+        self.mask = open_mask(scenario.coverage)
         self._arrivals = {
-            channel_class: Arrivals.of(self._mask, arrival_profile(channel_class))
+            channel_class: Arrivals.of(self.mask, arrival_profile(channel_class))
             for channel_class in ChannelClass
         }
-        self._solvers = {
-            channel: _LiveChannel(inputs.effective_aht(channel), inputs)
-            for channel in _LIVE_ORDER
-            if channel in scenario.channels
-        }
+        self.queues: dict[float, _LiveQueue] = {}
         self._general: tuple[Assumption, ...] | None = None
 
-    def plan(self, volumes: tuple[ChannelVolume, ...] | None = None) -> StaffingPlan:
-        """The plan for ``volumes``, or for the scenario's own (or implied) volumes."""
-        assumptions: list[Assumption] = []
-        if volumes is None:
-            volumes, assumptions = _volumes(self.scenario, self.inputs)
+    def general_assumptions(self) -> tuple[Assumption, ...]:
         if self._general is None:
             self._general = tuple(_general_assumptions(self.scenario, self.inputs))
-        built = self._pools(volumes)
-        languages = self.scenario.languages
-        return StaffingPlan(
-            pools=tuple(one.for_language(lang) for lang in languages for one in built),
-            volumes=volumes,
-            assumptions=(*assumptions, *self._general),
-            weeks_per_month=WEEKS_PER_MONTH,
-            summarise=partial(_summaries, built, languages),
+        return self._general
+
+    def streams(self, volumes: Iterable[ChannelVolume]) -> tuple[Stream, ...]:
+        """The first contacts of ``volumes`` (and, for an IT help desk, the tickets they
+        escalate to tiers 2 and 3) as contacts per hour of the average week."""
+        monthly: dict[Channel, float] = {}
+        for volume in volumes:
+            monthly[volume.channel] = monthly.get(volume.channel, 0.0) + float(
+                volume.contacts_per_month
+            )
+        inputs = self.inputs
+        streams: list[Stream] = []
+        for channel in (*_LIVE_ORDER, *_DEFERRABLE_ORDER):
+            if channel not in monthly:
+                continue
+            live = channel in LIVE_CHANNELS
+            arrivals = self._arrivals[ChannelClass.LIVE if live else ChannelClass.DEFERRABLE]
+            streams.append(
+                Stream(
+                    key=channel.value,
+                    channel=channel,
+                    live=live,
+                    tier=1,
+                    aht_seconds=inputs.aht_seconds[channel],
+                    agent_seconds=inputs.effective_aht(channel),
+                    hourly=arrivals.hourly(monthly[channel]),
+                )
+            )
+        if inputs.tier_shares:
+            first = _hour_sums([stream.hourly for stream in streams])
+            # Escalations arrive with the first contact that raised them; they are worked as
+            # tickets (deferrable), within the response target.
+            for tier in sorted(inputs.tier_shares):
+                share = inputs.tier_shares[tier]
+                if share <= 0:
+                    continue
+                streams.append(
+                    Stream(
+                        key=f"tier{tier}",
+                        channel=None,
+                        live=False,
+                        tier=tier,
+                        aht_seconds=inputs.tier_seconds[tier],
+                        agent_seconds=inputs.tier_seconds[tier],
+                        hourly=tuple([n * share for n in first]),
+                    )
+                )
+        return tuple(streams)
+
+    def staff(
+        self,
+        streams: Sequence[Stream],
+        *,
+        mask: tuple[bool, ...] | None = None,
+        inputs: StaffingInputs | None = None,
+    ) -> tuple[Team, ...]:
+        return staff_streams(
+            streams, self.mask if mask is None else mask, inputs or self.inputs, self.queues
         )
 
-    def _pools(self, volumes: tuple[ChannelVolume, ...]) -> list[_Built]:
-        """The live and deferrable pools of one language (every language's are the same)."""
-        scenario, inputs, mask = self.scenario, self.inputs, self._mask
-        monthly = {channel: 0.0 for channel in scenario.channels}
-        for volume in volumes:
-            monthly[volume.channel] += float(volume.contacts_per_month)
-        contacts: dict[Channel, tuple[float, ...]] = {}
-        for channel, total in monthly.items():
-            channel_class = (
-                ChannelClass.LIVE if channel in LIVE_CHANNELS else ChannelClass.DEFERRABLE
-            )
-            contacts[channel] = self._arrivals[channel_class].hourly(
-                total / len(scenario.languages)
-            )
-        live = tuple(channel for channel in _LIVE_ORDER if channel in monthly)
-        deferrable = tuple(channel for channel in _DEFERRABLE_ORDER if channel in monthly)
-        built: list[_Built] = []
-        if live:
-            built.append(_live_pool(live, contacts, self._week, inputs, self._solvers))
-        if deferrable:
-            built.append(_deferrable_pool(deferrable, contacts, mask, inputs))
-        return built
+    def plan(
+        self,
+        volumes: tuple[ChannelVolume, ...],
+        *,
+        assumptions: Iterable[Assumption] = (),
+    ) -> StaffingPlan:
+        """The plan for ``volumes`` (first contacts per month by channel)."""
+        streams = self.streams(volumes)
+        return StaffingPlan(
+            teams=self.staff(streams),
+            streams=streams,
+            volumes=volumes,
+            inputs=self.inputs,
+            assumptions=(*assumptions, *self.general_assumptions()),
+        )
+
+    def plan_streams(
+        self,
+        streams: Sequence[Stream],
+        *,
+        volumes: tuple[ChannelVolume, ...] = (),
+        mask: tuple[bool, ...] | None = None,
+        inputs: StaffingInputs | None = None,
+    ) -> StaffingPlan:
+        """A plan for part of the work (partial outsourcing's kept and given-out parts)."""
+        used = inputs or self.inputs
+        return StaffingPlan(
+            teams=self.staff(streams, mask=mask, inputs=used),
+            streams=tuple(streams),
+            volumes=volumes,
+            inputs=used,
+        )
 
 
-def _summaries(built: list[_Built], languages: tuple[str, ...]) -> tuple[PoolStaffing, ...]:
-    """Every language's pool summaries, in pool order: one summary per built pool, renamed."""
-    made = [one.summarise() for one in built]
-    return tuple(
-        summary.model_copy(update={"language": language})
-        for language in languages
-        for summary in made
-    )
-
-
-def plan_staffing(scenario: Scenario, inputs: StaffingInputs) -> StaffingPlan:
-    """Hour-by-hour staffing of every pool for the scenario's average week."""
-    return Planner(scenario, inputs).plan()
+def plan_staffing(
+    scenario: Scenario, inputs: StaffingInputs, volumes: tuple[ChannelVolume, ...]
+) -> StaffingPlan:
+    """Hour-by-hour staffing of ``volumes`` for the scenario's average week."""
+    return Planner(scenario, inputs).plan(volumes)
