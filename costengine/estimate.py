@@ -24,6 +24,7 @@ from costengine.coverage import WEEKS_PER_MONTH, open_hours, open_mask
 from costengine.errors import InvalidScenario
 from costengine.money import FxTable, cents, fx_table
 from costengine.pricing import (
+    CONVERGE_SHARE,
     MODEL_ORDER,
     Priced,
     PricingContext,
@@ -34,10 +35,19 @@ from costengine.pricing import (
 )
 from costengine.pricing.baseline import price_baseline
 from costengine.pricing.common import dec
+from costengine.pricing.destinations import PROVIDER_RATE_ENTRIES, destinations
+from costengine.pricing.outsourced import Market
 from costengine.pricing.partial import overflow_split
 from costengine.ratecard import RateCard, load_ratecard
 from costengine.recommend import Facts, recommend
-from costengine.results import Assumption, Baseline, BreakEven, Estimate, SensitivityRow
+from costengine.results import (
+    Assumption,
+    Baseline,
+    BreakEven,
+    Estimate,
+    ModelCost,
+    SensitivityRow,
+)
 from costengine.scenario import Channel, ChannelVolume, DeliveryModel, Scenario, SupportKind
 from costengine.sensitivity import CHANGES, break_even, sensitivity_row
 from costengine.staffing.languages import language_shares, multilingual_share
@@ -47,20 +57,9 @@ from costengine.staffing.team import TeamWork, team_work, user_volumes
 
 __all__ = ["PROVIDER_RATE_ENTRIES", "WAGE_ENTRIES", "estimate", "staffing_inputs"]
 
+
 #: Entries a "wage" change scales (own agents; leads and QA follow through the multiplier).
 WAGE_ENTRIES: tuple[str, ...] = ("inhouse.agent_salary_month", "inhouse.agent_salary_month_it")
-#: Entries a "provider rate" change scales.
-PROVIDER_RATE_ENTRIES: tuple[str, ...] = (
-    "outsourced.agent_hour",
-    "outsourced.agent_hour_it",
-    "outsourced.per_minute",
-    "outsourced.per_email",
-    "outsourced.per_chat",
-    "outsourced.chat_package_month",
-    "outsourced.chat_overage",
-    "outsourced.seat_month",
-)
-
 _AHT_ENTRIES = {
     Channel.PHONE: "planning.aht_phone_seconds",
     Channel.CHAT: "planning.aht_chat_seconds",
@@ -180,6 +179,7 @@ class _Evaluator:
         self.planner = Planner(scenario, self.inputs)
         self.ctx = self.context(card, fx, currency)
         self.work = self._work()
+        self.market = self._market(self.ctx)
         self._plans: dict[float, StaffingPlan] = {}
         self._workloads: dict[float, Workload] = {}
         self._parts: dict[float, dict[str, tuple[Workload, Workload]]] = {}
@@ -195,6 +195,29 @@ class _Evaluator:
             shrinkage=self.inputs.shrinkage,
             paid_hours_per_fte_week=self.inputs.paid_hours_per_fte_week,
         )
+
+    def _market(self, ctx: PricingContext, provider_scale: Decimal | None = None) -> Market:
+        """Every destination's providers, priced with their own cards (``provider_scale``
+        scales their rates: the sensitivity table's provider-rate rows)."""
+        scenario = self.scenario
+        users = Decimal(scenario.users) if scenario.users is not None else self._implied_users()
+        return Market(
+            destinations=destinations(scenario, ctx, provider_scale),
+            users=users,
+            kind=scenario.outsourcing,
+            destination=scenario.destination,
+            value_per_success=scenario.value_per_success,
+        )
+
+    def _implied_users(self) -> Decimal:
+        """An IT help desk given as volumes or a team: users = tickets / tickets per user."""
+        if self.scenario.kind is not SupportKind.IT_HELPDESK:
+            return Decimal(0)
+        per_user = self.scenario.tickets_per_user_month or Decimal(
+            repr(_planning(self.card, "tickets_per_user_month", float(DEFAULT_TICKETS_PER_USER)))
+        )
+        tickets = sum((v.contacts_per_month for v in self.work.volumes), Decimal(0))
+        return (tickets / per_user).quantize(Decimal(1))
 
     def _work(self) -> _Work:
         scenario = self.scenario
@@ -256,16 +279,25 @@ class _Evaluator:
         return found
 
     def priced(
-        self, factor: float = 1.0, ctx: PricingContext | None = None
+        self, factor: float = 1.0, ctx: PricingContext | None = None, market: Market | None = None
     ) -> dict[DeliveryModel, Priced]:
-        return price_all(self.workload(factor), ctx or self.ctx, parts=lambda: self.parts(factor))
+        return price_all(
+            self.workload(factor),
+            ctx or self.ctx,
+            parts=lambda: self.parts(factor),
+            market=market or self.market,
+        )
 
     def total(self, factor: float, model: DeliveryModel) -> Decimal:
         key = (factor, model)
         found = self._totals.get(key)
         if found is None:
             found = price_model(
-                model, self.workload(factor), self.ctx, parts=lambda: self.parts(factor)
+                model,
+                self.workload(factor),
+                self.ctx,
+                parts=lambda: self.parts(factor),
+                market=self.market,
             ).total
             self._totals[key] = found
         return found
@@ -344,12 +376,16 @@ def _sensitivity(
     for change in CHANGES:
         factor = float(1 + change)
         rows.append(sensitivity_row("volume", change, evaluator.totals(factor), MODEL_ORDER))
-    for name, entries in (("wage", WAGE_ENTRIES), ("provider_rate", PROVIDER_RATE_ENTRIES)):
-        for change in CHANGES:
-            ctx = evaluator.context(card.scaled(entries, 1 + change), fx, currency)
-            priced = evaluator.priced(1.0, ctx)
-            totals = {model: result.total for model, result in priced.items()}
-            rows.append(sensitivity_row(name, change, totals, MODEL_ORDER))
+    for change in CHANGES:
+        ctx = evaluator.context(card.scaled(WAGE_ENTRIES, 1 + change), fx, currency)
+        priced = evaluator.priced(1.0, ctx)
+        totals = {model: result.total for model, result in priced.items()}
+        rows.append(sensitivity_row("wage", change, totals, MODEL_ORDER))
+    for change in CHANGES:
+        market = evaluator._market(evaluator.ctx, provider_scale=1 + change)
+        priced = evaluator.priced(1.0, evaluator.ctx, market)
+        totals = {model: result.total for model, result in priced.items()}
+        rows.append(sensitivity_row("provider_rate", change, totals, MODEL_ORDER))
     return tuple(rows)
 
 
@@ -371,7 +407,12 @@ def estimate(
     evaluator = _Evaluator(scenario, card, fx, currency)
     plan = evaluator.plan(1.0)
     priced = evaluator.priced(1.0)
-    models = {model: to_model_cost(result, evaluator.ctx) for model, result in priced.items()}
+    work = evaluator.workload(1.0)
+    models = {
+        model: to_model_cost(result, evaluator.ctx, work, evaluator.market)
+        for model, result in priced.items()
+    }
+    models = _converge(models)
     totals = {model: cost.monthly_total for model, cost in models.items()}
     evaluator.remember(1.0, totals)
     baseline = _baseline(evaluator, plan)
@@ -405,6 +446,21 @@ def estimate(
         languages=plan.language_rows,
         volumes=plan.volumes,
     )
+
+
+def _converge(models: dict[DeliveryModel, ModelCost]) -> dict[DeliveryModel, ModelCost]:
+    """In-house and hosted within a few percent: say they converge (a small team runs on the
+    same kind of SaaS either way) rather than let a rounding difference pick a winner."""
+    own = models[DeliveryModel.IN_HOUSE].monthly_total
+    hosted = models[DeliveryModel.HOSTED].monthly_total
+    if own <= 0 or abs(own - hosted) > own * CONVERGE_SHARE:
+        return models
+    return {
+        model: cost.model_copy(update={"notes": (*cost.notes, "note.models_converge")})
+        if model in (DeliveryModel.IN_HOUSE, DeliveryModel.HOSTED)
+        else cost
+        for model, cost in models.items()
+    }
 
 
 def _team_check(evaluator: _Evaluator, plan: StaffingPlan) -> tuple[Assumption, ...]:

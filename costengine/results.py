@@ -26,6 +26,7 @@ __all__ = [
     "LanguageStaffing",
     "LineItem",
     "ModelCost",
+    "OutsourcingOption",
     "PoolStaffing",
     "Recommendation",
     "SensitivityRow",
@@ -78,20 +79,48 @@ class LineItem(BaseModel):
     sources: tuple[SourceRef, ...]
 
 
+class OutsourcingOption(BaseModel):
+    """One provider's offer for the work (or a partial split's given-out part)."""
+
+    model_config = _FROZEN
+
+    kind: str  # "dedicated" | "shared" (pay-per-use)
+    destination: str  # region code of the provider
+    location: str  # "onshore" | "nearshore" | "offshore"
+    billing: str  # "agent_hour", "seat_month", "per_minute", "package", "per_contact", ...
+    monthly_total: Decimal  # provider bill + setup + vendor management, result currency
+    fte: Decimal  # dedicated: the provider's rostered FTE billed; shared: 0
+    equivalent_fte: Decimal  # the FTE the work occupies (shared capacity)
+    sellable: bool  # dedicated: the work fills the provider's minimum seats
+    serves_languages: bool  # the destination's providers serve every language
+    chosen: bool = False  # the one ``models.outsourced`` shows
+    notes: tuple[str, ...] = ()
+
+
 class ModelCost(BaseModel):
     model_config = _FROZEN
 
     model: DeliveryModel
     monthly_total: Decimal  # == sum(line_items.amount), to the cent
     currency: str
-    fte: Decimal  # own rostered FTE plus provider FTE equivalent
+    fte: Decimal  # schema 2: paid, rostered FTE (own agents, a provider's dedicated agents)
     line_items: tuple[LineItem, ...]
     split: str | None = None  # partial only: which split won, e.g. "after_hours"
     notes: tuple[str, ...] = ()  # keys of model-specific notes for templates
     # partial: monthly total of every split evaluated; outsourced: of every billing model
-    # the rate card could price ("agent_hour", "per_contact", "seat_month").
+    # the chosen provider could price.
     candidates: dict[str, Decimal] = {}
     billing: str | None = None  # outsourced/partial: the provider billing model used
+    #: Shared / pay-per-use capacity as the FTE its work would occupy (never in ``fte``).
+    equivalent_fte: Decimal = Decimal(0)
+    cost_per_contact: Decimal | None = None  # monthly total / first contacts a month
+    cost_per_minute: Decimal | None = None  # monthly total / handled minutes a month
+    #: outsourced/partial: the provider's kind ("dedicated"/"shared"), where it is, why.
+    kind: str | None = None
+    destination: str | None = None
+    location: str | None = None
+    choice: str | None = None  # template key: why this option is the one shown
+    options: tuple[OutsourcingOption, ...] = ()
 
 
 class PoolStaffing(BaseModel):
@@ -333,5 +362,13 @@ def _model_json(cost: ModelCost) -> dict[str, Any]:
         "billing": cost.billing,
         "candidates": {key: str(total) for key, total in cost.candidates.items()},
         "notes": list(cost.notes),
+        "equivalent_fte": str(cost.equivalent_fte),
+        "cost_per_contact": _opt(cost.cost_per_contact),
+        "cost_per_minute": _opt(cost.cost_per_minute),
+        "kind": cost.kind,
+        "destination": cost.destination,
+        "location": cost.location,
+        "choice": cost.choice,
+        "options": [option.model_dump(mode="json") for option in cost.options],
         "line_items": _items_json(cost.line_items),
     }

@@ -1,17 +1,21 @@
 """Pricing of the four delivery models over one staffing plan.
 
 Each model is a function of a :class:`~costengine.pricing.common.Workload` (the plan's hourly
-agents and contacts) and a :class:`~costengine.pricing.common.PricingContext` (rate card,
-currency, conventions) returning draft line items; :func:`price_all` runs the four and
-:func:`to_model_cost` turns a result into the public, validated
-:class:`~costengine.results.ModelCost`.
+people on shift, work and contacts) and a :class:`~costengine.pricing.common.PricingContext`
+(rate card, currency, conventions) returning draft line items; :func:`price_all` runs the four
+and :func:`to_model_cost` turns a result into the public, validated
+:class:`~costengine.results.ModelCost`, with its cost per contact and per handled minute.
+
+Outsourcing is priced at every destination whose providers can take the work (a
+:class:`Market`); partial outsourcing prices the splits it is handed (planned elsewhere, each
+part with its own floors).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from costengine.pricing.common import (
     LABELS,
@@ -22,10 +26,17 @@ from costengine.pricing.common import (
     model_cost,
 )
 from costengine.pricing.hosted import price_hosted
-from costengine.pricing.inhouse import price_in_house
-from costengine.pricing.outsourced import BILLING_MODELS, price_outsourced
+from costengine.pricing.inhouse import own_team, price_in_house
+from costengine.pricing.outsourced import (
+    BILLING_MODELS,
+    Destination,
+    Market,
+    ProviderQuote,
+    choose,
+    quotes,
+)
 from costengine.pricing.partial import SPLITS, price_partial
-from costengine.results import ModelCost
+from costengine.results import ModelCost, OutsourcingOption
 from costengine.scenario import DeliveryModel
 
 __all__ = [
@@ -34,6 +45,8 @@ __all__ = [
     "MODEL_ORDER",
     "NOTE_KEYS",
     "SPLITS",
+    "Destination",
+    "Market",
     "Parts",
     "Priced",
     "PricingContext",
@@ -51,19 +64,31 @@ MODEL_ORDER: tuple[DeliveryModel, ...] = (
     DeliveryModel.OUTSOURCED,
 )
 
-
 #: Every line-item key a model can report (templates translate by key).
 LINE_ITEM_KEYS: tuple[str, ...] = tuple(LABELS)
 
-#: Every note key a model can report: the own part of a partial split (in-house or hosted),
-#: no split possible, the card's billing model not priceable here, the chat package used.
+#: Every note key a model can report.
 NOTE_KEYS: tuple[str, ...] = (
     "note.own_in_house",
     "note.own_hosted",
     "note.no_split",
-    "note.billing_fallback",
-    "note.chat_package",
+    "note.below_minimum_seats",
+    "note.commission_outbound",
+    "note.models_converge",
+    "note.no_provider",
 )
+
+#: Why ``models.outsourced`` shows the option it shows (template keys).
+CHOICE_KEYS: tuple[str, ...] = (
+    "choice.dedicated_fills_minimum",
+    "choice.shared_below_minimum",
+    "choice.dedicated_only",
+    "choice.user_dedicated",
+    "choice.user_shared",
+)
+
+#: In-house and hosted within this share of each other "converge" (say so, not a winner).
+CONVERGE_SHARE = Decimal("0.05")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +102,13 @@ class Priced:
     notes: tuple[str, ...] = ()
     candidates: dict[str, Decimal] = field(default_factory=dict)
     billing: str | None = None
+    equivalent_fte: float = 0.0
+    kind: str | None = None
+    destination: str | None = None
+    location: str | None = None
+    choice: str | None = None
+    options: tuple[ProviderQuote, ...] = ()
+    chosen: ProviderQuote | None = None
 
     @property
     def total(self) -> Decimal:
@@ -88,12 +120,38 @@ class Priced:
 Parts = Callable[[], Mapping[str, tuple[Workload, Workload]]]
 
 
+def _outsourced(work: Workload, market: Market) -> Priced:
+    options = quotes(
+        work, market.destinations, users=market.users, value_per_success=market.value_per_success
+    )
+    picked = choose(options, market.kind, market.destination, market.served)
+    if picked is None:
+        return Priced(DeliveryModel.OUTSOURCED, (), 0.0, notes=("note.no_provider",))
+    quote = picked.quote
+    return Priced(
+        DeliveryModel.OUTSOURCED,
+        quote.drafts,
+        quote.fte,
+        notes=quote.notes,
+        candidates=dict(quote.alternatives),
+        billing=quote.billing,
+        equivalent_fte=quote.equivalent_fte if quote.kind == "shared" else 0.0,
+        kind=quote.kind,
+        destination=quote.destination,
+        location=quote.location,
+        choice=picked.reason,
+        options=tuple(options),
+        chosen=quote,
+    )
+
+
 def price_model(
     model: DeliveryModel,
     work: Workload,
     ctx: PricingContext,
     *,
     parts: Parts,
+    market: Market,
 ) -> Priced:
     """One model for ``work``. ``parts`` is called only for partial (it plans the splits)."""
     if model is DeliveryModel.IN_HOUSE:
@@ -101,47 +159,76 @@ def price_model(
     if model is DeliveryModel.HOSTED:
         return Priced(model, tuple(price_hosted(work, ctx)), work.fte)
     if model is DeliveryModel.OUTSOURCED:
-        quote = price_outsourced(work, ctx)
-        if quote is None:
-            return Priced(model, (), 0.0)
-        return Priced(
-            model,
-            quote.drafts,
-            quote.fte,
-            notes=quote.notes,
-            candidates=quote.alternatives,
-            billing=quote.billing,
+        return _outsourced(work, market)
+    quote = price_partial(parts(), ctx, market)
+    if quote is None:
+        team = own_team(work, ctx)
+        in_house = price_in_house(work, ctx, team)
+        hosted = price_hosted(work, ctx, team)
+        own = (
+            (DeliveryModel.HOSTED, hosted)
+            if drafts_total(hosted) < drafts_total(in_house)
+            else (DeliveryModel.IN_HOUSE, in_house)
         )
-    partial_quote = price_partial(parts(), ctx)
-    if partial_quote is None:
-        in_house = price_model(DeliveryModel.IN_HOUSE, work, ctx, parts=parts)
-        hosted = price_model(DeliveryModel.HOSTED, work, ctx, parts=parts)
-        own = hosted if hosted.total < in_house.total else in_house
         return Priced(
             model,
-            own.drafts,
-            own.fte,
+            tuple(own[1]),
+            work.fte,
             split="none",
-            notes=("note.no_split", f"note.own_{own.model.value}"),
+            notes=("note.no_split", f"note.own_{own[0].value}"),
         )
+    given = quote.provider
     return Priced(
         model,
-        partial_quote.drafts,
-        partial_quote.fte,
-        split=partial_quote.split,
-        notes=partial_quote.notes,
-        candidates=partial_quote.candidates,
-        billing=partial_quote.billing,
+        quote.drafts,
+        quote.own_fte + given.fte,
+        split=quote.split,
+        notes=quote.notes,
+        candidates=quote.candidates,
+        billing=given.billing,
+        equivalent_fte=given.equivalent_fte if given.kind == "shared" else 0.0,
+        kind=given.kind,
+        destination=given.destination,
+        location=given.location,
     )
 
 
-def price_all(work: Workload, ctx: PricingContext, *, parts: Parts) -> dict[DeliveryModel, Priced]:
+def price_all(
+    work: Workload, ctx: PricingContext, *, parts: Parts, market: Market
+) -> dict[DeliveryModel, Priced]:
     """All four models for the same work, in :data:`MODEL_ORDER`."""
-    return {model: price_model(model, work, ctx, parts=parts) for model in MODEL_ORDER}
+    return {
+        model: price_model(model, work, ctx, parts=parts, market=market) for model in MODEL_ORDER
+    }
 
 
-def to_model_cost(priced: Priced, ctx: PricingContext) -> ModelCost:
-    return model_cost(
+def _per(total: Decimal, units: float, places: str) -> Decimal | None:
+    if units <= 1e-9:
+        return None
+    return (total / Decimal(repr(units))).quantize(Decimal(places), ROUND_HALF_EVEN)
+
+
+def _option(
+    quote: ProviderQuote, chosen: ProviderQuote | None, served: Sequence[str]
+) -> OutsourcingOption:
+    return OutsourcingOption(
+        kind=quote.kind,
+        destination=quote.destination,
+        location=quote.location,
+        billing=quote.billing,
+        monthly_total=quote.total,
+        fte=Decimal(repr(round(quote.fte, 2))),
+        equivalent_fte=Decimal(repr(round(quote.equivalent_fte, 2))),
+        sellable=quote.sellable,
+        serves_languages=quote.destination in served,
+        chosen=quote is chosen,
+        notes=quote.notes,
+    )
+
+
+def to_model_cost(priced: Priced, ctx: PricingContext, work: Workload, market: Market) -> ModelCost:
+    """The public cost of one model, with its cost per contact and per handled minute."""
+    cost = model_cost(
         priced.model,
         ctx,
         priced.drafts,
@@ -150,4 +237,21 @@ def to_model_cost(priced: Priced, ctx: PricingContext) -> ModelCost:
         notes=priced.notes,
         candidates=priced.candidates,
         billing=priced.billing,
+    )
+    weeks = ctx.weeks_per_month
+    return cost.model_copy(
+        update={
+            "equivalent_fte": Decimal(repr(round(priced.equivalent_fte, 2))),
+            "cost_per_contact": _per(
+                cost.monthly_total, work.weekly_first_contacts * weeks, "0.01"
+            ),
+            "cost_per_minute": _per(
+                cost.monthly_total, work.weekly_handle_minutes * weeks, "0.001"
+            ),
+            "kind": priced.kind,
+            "destination": priced.destination,
+            "location": priced.location,
+            "choice": priced.choice,
+            "options": tuple(_option(q, priced.chosen, market.served) for q in priced.options),
+        }
     )

@@ -56,10 +56,14 @@ LABELS: Mapping[str, str] = MappingProxyType(
         "shift_premiums": "Night and weekend shift premiums",
         "language_premium": "Language premium for non-local languages",
         "team_leads": "Team leads",
+        "supervision_share": "Supervision: a share of a working lead's or the owner's time",
         "qa_wfm": "Quality, workforce management and training staff",
         "recruiting": "Recruiting to replace attrition",
         "training_ramp_up": "Training and ramp-up of new hires",
-        "workspace_it": "Workspace and desk IT per seat",
+        "workspace_it": "Office space and desk per seat",
+        "devices": "Laptops and headsets",
+        "helpdesk_software": "Help-desk software subscriptions",
+        "voip_seats": "Cloud phone (VoIP) seats",
         "support_software": "Support software licences",
         "platform_seats": "Hosted contact-centre platform seats",
         "telephony_minutes": "Inbound telephony minutes",
@@ -68,13 +72,17 @@ LABELS: Mapping[str, str] = MappingProxyType(
         "platform_run": "Platform running fee",
         "maintenance": "Platform maintenance and upgrades",
         "provider_agent_hours": "Provider agent-hours",
-        "provider_shared_hours": "Provider shared agent-hours (busy time at pooled occupancy)",
         "provider_after_hours": "Provider night and weekend surcharge",
         "provider_language_premium": "Provider language premium",
         "provider_phone_minutes": "Provider phone minutes",
         "provider_chats": "Provider chats",
         "provider_emails": "Provider emails and messages",
         "provider_seats": "Provider dedicated seats",
+        "provider_base_fee": "Provider monthly base fee",
+        "provider_contacts": "Provider fee per contact",
+        "provider_commission": "Provider commission on successful outcomes",
+        "provider_it_users": "Provider IT help desk per user",
+        "provider_it_tickets": "Provider IT help desk per ticket",
         "provider_setup": "Provider setup and transition fee, amortised",
         "vendor_management": "Your vendor-management time",
     }
@@ -261,8 +269,25 @@ class PricingContext:
     weeks_per_month: float
     shrinkage: float
     paid_hours_per_fte_week: float
+    #: Hours to add to the customer's local week to get the card's local week: a provider
+    #: abroad pays its night premium on *its* nights (0 for the customer's own region).
+    shift_hours: int = 0
     _money: dict[str, Decimal] = field(default_factory=dict)
     _refs: dict[str, SourceRef] = field(default_factory=dict)
+    _masks: dict[str, tuple[bool, ...]] = field(default_factory=dict)
+
+    def at(self, card: RateCard, shift_hours: int) -> PricingContext:
+        """The same estimate priced with another region's card (an outsourcing destination)."""
+        return PricingContext(
+            card=card,
+            fx=self.fx,
+            currency=self.currency,
+            scenario=self.scenario,
+            weeks_per_month=self.weeks_per_month,
+            shrinkage=self.shrinkage,
+            paid_hours_per_fte_week=self.paid_hours_per_fte_week,
+            shift_hours=shift_hours,
+        )
 
     @property
     def it(self) -> bool:
@@ -352,12 +377,24 @@ class PricingContext:
         return language in self.card.region.languages
 
     def night_mask(self) -> tuple[bool, ...]:
-        start = int(self.value("planning.night_start_hour"))
-        end = int(self.value("planning.night_end_hour"))
-        return tuple((hour % 24 >= start or hour % 24 < end) for hour in range(HOURS_PER_WEEK))
+        """The customer's week hours that are night where the card's people work."""
+        found = self._masks.get("night")
+        if found is None:
+            start = int(self.value("planning.night_start_hour"))
+            end = int(self.value("planning.night_end_hour"))
+            shift = self.shift_hours
+            found = self._masks["night"] = tuple(
+                ((hour + shift) % 24 >= start or (hour + shift) % 24 < end)
+                for hour in range(HOURS_PER_WEEK)
+            )
+        return found
 
     def weekend_mask(self) -> tuple[bool, ...]:
-        return _WEEKEND
+        """The customer's week hours that fall on the card's local weekend."""
+        if not self.shift_hours:
+            return _WEEKEND
+        shift = self.shift_hours
+        return tuple(_WEEKEND[(hour + shift) % HOURS_PER_WEEK] for hour in range(HOURS_PER_WEEK))
 
     def after_hours_uplift(self) -> tuple[float, ...]:
         """Per week hour, what a provider adds to its hourly rate as a share of it: the night
@@ -366,7 +403,7 @@ class PricingContext:
         weekend_mult = float(self.value("outsourced.weekend_multiplier"))
         return tuple(
             max(night_mult if night else 1.0, weekend_mult if weekend else 1.0) - 1.0
-            for night, weekend in zip(self.night_mask(), _WEEKEND, strict=True)
+            for night, weekend in zip(self.night_mask(), self.weekend_mask(), strict=True)
         )
 
 

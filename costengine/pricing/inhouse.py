@@ -1,22 +1,25 @@
-"""In-house (self-built): own agents on a platform the business builds and runs.
+"""In-house: own agents with their own tools (and, at scale, a self-built platform).
 
-Own-staff costs (:func:`staff_drafts`) are shared with the hosted model, which differs only
-in renting the platform instead of building it:
+Own-team costs (:func:`staff_drafts`) are shared with hosted and with today's team:
 
-- agents: rostered FTE x monthly salary x (1 + employer on-costs); shift premiums on the
-  share of agent-hours worked at night or at weekends; a language premium on the share of
-  agent-hours in languages the region does not staff at base pay;
-- team leads: ``ceil(FTE / span)`` leads at ``salary x lead multiplier``, on-costs included;
-  QA / workforce-management / trainer posts: ``FTE x ratio`` at the same pay;
-- churn: ``hires a year = FTE x attrition``; recruiting = hires x cost per hire; training =
-  hires x (training days + ramp-up weeks x productivity lost) x a loaded day's pay (plus a
-  per-day training allowance where the card has one); both spread per month;
-- seats: workspace and desk IT per seat, seats = people present at the busiest hour (shifts
-  share desks), never more than the head count.
+- agents: rostered FTE x monthly salary x (1 + employer on-costs); an IT help desk pays each
+  tier's work at its own rate (tier-2 engineers and tier-3 specialists earn more); shift
+  premiums on the share of hours worked at night or at weekends; a language premium on the
+  hours of the speakers each non-local language requires (not on the whole team);
+- **supervision that scales**: below ``supervision_threshold_fte`` agents (about 8) a team has
+  no full-time lead, it takes a share of a working lead's or the owner's time
+  (``FTE / span`` of a lead, at lead pay); from there on, whole team leads
+  (``ceil(FTE / span)``); quality, workforce-management and trainer posts only in teams of
+  ``qa_wfm_threshold_fte`` or more;
+- churn: hires a year = FTE x attrition; recruiting = hires x cost per hire; training = hires x
+  (training days + ramp-up weeks x productivity lost) x a loaded day's pay;
+- office space per desk (desks = people on shift at the busiest hour, never more than heads).
 
-In-house adds software licences per head, telephony, the platform build written off over
-``amortisation_months``, the platform's running fee and maintenance (device maintenance per
-seat, version upgrades and paid vendor support calls).
+**Tools**: below ``platform_build_min_seats`` desks an in-house team runs on the software small
+teams buy — a help-desk subscription and a cloud phone (VoIP) seat per person, laptops and
+headsets, phone numbers and call minutes. From that size on, seed 004's self-built contact-centre
+platform applies: its build written off over ``amortisation_months``, its running fee,
+device maintenance, upgrades and vendor support, plus support software per agent.
 """
 
 from __future__ import annotations
@@ -30,19 +33,57 @@ from costengine.pricing.common import Draft, PricingContext, Workload, dec, draf
 from costengine.results import CostCategory
 from costengine.scenario import Channel
 
-__all__ = ["OwnTeam", "own_team", "price_in_house", "staff_drafts", "telephony_drafts"]
+__all__ = [
+    "OwnTeam",
+    "own_team",
+    "price_in_house",
+    "self_built",
+    "staff_drafts",
+    "telephony_drafts",
+    "tool_drafts",
+]
 
 _EPS = 1e-9
 
 
+def _salary_per_fte(work: Workload, ctx: PricingContext) -> tuple[Decimal, dict[str, str]]:
+    """Monthly pay per FTE: one salary, or an IT desk's tiers weighted by their work."""
+    salary = ctx.salary()
+    tiers = {tier: hours for tier, hours in work.tier_hours.items() if tier > 1 and hours > 0}
+    if not ctx.it or not tiers:
+        return salary, {}
+    busy = work.busy_hours
+    if busy <= _EPS:
+        return salary, {}
+    multipliers = {
+        2: ctx.value("inhouse.it_tier2_salary_multiplier"),
+        3: ctx.value("inhouse.it_tier3_salary_multiplier"),
+    }
+    # Idle time and floors are paid at the tier-1 rate; each tier's work at its own.
+    weight = Decimal(1)
+    shares: dict[str, str] = {}
+    for tier, hours in sorted(tiers.items()):
+        share = dec(round(min(1.0, hours / busy), 6))
+        weight += share * (multipliers[tier] - 1)
+        shares[f"tier{tier}_share"] = format(share, "f")
+    return salary * weight, shares
+
+
 def staff_drafts(work: Workload, ctx: PricingContext) -> list[Draft]:
-    """Own agents, their management, churn and seats: what in-house and hosted share."""
+    """Own agents, their supervision, churn and desks: what in-house and hosted share."""
     if work.empty:
         return []
-    fte_f = ctx.fte(work)
+    fte_f = work.fte
     fte = dec(round(fte_f, 6))
     salary_paths = ctx.salary_path()
-    salary = ctx.salary()
+    salary, tier_inputs = _salary_per_fte(work, ctx)
+    if tier_inputs:
+        salary_paths = (
+            *salary_paths,
+            "inhouse.it_tier2_salary_multiplier",
+            "inhouse.it_tier3_salary_multiplier",
+            "planning.it_tier1_resolution",
+        )
     load = ctx.value("inhouse.employer_load")
     loaded = salary * (1 + load)
     drafts = [
@@ -50,13 +91,13 @@ def staff_drafts(work: Workload, ctx: PricingContext) -> list[Draft]:
             "agent_salaries",
             CostCategory.LABOUR,
             fte * loaded,
-            {"fte": fte_f, "salary": salary, "employer_load": load},
+            {"fte": fte_f, "salary": salary, "employer_load": load, **tier_inputs},
             (*salary_paths, "inhouse.employer_load"),
         )
     ]
 
-    total_hours = work.agent_hours
-    hourly = work.hourly_agents
+    total_hours = work.present_hours
+    hourly = work.present
     night_hours = math.fsum(compress(hourly, ctx.night_mask()))
     weekend_hours = math.fsum(compress(hourly, ctx.weekend_mask()))
     night_premium = ctx.value("inhouse.night_premium")
@@ -103,29 +144,7 @@ def staff_drafts(work: Workload, ctx: PricingContext) -> list[Draft]:
             )
         )
 
-    span_path = ctx.lead_span_path()
-    span = ctx.value(span_path)
-    lead_multiplier = ctx.value("inhouse.lead_salary_multiplier")
-    leads = math.ceil(fte_f / float(span) - _EPS)
-    drafts.append(
-        draft(
-            "team_leads",
-            CostCategory.MANAGEMENT,
-            leads * loaded * lead_multiplier,
-            {"leads": leads, "span": span, "lead_salary_multiplier": lead_multiplier},
-            (span_path, "inhouse.lead_salary_multiplier", *salary_paths, "inhouse.employer_load"),
-        )
-    )
-    ratio = ctx.value("inhouse.qa_wfm_ratio")
-    drafts.append(
-        draft(
-            "qa_wfm",
-            CostCategory.MANAGEMENT,
-            fte * ratio * loaded * lead_multiplier,
-            {"posts": fte * ratio, "ratio": ratio},
-            ("inhouse.qa_wfm_ratio", "inhouse.lead_salary_multiplier", *salary_paths),
-        )
-    )
+    drafts.extend(_supervision(fte_f, loaded, salary_paths, ctx))
 
     attrition = ctx.value("inhouse.attrition_annual")
     hires = fte * attrition
@@ -178,6 +197,65 @@ def staff_drafts(work: Workload, ctx: PricingContext) -> list[Draft]:
     return drafts
 
 
+def _supervision(
+    fte: float, loaded: Decimal, salary_paths: tuple[str, ...], ctx: PricingContext
+) -> list[Draft]:
+    """A share of a working lead below the threshold, whole leads above; QA/WFM at scale."""
+    span_path = ctx.lead_span_path()
+    span = ctx.value(span_path)
+    multiplier = ctx.value("inhouse.lead_salary_multiplier")
+    threshold = float(ctx.value("inhouse.supervision_threshold_fte"))
+    lead_pay = loaded * multiplier
+    paths = (
+        span_path,
+        "inhouse.lead_salary_multiplier",
+        "inhouse.supervision_threshold_fte",
+        *salary_paths,
+        "inhouse.employer_load",
+    )
+    drafts: list[Draft] = []
+    if fte < threshold:
+        share = dec(round(fte / float(span), 6))
+        drafts.append(
+            draft(
+                "supervision_share",
+                CostCategory.MANAGEMENT,
+                share * lead_pay,
+                {"lead_fte": share, "span": span, "lead_salary_multiplier": multiplier},
+                paths,
+            )
+        )
+    else:
+        leads = math.ceil(fte / float(span) - _EPS)
+        drafts.append(
+            draft(
+                "team_leads",
+                CostCategory.MANAGEMENT,
+                leads * lead_pay,
+                {"leads": leads, "span": span, "lead_salary_multiplier": multiplier},
+                paths,
+            )
+        )
+    if fte >= float(ctx.value("inhouse.qa_wfm_threshold_fte")):
+        ratio = ctx.value("inhouse.qa_wfm_ratio")
+        posts = dec(round(fte, 6)) * ratio
+        drafts.append(
+            draft(
+                "qa_wfm",
+                CostCategory.MANAGEMENT,
+                posts * lead_pay,
+                {"posts": posts, "ratio": ratio},
+                (
+                    "inhouse.qa_wfm_ratio",
+                    "inhouse.qa_wfm_threshold_fte",
+                    "inhouse.lead_salary_multiplier",
+                    *salary_paths,
+                ),
+            )
+        )
+    return drafts
+
+
 def telephony_drafts(work: Workload, ctx: PricingContext) -> list[Draft]:
     """Inbound minutes (phone talk time) and published numbers (one set per phone language)."""
     weekly_calls = work.weekly_contacts(Channel.PHONE)
@@ -208,70 +286,88 @@ def telephony_drafts(work: Workload, ctx: PricingContext) -> list[Draft]:
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class OwnTeam:
-    """The items in-house and hosted share for one workload: the own team and telephony.
-
-    An estimate prices the same work both ways (the models, every kept part of a partial
-    split); :func:`own_team` makes these once for the two, per pricing context.
-    """
-
-    staff: tuple[Draft, ...]
-    telephony: tuple[Draft, ...]
-
-
-def own_team(work: Workload, ctx: PricingContext) -> OwnTeam:
-    """The own team's items (:func:`staff_drafts`) and telephony for ``work``."""
-    return OwnTeam(tuple(staff_drafts(work, ctx)), tuple(telephony_drafts(work, ctx)))
+def devices_draft(work: Workload, ctx: PricingContext) -> Draft:
+    heads = ctx.heads(work)
+    per = ctx.money("inhouse.device_month")
+    return draft(
+        "devices",
+        CostCategory.WORKSPACE_IT,
+        heads * per,
+        {"agents": heads, "per_agent": per},
+        ("inhouse.device_month",),
+    )
 
 
-def price_in_house(work: Workload, ctx: PricingContext) -> list[Draft]:
-    """Every monthly cost of running ``work`` with own agents on a self-built platform."""
-    if work.empty:
-        return []
-    team = own_team(work, ctx)
-    drafts = list(team.staff)
+def tool_drafts(work: Workload, ctx: PricingContext) -> list[Draft]:
+    """The software and devices a team below the platform size buys: help desk, cloud
+    phone seats (when it answers the phone), laptops and headsets."""
+    heads = ctx.heads(work)
+    helpdesk = ctx.money("inhouse.helpdesk_seat_month")
+    drafts = [
+        draft(
+            "helpdesk_software",
+            CostCategory.TECHNOLOGY,
+            heads * helpdesk,
+            {"agents": heads, "per_agent": helpdesk},
+            ("inhouse.helpdesk_seat_month",),
+        )
+    ]
+    if work.weekly_contacts(Channel.PHONE) > 0:
+        voip = ctx.money("inhouse.voip_seat_month")
+        drafts.append(
+            draft(
+                "voip_seats",
+                CostCategory.TELEPHONY,
+                heads * voip,
+                {"agents": heads, "per_agent": voip},
+                ("inhouse.voip_seat_month",),
+            )
+        )
+    drafts.append(devices_draft(work, ctx))
+    return drafts
+
+
+def self_built(work: Workload, ctx: PricingContext) -> bool:
+    """Whether the team is big enough for seed 004's self-built platform."""
+    return ctx.seats(work) >= float(ctx.value("inhouse.platform_build_min_seats"))
+
+
+def _platform_drafts(work: Workload, ctx: PricingContext) -> list[Draft]:
     heads = ctx.heads(work)
     seats = ctx.seats(work)
     software = ctx.money("inhouse.software_agent_month")
-    drafts.append(
-        draft(
-            "support_software",
-            CostCategory.TECHNOLOGY,
-            heads * software,
-            {"agents": heads, "per_agent": software},
-            ("inhouse.software_agent_month",),
-        )
-    )
-    drafts.extend(team.telephony)
     build = ctx.money("inhouse.build_one_time")
     months = ctx.value("inhouse.amortisation_months")
-    drafts.append(
-        draft(
-            "platform_build",
-            CostCategory.ONE_TIME,
-            build / months,
-            {"one_time": build, "months": months},
-            ("inhouse.build_one_time", "inhouse.amortisation_months"),
-        )
-    )
     run = ctx.money("inhouse.platform_run_month")
-    drafts.append(
-        draft(
-            "platform_run",
-            CostCategory.TECHNOLOGY,
-            run,
-            {"per_month": run},
-            ("inhouse.platform_run_month",),
-        )
-    )
     device = ctx.money("inhouse.device_maintenance_year")
     upgrades = ctx.value("inhouse.upgrades_per_year")
     upgrade_cost = ctx.money("inhouse.upgrade_cost")
     calls = ctx.value("inhouse.support_calls_per_year")
     call_cost = ctx.money("inhouse.support_call_cost")
     yearly: Decimal = seats * device + upgrades * upgrade_cost + calls * call_cost
-    drafts.append(
+    minimum = ("inhouse.platform_build_min_seats",)
+    return [
+        draft(
+            "support_software",
+            CostCategory.TECHNOLOGY,
+            heads * software,
+            {"agents": heads, "per_agent": software},
+            ("inhouse.software_agent_month",),
+        ),
+        draft(
+            "platform_build",
+            CostCategory.ONE_TIME,
+            build / months,
+            {"one_time": build, "months": months, "seats": seats},
+            ("inhouse.build_one_time", "inhouse.amortisation_months", *minimum),
+        ),
+        draft(
+            "platform_run",
+            CostCategory.TECHNOLOGY,
+            run,
+            {"per_month": run},
+            ("inhouse.platform_run_month", *minimum),
+        ),
         draft(
             "maintenance",
             CostCategory.TECHNOLOGY,
@@ -284,6 +380,33 @@ def price_in_house(work: Workload, ctx: PricingContext) -> list[Draft]:
                 "inhouse.support_calls_per_year",
                 "inhouse.support_call_cost",
             ),
-        )
-    )
+        ),
+        devices_draft(work, ctx),
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class OwnTeam:
+    """The items in-house and hosted share for one workload: the own team and telephony."""
+
+    staff: tuple[Draft, ...]
+    telephony: tuple[Draft, ...]
+
+
+def own_team(work: Workload, ctx: PricingContext) -> OwnTeam:
+    """The own team's items (:func:`staff_drafts`) and telephony for ``work``."""
+    return OwnTeam(tuple(staff_drafts(work, ctx)), tuple(telephony_drafts(work, ctx)))
+
+
+def price_in_house(work: Workload, ctx: PricingContext, team: OwnTeam | None = None) -> list[Draft]:
+    """Every monthly cost of running ``work`` with own agents and own tools (or platform)."""
+    if work.empty:
+        return []
+    team = team or own_team(work, ctx)
+    drafts = list(team.staff)
+    if self_built(work, ctx):
+        drafts.extend(_platform_drafts(work, ctx))
+    else:
+        drafts.extend(tool_drafts(work, ctx))
+    drafts.extend(team.telephony)
     return drafts

@@ -1,35 +1,32 @@
-"""Outsourced: a provider's agents on the provider's platform, billed by its price list.
+"""Outsourced: what a provider would sell for the work, at home and at other destinations.
 
-Billing models, priced whenever the rate card has the figures they need:
+A buyer compares two kinds of outsourcing (primer §9), and so does this module:
 
-- ``agent_hour`` (dedicated agents, the common international quote): the plan's scheduled
-  agent-hours, floors included, at the hourly rate; hours at night or at weekends carry the
-  card's multiplier (the higher one when both apply);
-- ``shared_hour`` (shared agents): only the busy agent-hours (the work's Erlangs), grossed up
-  to the occupancy a provider reaches by pooling clients (``outsourced.shared_occupancy``),
-  at the same hourly rate and multipliers. This is how "a provider shares the 24/7 floor
-  across clients" enters the numbers: no client pays for its own idle night agent;
-- ``per_contact``: phone talk minutes x per-minute rate, chats x per-chat rate (or the chat
-  package + overage when cheaper), emails and social messages x per-email rate;
-- ``seat_month``: dedicated seats = max(minimum seats, rostered heads) x seat price.
+- **dedicated** agents: the plan's people on shift, floors included, billed per agent-hour
+  (night and weekend hours at the card's multipliers, on the *provider's* local clock) or per
+  seat-month, never fewer than the provider's minimum seats; a language premium on the hours
+  of the speakers a non-local language requires; a setup fee written off over the contract;
+- **shared / pay-per-use**: phone minutes with the wrap-up minute, at a per-minute rate or as
+  a monthly package plus overage (whichever is cheaper), chats and emails per contact (or a
+  chat package), or a monthly base fee plus a fee per contact; an IT help desk per user or per
+  ticket. Its capacity is reported as ``equivalent_fte`` (the work's busy time), never as FTE.
 
-Languages the region does not serve at base rates carry the language premium on their share
-of the bill in every model. The card's ``outsourced.billing`` names the model used for the
-total; ``auto`` (the shipped default) takes the cheapest the card can price (ties in
-:data:`BILLING_MODELS` order), which keeps the outsourced total non-decreasing in volume and
-in opening hours. A named model the card cannot price falls back to ``agent_hour``. Every
-priced model's total is reported as an alternative.
+Every destination whose providers serve the scenario's languages is priced (onshore always),
+converted to the user's currency: :func:`quotes`. What ``models.outsourced`` shows
+(:func:`choose`) is what a provider would actually sell: dedicated agents at the cheapest
+destination whose minimum seats the work fills (busy time at the provider's occupancy),
+shared/pay-per-use below that, or what the user asked for. The client's own costs come on top
+of every bill: vendor management as a share of it (proportional to the contract's size).
 
-On top of the provider's bill: the setup or transition fee (months of fees, written off over
-the contract) and the client's own vendor-management time (a base share of a manager plus a
-share per provider FTE, paid like a team lead).
+Commission on success (seed 004's fourth billing model) is priced only when the user gives
+the value of a successful outcome, and never chosen on its own: inbound support rarely has one.
 """
 
 from __future__ import annotations
 
 import math
-import operator
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from costengine.pricing.common import (
@@ -41,50 +38,128 @@ from costengine.pricing.common import (
     drafts_total,
 )
 from costengine.results import CostCategory
-from costengine.scenario import Channel
+from costengine.scenario import Channel, OutsourcingKind
 
-__all__ = ["BILLING_MODELS", "ProviderQuote", "price_outsourced"]
+__all__ = [
+    "BILLING_MODELS",
+    "Destination",
+    "Market",
+    "ProviderQuote",
+    "cheapest_quote",
+    "choose",
+    "quotes",
+]
 
 #: Billing models, in the order that breaks ties between equal totals.
-BILLING_MODELS = ("agent_hour", "shared_hour", "per_contact", "seat_month")
+BILLING_MODELS = (
+    "agent_hour",
+    "seat_month",
+    "per_minute",
+    "package",
+    "per_contact",
+    "per_user",
+    "per_ticket",
+    "commission",
+)
+
+_EPS = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """A region whose providers could take the work, priced with its own card."""
+
+    ctx: PricingContext
+    location: str  # "onshore" | "nearshore" | "offshore"
+    serves_languages: bool  # its providers serve every language of the scenario
+
+    @property
+    def code(self) -> str:
+        return self.ctx.card.code
+
+
+@dataclass(frozen=True)
+class Market:
+    """Where and how outsourcing can be bought for this scenario."""
+
+    destinations: tuple[Destination, ...]
+    users: Decimal  # IT help desk users (for per-user pricing), 0 otherwise
+    kind: OutsourcingKind = OutsourcingKind.AUTO
+    destination: str | None = None  # the user's choice of destination
+    value_per_success: Decimal | None = None
+
+    @property
+    def served(self) -> tuple[str, ...]:
+        return tuple(
+            d.code for d in self.destinations if d.serves_languages or d.location == "onshore"
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class ProviderQuote:
-    """The provider's bill under the chosen billing model, plus the client-side costs."""
+    """One provider's bill for the work, plus the client-side costs."""
 
-    drafts: tuple[Draft, ...]
+    kind: str  # "dedicated" | "shared"
+    destination: str
+    location: str
     billing: str
-    alternatives: dict[str, Decimal]  # billing model -> monthly total incl. setup and mgmt
-    fte: float  # provider FTE equivalent: rostered (dedicated) or busy share (shared agents)
-    notes: tuple[str, ...]
+    drafts: tuple[Draft, ...]
+    fte: float  # dedicated: the provider's rostered FTE billed; shared: 0
+    equivalent_fte: float  # the FTE the work occupies (shared capacity, or the dedicated FTE)
+    sellable: bool  # dedicated: the work fills the provider's minimum seats; shared: True
+    notes: tuple[str, ...] = ()
+    alternatives: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def total(self) -> Decimal:
         return drafts_total(self.drafts)
 
 
-def _language_draft(
-    work: Workload, ctx: PricingContext, bill: Decimal, by_contacts: bool
+def _client_side(bill: Decimal, ctx: PricingContext, *, dedicated: bool) -> list[Draft]:
+    """The setup fee (months of fees over the contract) and the client's vendor management."""
+    setup_months = ctx.value("outsourced.setup_fee_months")
+    contract = ctx.value("outsourced.contract_months")
+    share = ctx.value("outsourced.vendor_management_share")
+    drafts = [
+        draft(
+            "vendor_management",
+            CostCategory.VENDOR_MANAGEMENT,
+            bill * share,
+            {"provider_bill": bill, "share": share},
+            ("outsourced.vendor_management_share",),
+        )
+    ]
+    if dedicated:
+        drafts.insert(
+            0,
+            draft(
+                "provider_setup",
+                CostCategory.ONE_TIME,
+                bill * setup_months / contract,
+                {"monthly_fees": bill, "fee_months": setup_months, "contract_months": contract},
+                ("outsourced.setup_fee_months", "outsourced.contract_months"),
+            ),
+        )
+    return drafts
+
+
+def _language_premium(
+    work: Workload, ctx: PricingContext, bill: Decimal, *, by_contacts: bool
 ) -> list[Draft]:
-    """The language premium on the share of ``bill`` in non-base languages: by the required
-    speakers' hours for dedicated agents, by the languages' share of contacts per contact."""
+    """The premium on the share of ``bill`` in languages the destination does not staff at
+    base rates: by the required speakers' hours (dedicated), by contacts (pay-per-use)."""
     premium = ctx.value("outsourced.language_premium")
-    if premium <= 0:
+    if premium <= 0 or bill <= 0:
         return []
     if by_contacts:
-        other = math.fsum(
-            share for language, share in work.languages if not ctx.base_language(language)
-        )
+        other = math.fsum(share for lang, share in work.languages if not ctx.base_language(lang))
         total = 1.0
     else:
         other = math.fsum(
-            hours
-            for language, hours in work.speaker_hours.items()
-            if not ctx.base_language(language)
+            hours for lang, hours in work.speaker_hours.items() if not ctx.base_language(lang)
         )
         total = work.present_hours
-    if other <= 0 or total <= 0:
+    if other <= _EPS or total <= _EPS:
         return []
     share = dec(round(min(1.0, other / total), 6))
     return [
@@ -104,47 +179,52 @@ def _language_draft(
     ]
 
 
-def _hourly_bill(
-    work: Workload,
-    ctx: PricingContext,
-    *,
-    key: str,
-    hourly: tuple[float, ...],
-    by_contacts: bool,
-    extra_inputs: dict[str, float | int | Decimal | str],
-    extra_paths: tuple[str, ...] = (),
-) -> list[Draft]:
-    """Agent-hours per week hour x rate, night/weekend hours at the higher multiplier."""
+def _min_seats(ctx: PricingContext) -> Decimal:
+    return ctx.value("outsourced.min_seats") if ctx.has("outsourced.min_seats") else Decimal(1)
+
+
+def dedicated_quote(work: Workload, dest: Destination) -> ProviderQuote | None:
+    """Dedicated agents for ``work`` at ``dest``: agent-hours or seat-months, minimum seats."""
+    if work.empty:
+        return None
+    ctx = dest.ctx
+    weeks = ctx.weeks_per_month
+    paid = ctx.paid_hours_per_fte_week
+    minimum = _min_seats(ctx)
+    hours = work.present_hours
+    billed_week = max(hours, float(minimum) * paid)
     rate_paths = ctx.agent_rate_path()
     rate = ctx.agent_rate()
-    weeks = ctx.weeks_per_month
-    night_mult = float(ctx.value("outsourced.night_multiplier"))
-    weekend_mult = float(ctx.value("outsourced.weekend_multiplier"))
-    extra = math.fsum(map(operator.mul, hourly, ctx.after_hours_uplift()))
-    hours = dec(round(math.fsum(hourly) * weeks, 4))
-    extra_hours = dec(round(extra * weeks, 4))
-    base = hours * rate
-    surcharge = extra_hours * rate
-    drafts = [
+    uplift = math.fsum(p * u for p, u in zip(work.present, ctx.after_hours_uplift(), strict=True))
+    uplift_share = uplift / hours if hours > _EPS else 0.0
+    billed_hours = dec(round(billed_week * weeks, 4))
+    extra_hours = dec(round(uplift * weeks, 4))
+    hour_drafts = [
         draft(
-            key,
+            "provider_agent_hours",
             CostCategory.PROVIDER,
-            base,
-            {"agent_hours": hours, "rate": rate, **extra_inputs},
-            (*rate_paths, *extra_paths),
+            billed_hours * rate,
+            {
+                "agent_hours": billed_hours,
+                "rate": rate,
+                "minimum_seats": minimum,
+                "destination": dest.code,
+            },
+            (*rate_paths, "outsourced.min_seats")
+            if ctx.has("outsourced.min_seats")
+            else rate_paths,
         )
     ]
     if extra_hours > 0:
-        drafts.append(
+        hour_drafts.append(
             draft(
                 "provider_after_hours",
                 CostCategory.PROVIDER,
-                surcharge,
+                extra_hours * rate,
                 {
                     "surcharge_hours": extra_hours,
                     "rate": rate,
-                    "night_multiplier": night_mult,
-                    "weekend_multiplier": weekend_mult,
+                    "provider_hour_shift": ctx.shift_hours,
                 },
                 (
                     "outsourced.night_multiplier",
@@ -154,98 +234,152 @@ def _hourly_bill(
                 ),
             )
         )
-    drafts.extend(_language_draft(work, ctx, base + surcharge, by_contacts))
-    return drafts
-
-
-def _agent_hour_bill(work: Workload, ctx: PricingContext) -> list[Draft]:
-    """Dedicated agents: every scheduled agent-hour of the plan, floors included."""
-    return _hourly_bill(
-        work,
-        ctx,
-        key="provider_agent_hours",
-        hourly=work.hourly_agents,
-        by_contacts=False,
-        extra_inputs={},
+    bills: dict[str, list[Draft]] = {"agent_hour": hour_drafts}
+    if ctx.has("outsourced.seat_month"):
+        seats = max(Decimal(math.ceil(hours / paid - _EPS)), minimum)
+        price = ctx.money("outsourced.seat_month")
+        uplift_dec = dec(round(uplift_share, 6))
+        seat_drafts = [
+            draft(
+                "provider_seats",
+                CostCategory.PROVIDER,
+                seats * price * (1 + uplift_dec),
+                {"seats": seats, "per_seat": price, "after_hours_uplift": uplift_dec},
+                ("outsourced.seat_month", "outsourced.min_seats", "outsourced.night_multiplier"),
+            )
+        ]
+        bills["seat_month"] = seat_drafts
+    totals: dict[str, Decimal] = {}
+    complete: dict[str, tuple[Draft, ...]] = {}
+    for billing, drafts in bills.items():
+        provider = [*drafts, *_language_premium(work, ctx, drafts_total(drafts), by_contacts=False)]
+        bill = drafts_total(provider)
+        complete[billing] = (*provider, *_client_side(bill, ctx, dedicated=True))
+        totals[billing] = drafts_total(complete[billing])
+    billing = min(totals, key=lambda b: (totals[b], BILLING_MODELS.index(b)))
+    fte = work.fte * billed_week / hours if hours > _EPS else 0.0
+    occupancy = float(ctx.value("outsourced.shared_occupancy"))
+    fills = work.busy_hours / (paid * occupancy) >= float(minimum) - _EPS
+    return ProviderQuote(
+        kind="dedicated",
+        destination=dest.code,
+        location=dest.location,
+        billing=billing,
+        drafts=complete[billing],
+        fte=fte,
+        equivalent_fte=fte,
+        sellable=fills,
+        notes=() if fills else ("note.below_minimum_seats",),
+        alternatives=totals,
     )
 
 
-def _shared_hour_bill(work: Workload, ctx: PricingContext) -> list[Draft]:
-    """Shared agents: the busy agent-hours, grossed up to the provider's pooled occupancy."""
-    occupancy = ctx.value("outsourced.shared_occupancy")
-    scale = 1.0 / float(occupancy)
-    hourly = tuple([busy * scale for busy in work.hourly_busy])
-    return _hourly_bill(
-        work,
-        ctx,
-        key="provider_shared_hours",
-        hourly=hourly,
-        by_contacts=True,
-        extra_inputs={"provider_occupancy": occupancy},
-        extra_paths=("outsourced.shared_occupancy",),
-    )
+def _package_cost(
+    units: Decimal, rows: Iterable[tuple[str, Decimal, Decimal, Decimal]]
+) -> tuple[str, Decimal] | None:
+    """The cheapest ``(path, cost)`` over package rows ``(path, included, price, overage)``."""
+    best: tuple[str, Decimal] | None = None
+    for path, included, price, overage in rows:
+        cost = price + max(Decimal(0), units - included) * overage
+        if best is None or cost < best[1]:
+            best = (path, cost)
+    return best
 
 
-def _per_contact_bill(work: Workload, ctx: PricingContext) -> tuple[list[Draft], list[str]] | None:
+def _packages(ctx: PricingContext, name: str) -> list[tuple[str, Decimal, Decimal, Decimal]]:
+    rows = getattr(ctx.card.outsourced, name)
+    found = []
+    for index, row in enumerate(rows):
+        rate = ctx.fx.convert(Decimal(1), row.currency, ctx.currency)
+        found.append(
+            (f"outsourced.{name}.{index}", row.included, row.price * rate, row.overage * rate)
+        )
+    return found
+
+
+def _channel_bill(work: Workload, ctx: PricingContext) -> tuple[list[Draft], str] | None:
+    """Pay-per-use by channel: phone minutes (per minute or package), chats, messages."""
     weeks = ctx.weeks_per_month
     drafts: list[Draft] = []
-    notes: list[str] = []
-    bill = Decimal(0)
+    billing = "per_minute"
     calls = work.weekly_contacts(Channel.PHONE) * weeks
     if calls > 0:
-        if not ctx.has("outsourced.per_minute"):
+        wrap = (
+            ctx.value("outsourced.wrap_up_minutes") if ctx.has("outsourced.wrap_up_minutes") else 0
+        )
+        talk = dec(round(calls * work.aht_seconds[Channel.PHONE] / 60.0, 4))
+        minutes = talk + dec(round(calls, 4)) * wrap
+        options: list[tuple[str, Decimal, dict[str, object], tuple[str, ...]]] = []
+        if ctx.has("outsourced.per_minute"):
+            per_minute = ctx.money("outsourced.per_minute")
+            options.append(
+                (
+                    "per_minute",
+                    minutes * per_minute,
+                    {
+                        "minutes": minutes,
+                        "wrap_up_minutes_per_call": wrap,
+                        "per_minute": per_minute,
+                    },
+                    ("outsourced.per_minute", "outsourced.wrap_up_minutes"),
+                )
+            )
+        package = _package_cost(minutes, _packages(ctx, "minute_packages"))
+        if package is not None:
+            options.append(
+                (
+                    "package",
+                    package[1],
+                    {"minutes": minutes, "wrap_up_minutes_per_call": wrap},
+                    (package[0], "outsourced.wrap_up_minutes"),
+                )
+            )
+        if not options:
             return None
-        minutes = dec(round(calls * work.aht_seconds[Channel.PHONE] / 60.0, 4))
-        per_minute = ctx.money("outsourced.per_minute")
+        name, amount, inputs, paths = min(options, key=lambda o: o[1])
+        billing = name
         drafts.append(
             draft(
                 "provider_phone_minutes",
                 CostCategory.PROVIDER,
-                minutes * per_minute,
-                {"minutes": minutes, "per_minute": per_minute},
-                ("outsourced.per_minute", "planning.aht_phone_seconds"),
+                amount,
+                inputs,  # type: ignore[arg-type]
+                tuple(p for p in paths if ctx.has(p) or p.count(".") == 2),
             )
         )
-        bill += minutes * per_minute
-    chats_f = work.weekly_contacts(Channel.CHAT) * weeks
-    if chats_f > 0:
-        if not ctx.has("outsourced.per_chat"):
-            return None
-        chats = dec(round(chats_f, 4))
-        per_chat = ctx.money("outsourced.per_chat")
-        amount = chats * per_chat
-        inputs: dict[str, float | int | Decimal | str] = {"chats": chats, "per_chat": per_chat}
-        paths: tuple[str, ...] = ("outsourced.per_chat",)
-        if all(
-            ctx.has(p)
-            for p in (
-                "outsourced.chat_package_month",
-                "outsourced.chat_package_included",
-                "outsourced.chat_overage",
+    chats = dec(round(work.weekly_contacts(Channel.CHAT) * weeks, 4))
+    if chats > 0:
+        chat_options: list[tuple[Decimal, dict[str, object], tuple[str, ...]]] = []
+        if ctx.has("outsourced.per_chat"):
+            per_chat = ctx.money("outsourced.per_chat")
+            chat_options.append(
+                (chats * per_chat, {"chats": chats, "per_chat": per_chat}, ("outsourced.per_chat",))
             )
-        ):
-            included = ctx.value("outsourced.chat_package_included")
-            package = ctx.money("outsourced.chat_package_month") + max(
-                Decimal(0), chats - included
-            ) * ctx.money("outsourced.chat_overage")
-            if package < amount:
-                amount = package
-                inputs = {"chats": chats, "package_included": included}
-                paths = (
-                    "outsourced.chat_package_month",
-                    "outsourced.chat_package_included",
-                    "outsourced.chat_overage",
-                )
-                notes.append("note.chat_package")
-        drafts.append(draft("provider_chats", CostCategory.PROVIDER, amount, inputs, paths))
-        bill += amount
-    messages_f = (
-        work.weekly_contacts(Channel.EMAIL) + work.weekly_contacts(Channel.SOCIAL)
-    ) * weeks
-    if messages_f > 0:
+        package = _package_cost(chats, _packages(ctx, "chat_packages"))
+        if package is not None:
+            chat_options.append((package[1], {"chats": chats}, (package[0],)))
+        legacy = (
+            "outsourced.chat_package_month",
+            "outsourced.chat_package_included",
+            "outsourced.chat_overage",
+        )
+        if all(ctx.has(path) for path in legacy):
+            cost = ctx.money(legacy[0]) + max(Decimal(0), chats - ctx.value(legacy[1])) * ctx.money(
+                legacy[2]
+            )
+            chat_options.append((cost, {"chats": chats}, legacy))
+        if not chat_options:
+            return None
+        amount, inputs, paths = min(chat_options, key=lambda o: o[0])
+        drafts.append(draft("provider_chats", CostCategory.PROVIDER, amount, inputs, paths))  # type: ignore[arg-type]
+    messages = dec(
+        round(
+            (work.weekly_contacts(Channel.EMAIL) + work.weekly_contacts(Channel.SOCIAL)) * weeks, 4
+        )
+    )
+    if messages > 0:
         if not ctx.has("outsourced.per_email"):
             return None
-        messages = dec(round(messages_f, 4))
         per_email = ctx.money("outsourced.per_email")
         drafts.append(
             draft(
@@ -256,101 +390,214 @@ def _per_contact_bill(work: Workload, ctx: PricingContext) -> tuple[list[Draft],
                 ("outsourced.per_email",),
             )
         )
-        bill += messages * per_email
-    drafts.extend(_language_draft(work, ctx, bill, True))
-    return drafts, notes
+    return drafts, billing
 
 
-def _seat_month_bill(work: Workload, ctx: PricingContext) -> list[Draft] | None:
-    if not ctx.has("outsourced.seat_month"):
+def _base_fee_bill(work: Workload, ctx: PricingContext) -> list[Draft] | None:
+    if not (ctx.has("outsourced.per_contact") and ctx.has("outsourced.base_fee_month")):
         return None
-    minimum = ctx.value("outsourced.min_seats") if ctx.has("outsourced.min_seats") else 1
-    seats = max(Decimal(ctx.heads(work)), minimum)
-    price = ctx.money("outsourced.seat_month")
-    paths = ["outsourced.seat_month"]
-    if ctx.has("outsourced.min_seats"):
-        paths.append("outsourced.min_seats")
-    drafts = [
-        draft(
-            "provider_seats",
-            CostCategory.PROVIDER,
-            seats * price,
-            {"seats": seats, "per_seat": price},
-            paths,
-        )
-    ]
-    drafts.extend(_language_draft(work, ctx, seats * price, False))
-    return drafts
-
-
-def _client_side(bill: Decimal, fte: float, ctx: PricingContext) -> list[Draft]:
-    setup_months = ctx.value("outsourced.setup_fee_months")
-    contract = ctx.value("outsourced.contract_months")
-    base_fte = ctx.value("outsourced.vendor_management_base_fte")
-    per_agent = ctx.value("outsourced.vendor_management_per_agent")
-    managers = base_fte + per_agent * dec(round(fte, 6))
-    pay = ctx.loaded_salary() * ctx.value("inhouse.lead_salary_multiplier")
+    contacts = dec(round(work.weekly_first_contacts * ctx.weeks_per_month, 4))
+    base = ctx.money("outsourced.base_fee_month")
+    per = ctx.money("outsourced.per_contact")
     return [
         draft(
-            "provider_setup",
-            CostCategory.ONE_TIME,
-            bill * setup_months / contract,
-            {"monthly_fees": bill, "fee_months": setup_months, "contract_months": contract},
-            ("outsourced.setup_fee_months", "outsourced.contract_months"),
+            "provider_base_fee",
+            CostCategory.PROVIDER,
+            base,
+            {"per_month": base},
+            ("outsourced.base_fee_month",),
         ),
         draft(
-            "vendor_management",
-            CostCategory.VENDOR_MANAGEMENT,
-            managers * pay,
-            {"manager_fte": managers, "monthly_pay": pay},
-            (
-                "outsourced.vendor_management_base_fte",
-                "outsourced.vendor_management_per_agent",
-                "inhouse.lead_salary_multiplier",
-                *ctx.salary_path(),
-                "inhouse.employer_load",
-            ),
+            "provider_contacts",
+            CostCategory.PROVIDER,
+            contacts * per,
+            {"contacts": contacts, "per_contact": per},
+            ("outsourced.per_contact",),
         ),
     ]
 
 
-def price_outsourced(work: Workload, ctx: PricingContext) -> ProviderQuote | None:
-    """The provider's quote for ``work`` (None when there is no work to give out)."""
-    if work.empty:
+def _it_bills(work: Workload, ctx: PricingContext, users: Decimal) -> dict[str, list[Draft]]:
+    found: dict[str, list[Draft]] = {}
+    if ctx.has("outsourced.it_per_user_month") and users > 0:
+        per_user = ctx.money("outsourced.it_per_user_month")
+        found["per_user"] = [
+            draft(
+                "provider_it_users",
+                CostCategory.PROVIDER,
+                users * per_user,
+                {"users": users, "per_user": per_user},
+                ("outsourced.it_per_user_month",),
+            )
+        ]
+    if ctx.has("outsourced.it_per_ticket"):
+        tickets = dec(round(work.weekly_first_contacts * ctx.weeks_per_month, 4))
+        per_ticket = ctx.money("outsourced.it_per_ticket")
+        found["per_ticket"] = [
+            draft(
+                "provider_it_tickets",
+                CostCategory.PROVIDER,
+                tickets * per_ticket,
+                {"tickets": tickets, "per_ticket": per_ticket},
+                ("outsourced.it_per_ticket",),
+            )
+        ]
+    return found
+
+
+def shared_quote(work: Workload, dest: Destination, *, users: Decimal) -> ProviderQuote | None:
+    """Pay-per-use for ``work`` at ``dest`` (None when its providers price none of it)."""
+    if work.empty or work.weekly_first_contacts <= _EPS:
         return None
-    fte = work.fte
-    busy_fte = work.busy_fte
-    bills: dict[str, tuple[list[Draft], list[str], float]] = {
-        "agent_hour": (_agent_hour_bill(work, ctx), [], fte),
-        "shared_hour": (
-            _shared_hour_bill(work, ctx),
-            [],
-            busy_fte / float(ctx.value("outsourced.shared_occupancy")),
-        ),
-    }
-    per_contact = _per_contact_bill(work, ctx)
-    if per_contact is not None:
-        bills["per_contact"] = (*per_contact, busy_fte)
-    seat_month = _seat_month_bill(work, ctx)
-    if seat_month is not None:
-        bills["seat_month"] = (seat_month, [], fte)
-    complete = {
-        billing: (*drafts, *_client_side(drafts_total(drafts), provider_fte, ctx))
-        for billing, (drafts, _, provider_fte) in bills.items()
-    }
-    totals = {billing: drafts_total(drafts) for billing, drafts in complete.items()}
-    chosen: str = ctx.card.outsourced.billing
-    notes: list[str] = []
-    if chosen == "auto":
-        chosen = min(totals, key=lambda billing: (totals[billing], BILLING_MODELS.index(billing)))
-    elif chosen not in complete:
-        notes.append("note.billing_fallback")
-        chosen = "agent_hour"
-    notes.extend(bills[chosen][1])
+    ctx = dest.ctx
+    bills: dict[str, list[Draft]] = {}
+    if ctx.it:
+        bills.update(_it_bills(work, ctx, users))
+    if not bills:
+        by_channel = _channel_bill(work, ctx)
+        if by_channel is not None:
+            bills[by_channel[1]] = by_channel[0]
+        base_fee = _base_fee_bill(work, ctx)
+        if base_fee is not None:
+            bills["per_contact"] = base_fee
+    if not bills:
+        return None
+    totals: dict[str, Decimal] = {}
+    complete: dict[str, tuple[Draft, ...]] = {}
+    for billing, drafts in bills.items():
+        provider = [*drafts, *_language_premium(work, ctx, drafts_total(drafts), by_contacts=True)]
+        bill = drafts_total(provider)
+        complete[billing] = (*provider, *_client_side(bill, ctx, dedicated=False))
+        totals[billing] = drafts_total(complete[billing])
+    billing = min(totals, key=lambda b: (totals[b], BILLING_MODELS.index(b)))
     return ProviderQuote(
-        drafts=complete[chosen],
-        billing=chosen,
+        kind="shared",
+        destination=dest.code,
+        location=dest.location,
+        billing=billing,
+        drafts=complete[billing],
+        fte=0.0,
+        equivalent_fte=work.busy_fte,
+        sellable=True,
         alternatives=totals,
-        fte=bills[chosen][2],
-        notes=tuple(notes),
     )
+
+
+def commission_quote(
+    work: Workload, dest: Destination, value_per_success: Decimal
+) -> ProviderQuote | None:
+    """Commission on successful outcomes (billing model 4): only with a value per success."""
+    ctx = dest.ctx
+    if not ctx.has("outsourced.commission_rate"):
+        return None
+    contacts = dec(round(work.weekly_first_contacts * ctx.weeks_per_month, 4))
+    rate = ctx.value("outsourced.commission_rate")
+    success = ctx.value("planning.success_rate")
+    bill = [
+        draft(
+            "provider_commission",
+            CostCategory.PROVIDER,
+            contacts * success * value_per_success * rate,
+            {
+                "contacts": contacts,
+                "success_rate": success,
+                "value_per_success": value_per_success,
+                "commission_rate": rate,
+            },
+            ("outsourced.commission_rate", "planning.success_rate"),
+        )
+    ]
+    drafts = (*bill, *_client_side(drafts_total(bill), ctx, dedicated=False))
+    return ProviderQuote(
+        kind="shared",
+        destination=dest.code,
+        location=dest.location,
+        billing="commission",
+        drafts=drafts,
+        fte=0.0,
+        equivalent_fte=work.busy_fte,
+        sellable=False,  # listed, never chosen on its own
+        notes=("note.commission_outbound",),
+    )
+
+
+def quotes(
+    work: Workload,
+    destinations: Sequence[Destination],
+    *,
+    users: Decimal,
+    value_per_success: Decimal | None = None,
+) -> list[ProviderQuote]:
+    """Every destination's dedicated and shared quote (where it prices them), cheapest first."""
+    found: list[ProviderQuote] = []
+    for dest in destinations:
+        for quote in (dedicated_quote(work, dest), shared_quote(work, dest, users=users)):
+            if quote is not None:
+                found.append(quote)
+        if value_per_success is not None:
+            commission = commission_quote(work, dest, value_per_success)
+            if commission is not None:
+                found.append(commission)
+    return sorted(found, key=_order)
+
+
+def _order(quote: ProviderQuote) -> tuple[Decimal, int, str, int]:
+    return (
+        quote.total,
+        0 if quote.kind == "dedicated" else 1,
+        quote.destination,
+        BILLING_MODELS.index(quote.billing),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    quote: ProviderQuote
+    reason: str  # template key of why this is the option shown
+
+
+def choose(
+    options: Sequence[ProviderQuote],
+    kind: OutsourcingKind,
+    destination: str | None,
+    served: Iterable[str],
+) -> Choice | None:
+    """What ``models.outsourced`` shows (see the module docs); ``served``: destinations whose
+    providers serve every language (the onshore one always counts)."""
+    allowed = set(served)
+    pool = [
+        q
+        for q in options
+        if q.billing != "commission"
+        and (q.destination == destination if destination else q.destination in allowed)
+    ]
+    if not pool:
+        return None
+    dedicated = [q for q in pool if q.kind == "dedicated"]
+    shared = [q for q in pool if q.kind == "shared"]
+    if kind is OutsourcingKind.DEDICATED and dedicated:
+        return Choice(min(dedicated, key=_order), "choice.user_dedicated")
+    if kind is OutsourcingKind.SHARED and shared:
+        return Choice(min(shared, key=_order), "choice.user_shared")
+    sellable = [q for q in dedicated if q.sellable]
+    if sellable:
+        return Choice(min(sellable, key=_order), "choice.dedicated_fills_minimum")
+    if shared:
+        return Choice(min(shared, key=_order), "choice.shared_below_minimum")
+    return Choice(min(dedicated, key=_order), "choice.dedicated_only")
+
+
+def cheapest_quote(
+    work: Workload,
+    destinations: Sequence[Destination],
+    *,
+    users: Decimal,
+    destination: str | None,
+) -> ProviderQuote | None:
+    """The cheapest sellable-or-not quote for part of the work (partial outsourcing): the
+    buyer takes whichever costs less, so the part's cost never falls as it grows."""
+    served = [d for d in destinations if d.serves_languages or d.location == "onshore"]
+    if destination:
+        served = [d for d in destinations if d.code == destination] or served
+    options = quotes(work, served, users=users)
+    return options[0] if options else None

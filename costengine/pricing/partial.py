@@ -7,8 +7,10 @@ quantile (the median by default) of its open-hour staffing and the provider take
 above it in the peak hours.
 
 The kept part is priced both in-house and hosted, and the cheaper one is used (ties go to
-in-house); the given-out part with the outsourced prices. The cheapest candidate wins (ties
-in :data:`SPLITS` order); all candidates' totals are reported.
+in-house); the given-out part goes to whichever provider offer is cheapest for it (dedicated
+at its minimum seats, or pay-per-use, at any destination that serves its languages) — the
+buyer's choice, which also keeps each split's cost from ever falling as the volume grows. The
+cheapest candidate wins (ties in :data:`SPLITS` order); all candidates' totals are reported.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from decimal import Decimal
 
 from costengine.pricing.common import Draft, PricingContext, Workload, drafts_total
 from costengine.pricing.hosted import price_hosted
-from costengine.pricing.inhouse import price_in_house
-from costengine.pricing.outsourced import ProviderQuote, price_outsourced
+from costengine.pricing.inhouse import own_team, price_in_house
+from costengine.pricing.outsourced import Market, ProviderQuote, cheapest_quote
 from costengine.scenario import DeliveryModel
 
 __all__ = ["SPLITS", "PartialQuote", "overflow_split", "price_partial"]
@@ -34,9 +36,9 @@ class PartialQuote:
     drafts: tuple[Draft, ...]
     split: str
     own_model: DeliveryModel  # in_house or hosted, for the kept part
-    billing: str  # the provider's billing model
+    provider: ProviderQuote  # the given-out part's offer
     candidates: dict[str, Decimal]  # split -> monthly total
-    fte: float  # own rostered FTE + provider FTE equivalent
+    own_fte: float  # the kept part's rostered FTE
     notes: tuple[str, ...]
 
     @property
@@ -58,15 +60,16 @@ def overflow_split(work: Workload, ctx: PricingContext) -> tuple[Workload, Workl
 
 
 def _own(work: Workload, ctx: PricingContext) -> tuple[DeliveryModel, list[Draft]]:
-    in_house = price_in_house(work, ctx)
-    hosted = price_hosted(work, ctx)
+    team = own_team(work, ctx)
+    in_house = price_in_house(work, ctx, team)
+    hosted = price_hosted(work, ctx, team)
     if drafts_total(hosted) < drafts_total(in_house):
         return DeliveryModel.HOSTED, hosted
     return DeliveryModel.IN_HOUSE, in_house
 
 
 def price_partial(
-    parts: Mapping[str, tuple[Workload, Workload]], ctx: PricingContext
+    parts: Mapping[str, tuple[Workload, Workload]], ctx: PricingContext, market: Market
 ) -> PartialQuote | None:
     """The cheapest split (None when no split leaves work on both sides)."""
     best: PartialQuote | None = None
@@ -77,10 +80,12 @@ def price_partial(
         kept, given = parts[key]
         if kept.empty or given.empty:
             continue
-        own_model, own = _own(kept, ctx)
-        quote: ProviderQuote | None = price_outsourced(given, ctx)
+        quote = cheapest_quote(
+            given, market.destinations, users=market.users, destination=market.destination
+        )
         if quote is None:
             continue
+        own_model, own = _own(kept, ctx)
         drafts = (*own, *quote.drafts)
         total = drafts_total(drafts)
         candidates[key] = total
@@ -89,9 +94,9 @@ def price_partial(
                 drafts=drafts,
                 split=key,
                 own_model=own_model,
-                billing=quote.billing,
+                provider=quote,
                 candidates={},
-                fte=kept.fte + quote.fte,
+                own_fte=kept.fte,
                 notes=(f"note.own_{own_model.value}", *quote.notes),
             )
     if best is None:
@@ -100,8 +105,8 @@ def price_partial(
         drafts=best.drafts,
         split=best.split,
         own_model=best.own_model,
-        billing=best.billing,
+        provider=best.provider,
         candidates=candidates,
-        fte=best.fte,
+        own_fte=best.own_fte,
         notes=best.notes,
     )
