@@ -21,6 +21,7 @@ __all__ = [
     "Assumption",
     "Baseline",
     "BreakEven",
+    "Citation",
     "CostCategory",
     "Estimate",
     "LanguageStaffing",
@@ -54,6 +55,22 @@ class CostCategory(StrEnum):
     VENDOR_MANAGEMENT = "vendor_management"
 
 
+class Citation(BaseModel):
+    """One document in the bibliography (``costengine/data/sources.toml``).
+
+    Structured so a conversation can list its sources in the user's language as a short
+    numbered list of titled links; the text fields stay as the publisher printed them.
+    """
+
+    model_config = _FROZEN
+
+    key: str  # the bibliography key rate-card entries cite, e.g. "bls_ecec"
+    publisher: str  # e.g. "U.S. Bureau of Labor Statistics"
+    title: str  # the document's title (with the table or edition where it matters)
+    url: str | None = None  # https link; None only for internal seed material
+    date: str  # "YYYY", "YYYY-MM", "YYYY-MM-DD" or "n.d." (the page gives no date)
+
+
 class SourceRef(BaseModel):
     """The rate-card entry a figure came from."""
 
@@ -65,6 +82,9 @@ class SourceRef(BaseModel):
     source: str  # citation (domain + page) or "estimate: <why>"
     estimate: bool = False  # True when no citable figure exists
     overridden: bool = False  # True when the user's rate-card file replaced the default
+    # The bibliography entries the figure cites (its basis, for an estimate); empty for a
+    # figure from the user's own rate-card file.
+    citations: tuple[Citation, ...] = ()
 
 
 class LineItem(BaseModel):

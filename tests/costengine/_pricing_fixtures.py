@@ -127,10 +127,19 @@ AHT = MappingProxyType(
 )
 
 
+#: Optional US entries added after this card was written: left out (unless a test's ``extra``
+#: sets them) so that every figure of the round-number card stays checkable by hand.
+_LATER_US_ENTRIES = (("inhouse", "agent_salary_month_it"), ("outsourced", "seat_month"))
+
+
 def simple_card(tmp_path: Path, extra: str = "") -> RateCard:
     path = tmp_path / "simple.toml"
     path.write_text(SIMPLE_CARD + extra, encoding="utf-8")
-    return load_ratecard("US", path)
+    card = load_ratecard("US", path)
+    for section, name in _LATER_US_ENTRIES:
+        if f"[{section}.{name}]" not in extra:
+            card = without(card, section, name)
+    return card
 
 
 def with_billing(card: RateCard, billing: str) -> RateCard:

@@ -135,7 +135,8 @@ def test_json_override_and_new_optional_entry(tmp_path: Path) -> None:
         json.dumps(
             {
                 "outsourced": {
-                    "per_minute": {"typical": 0.8, "unit": "GBP/minute"},
+                    "per_minute_overage": {"typical": 0.8, "unit": "GBP/minute"},
+                    "per_minute": {"typical": 0.8},
                     "billing": "per_contact",
                 }
             }
@@ -143,10 +144,14 @@ def test_json_override_and_new_optional_entry(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     card = load_ratecard("UK", override)
-    assert load_ratecard("UK").get("outsourced.per_minute") is None
-    entry = card.entry("outsourced.per_minute")
+    assert load_ratecard("UK").get("outsourced.per_minute_overage") is None
+    entry = card.entry("outsourced.per_minute_overage")
     assert entry.typical == Decimal("0.8") and entry.low == entry.high == entry.typical
-    assert entry.overridden
+    assert entry.overridden and entry.cite == ()
+    per_minute = card.entry("outsourced.per_minute")  # the derived default, replaced
+    assert per_minute.typical == Decimal("0.8") and per_minute.overridden
+    assert per_minute.unit == "GBP/minute" and per_minute.low <= Decimal("0.8")
+    assert card.ref("outsourced.per_minute").citations == ()
     assert card.outsourced.billing == "per_contact"
 
 
@@ -159,7 +164,7 @@ def test_json_override_and_new_optional_entry(tmp_path: Path) -> None:
         ("[inhouse.agent_salary_month]\nlow = 9000\n", "inhouse.agent_salary_month"),
         ('[hosted.platform_seat_month]\nunit = "seats"\n', "hosted.platform_seat_month"),
         ('[hosted.platform_seat_month]\nunit = "XYZ/month"\n', "hosted.platform_seat_month.unit"),
-        ("[outsourced.seat_month]\ntypical = 1\n", "outsourced.seat_month.unit"),
+        ("[inhouse.training_allowance_day]\ntypical = 1\n", "inhouse.training_allowance_day.unit"),
         ("[pricing]\nx = 1\n", "pricing"),
         ("[inhouse]\nemployer_load = 0.3\n", "inhouse.employer_load"),
         ('[outsourced]\nbilling = "barter"\n', "outsourced.billing"),
@@ -191,11 +196,13 @@ def test_unreadable_and_malformed_files(tmp_path: Path) -> None:
 
 def test_scaled_copies_only_the_named_entries() -> None:
     card = load_ratecard("US")
-    scaled = card.scaled(("inhouse.agent_salary_month", "outsourced.seat_month"), Decimal("1.2"))
+    scaled = card.scaled(
+        ("inhouse.agent_salary_month", "inhouse.training_allowance_day"), Decimal("1.2")
+    )
     assert isinstance(scaled, RateCard)
     assert scaled.value("inhouse.agent_salary_month") == Decimal("3569.17") * Decimal("1.2")
     assert scaled.value("inhouse.employer_load") == card.value("inhouse.employer_load")
-    assert scaled.get("outsourced.seat_month") is None
+    assert scaled.get("inhouse.training_allowance_day") is None
     assert card.value("inhouse.agent_salary_month") == Decimal("3569.17")  # original untouched
 
 
@@ -205,8 +212,8 @@ def test_unknown_paths_raise_key_error() -> None:
         card.get("inhouse.nothing")
     with pytest.raises(KeyError):
         card.get("region.code")
-    with pytest.raises(KeyError, match=r"no outsourced\.seat_month"):
-        card.entry("outsourced.seat_month")
+    with pytest.raises(KeyError, match=r"no inhouse\.training_allowance_day"):
+        card.entry("inhouse.training_allowance_day")
 
 
 @pytest.mark.parametrize(
