@@ -314,9 +314,21 @@ class _Evaluator:
 DEFAULT_TICKETS_PER_USER = Decimal("1.5")
 
 
-def _facts(evaluator: _Evaluator, plan: StaffingPlan, card: RateCard) -> Facts:
+def _facts(
+    evaluator: _Evaluator,
+    plan: StaffingPlan,
+    card: RateCard,
+    priced: Mapping[DeliveryModel, Priced],
+) -> Facts:
     scenario = evaluator.scenario
     live = [summary for summary in plan.summaries if summary.live]
+    regimes = {d.code: d.ctx.card.region.privacy_regime for d in evaluator.market.destinations}
+    home = card.region.privacy_regime
+    quotes = {
+        model: result.chosen
+        for model, result in priced.items()
+        if result.chosen is not None and model in (DeliveryModel.OUTSOURCED, DeliveryModel.PARTIAL)
+    }
     return Facts(
         open_hours_per_week=float(open_hours(open_mask(scenario.coverage))),
         live_open_hours=math.fsum(summary.open_hours_per_week for summary in live),
@@ -329,7 +341,22 @@ def _facts(evaluator: _Evaluator, plan: StaffingPlan, card: RateCard) -> Facts:
         current_monthly_cost=(
             None if scenario.current_monthly_cost is None else cents(scenario.current_monthly_cost)
         ),
+        own_team_today=scenario.team_size is not None,
+        transition={model: quote.transition for model, quote in quotes.items()},
+        contract_months={model: quote.contract_months for model, quote in quotes.items()},
+        location={model: quote.location for model, quote in quotes.items()},
+        cross_border={
+            model: regimes.get(quote.destination, home) != home for model, quote in quotes.items()
+        },
+        night_shift={
+            model: quote.location != "onshore" and quote.night_share > NIGHT_SHIFT_SHARE
+            for model, quote in quotes.items()
+        },
     )
+
+
+#: A provider abroad working more than this share of the hours at its own night: a risk.
+NIGHT_SHIFT_SHARE = 0.5
 
 
 def _assumptions(card: RateCard, fx: FxTable, currency: str) -> tuple[Assumption, ...]:
@@ -430,7 +457,7 @@ def estimate(
         staffing=plan.summaries,
         recommendation=recommend(
             totals,
-            _facts(evaluator, plan, card),
+            _facts(evaluator, plan, card, priced),
             MODEL_ORDER,
             pairs,
             baseline=None if baseline is None else baseline.monthly_total,

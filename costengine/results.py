@@ -220,6 +220,10 @@ class Recommendation(BaseModel):
     today: str | None = None
     #: The winner's saving against today, per month (by ``today``'s figure), or None.
     savings_vs_today: Decimal | None = None
+    #: The cheapest model (``model`` differs when a judgement rule overrode it).
+    cheapest: DeliveryModel | None = None
+    #: The rule that overrode the cheapest: "partial_margin", "switch_not_worth_it" or None.
+    judgement: str | None = None
 
 
 class Baseline(BaseModel):
@@ -286,6 +290,8 @@ class Estimate(BaseModel):
                 "savings_vs_baseline": _opt(rec.savings_vs_baseline),
                 "today": rec.today,
                 "savings_vs_today": _opt(rec.savings_vs_today),
+                "cheapest": None if rec.cheapest is None else rec.cheapest.value,
+                "judgement": rec.judgement,
                 "reasons": list(rec.reasons),
                 "risks": list(rec.risks),
                 "break_even": [

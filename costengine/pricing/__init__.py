@@ -81,6 +81,7 @@ NOTE_KEYS: tuple[str, ...] = (
 #: Why ``models.outsourced`` shows the option it shows (template keys).
 CHOICE_KEYS: tuple[str, ...] = (
     "choice.dedicated_fills_minimum",
+    "choice.dedicated_minimum",
     "choice.shared_below_minimum",
     "choice.dedicated_only",
     "choice.user_dedicated",
@@ -190,6 +191,7 @@ def price_model(
         kind=given.kind,
         destination=given.destination,
         location=given.location,
+        chosen=given,
     )
 
 

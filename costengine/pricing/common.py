@@ -421,6 +421,8 @@ class Draft(NamedTuple):
     amount: Decimal  # per month, result currency, rounded to cents
     inputs: Mapping[str, float | int | Decimal | str]
     sources: tuple[str, ...]  # rate-card paths, e.g. "inhouse.agent_salary_month"
+    #: The card the paths belong to when it is not the estimate's own (a provider abroad).
+    card: RateCard | None = None
 
 
 def draft(
@@ -457,7 +459,10 @@ def line_item(ctx: PricingContext, item: Draft) -> LineItem:
             name: value if isinstance(value, str) else fmt(value)
             for name, value in item.inputs.items()
         },
-        sources=tuple(ctx.ref(path) for path in item.sources),
+        sources=tuple(
+            ctx.ref(path) if item.card is None or item.card is ctx.card else item.card.ref(path)
+            for path in item.sources
+        ),
     )
 
 

@@ -6,16 +6,20 @@ A buyer compares two kinds of outsourcing (primer §9), and so does this module:
   (night and weekend hours at the card's multipliers, on the *provider's* local clock) or per
   seat-month, never fewer than the provider's minimum seats; a language premium on the hours
   of the speakers a non-local language requires; a setup fee written off over the contract;
-- **shared / pay-per-use**: phone minutes with the wrap-up minute, at a per-minute rate or as
-  a monthly package plus overage (whichever is cheaper), chats and emails per contact (or a
+- **shared / pay-per-use**: phone minutes with the wrap-up minute, at a per-minute rate (never
+  below the smallest package's monthly price: such plans have a minimum) or as a monthly
+  package plus overage (whichever is cheaper), chats and emails per contact (or a
   chat package), or a monthly base fee plus a fee per contact; an IT help desk per user or per
   ticket. Its capacity is reported as ``equivalent_fte`` (the work's busy time), never as FTE.
 
 Every destination whose providers serve the scenario's languages is priced (onshore always),
 converted to the user's currency: :func:`quotes`. What ``models.outsourced`` shows
-(:func:`choose`) is what a provider would actually sell: dedicated agents at the cheapest
-destination whose minimum seats the work fills (busy time at the provider's occupancy),
-shared/pay-per-use below that, or what the user asked for. The client's own costs come on top
+(:func:`choose`) is what a provider would actually sell: once the work fills some provider's
+minimum dedicated seats (its busy time at the provider's occupancy), dedicated agents at the
+cheapest destination (a cheaper one billing its minimum seats included); below every minimum,
+the cheaper of pay-per-use and a provider's minimum dedicated seats; or what the user asked
+for. Shown this way the outsourced cost never falls as the work grows: the offers only grow,
+and pay-per-use leaves the choice once dedicated agents are what a provider would sell. The client's own costs come on top
 of every bill: vendor management as a share of it (proportional to the contract's size).
 
 Commission on success (seed 004's fourth billing model) is priced only when the user gives
@@ -57,6 +61,7 @@ BILLING_MODELS = (
     "per_minute",
     "package",
     "per_contact",
+    "base_fee",
     "per_user",
     "per_ticket",
     "commission",
@@ -109,6 +114,12 @@ class ProviderQuote:
     sellable: bool  # dedicated: the work fills the provider's minimum seats; shared: True
     notes: tuple[str, ...] = ()
     alternatives: dict[str, Decimal] = field(default_factory=dict)
+    #: One-off cost of moving the work to this provider: its setup fee and a month of its
+    #: fees while the old and new teams overlap (an estimate, see recommend.py).
+    transition: Decimal = Decimal(0)
+    contract_months: Decimal = Decimal(12)
+    #: Share of the work's hours that fall in the provider's local night.
+    night_share: float = 0.0
 
     @property
     def total(self) -> Decimal:
@@ -181,6 +192,30 @@ def _language_premium(
 
 def _min_seats(ctx: PricingContext) -> Decimal:
     return ctx.value("outsourced.min_seats") if ctx.has("outsourced.min_seats") else Decimal(1)
+
+
+def _cited(drafts: Iterable[Draft], ctx: PricingContext) -> tuple[Draft, ...]:
+    """The drafts, citing the destination's own card."""
+    return tuple(item._replace(card=ctx.card) for item in drafts)
+
+
+def _facts(
+    work: Workload, ctx: PricingContext, drafts: Sequence[Draft]
+) -> dict[str, Decimal | float]:
+    """Transition cost, contract term and night share of a quote (see :class:`ProviderQuote`)."""
+    bill = drafts_total(item for item in drafts if item.category is CostCategory.PROVIDER)
+    hours = work.present_hours
+    night = (
+        math.fsum(p for p, at_night in zip(work.present, ctx.night_mask(), strict=True) if at_night)
+        / hours
+        if hours > _EPS
+        else 0.0
+    )
+    return {
+        "transition": bill * (ctx.value("outsourced.setup_fee_months") + 1),
+        "contract_months": ctx.value("outsourced.contract_months"),
+        "night_share": night,
+    }
 
 
 def dedicated_quote(work: Workload, dest: Destination) -> ProviderQuote | None:
@@ -265,12 +300,13 @@ def dedicated_quote(work: Workload, dest: Destination) -> ProviderQuote | None:
         destination=dest.code,
         location=dest.location,
         billing=billing,
-        drafts=complete[billing],
+        drafts=_cited(complete[billing], ctx),
         fte=fte,
         equivalent_fte=fte,
         sellable=fills,
         notes=() if fills else ("note.below_minimum_seats",),
         alternatives=totals,
+        **_facts(work, ctx, complete[billing]),  # type: ignore[arg-type]
     )
 
 
@@ -301,7 +337,7 @@ def _channel_bill(work: Workload, ctx: PricingContext) -> tuple[list[Draft], str
     """Pay-per-use by channel: phone minutes (per minute or package), chats, messages."""
     weeks = ctx.weeks_per_month
     drafts: list[Draft] = []
-    billing = "per_minute"
+    billing = "per_contact"  # chats and messages priced one by one
     calls = work.weekly_contacts(Channel.PHONE) * weeks
     if calls > 0:
         wrap = (
@@ -310,12 +346,15 @@ def _channel_bill(work: Workload, ctx: PricingContext) -> tuple[list[Draft], str
         talk = dec(round(calls * work.aht_seconds[Channel.PHONE] / 60.0, 4))
         minutes = talk + dec(round(calls, 4)) * wrap
         options: list[tuple[str, Decimal, dict[str, object], tuple[str, ...]]] = []
+        packages = _packages(ctx, "minute_packages")
         if ctx.has("outsourced.per_minute"):
             per_minute = ctx.money("outsourced.per_minute")
+            # A per-minute plan is not sold for less than the smallest package costs.
+            least = min((price for _, _, price, _ in packages), default=Decimal(0))
             options.append(
                 (
                     "per_minute",
-                    minutes * per_minute,
+                    max(minutes * per_minute, least),
                     {
                         "minutes": minutes,
                         "wrap_up_minutes_per_call": wrap,
@@ -324,7 +363,7 @@ def _channel_bill(work: Workload, ctx: PricingContext) -> tuple[list[Draft], str
                     ("outsourced.per_minute", "outsourced.wrap_up_minutes"),
                 )
             )
-        package = _package_cost(minutes, _packages(ctx, "minute_packages"))
+        package = _package_cost(minutes, packages)
         if package is not None:
             options.append(
                 (
@@ -344,7 +383,7 @@ def _channel_bill(work: Workload, ctx: PricingContext) -> tuple[list[Draft], str
                 CostCategory.PROVIDER,
                 amount,
                 inputs,  # type: ignore[arg-type]
-                tuple(p for p in paths if ctx.has(p) or p.count(".") == 2),
+                tuple(p for p in paths if p.count(".") == 2 or ctx.has(p)),
             )
         )
     chats = dec(round(work.weekly_contacts(Channel.CHAT) * weeks, 4))
@@ -459,7 +498,7 @@ def shared_quote(work: Workload, dest: Destination, *, users: Decimal) -> Provid
             bills[by_channel[1]] = by_channel[0]
         base_fee = _base_fee_bill(work, ctx)
         if base_fee is not None:
-            bills["per_contact"] = base_fee
+            bills["base_fee"] = base_fee
     if not bills:
         return None
     totals: dict[str, Decimal] = {}
@@ -475,11 +514,12 @@ def shared_quote(work: Workload, dest: Destination, *, users: Decimal) -> Provid
         destination=dest.code,
         location=dest.location,
         billing=billing,
-        drafts=complete[billing],
+        drafts=_cited(complete[billing], ctx),
         fte=0.0,
         equivalent_fte=work.busy_fte,
         sellable=True,
         alternatives=totals,
+        **_facts(work, ctx, complete[billing]),  # type: ignore[arg-type]
     )
 
 
@@ -513,7 +553,7 @@ def commission_quote(
         destination=dest.code,
         location=dest.location,
         billing="commission",
-        drafts=drafts,
+        drafts=_cited(drafts, ctx),
         fte=0.0,
         equivalent_fte=work.busy_fte,
         sellable=False,  # listed, never chosen on its own
@@ -579,12 +619,17 @@ def choose(
         return Choice(min(dedicated, key=_order), "choice.user_dedicated")
     if kind is OutsourcingKind.SHARED and shared:
         return Choice(min(shared, key=_order), "choice.user_shared")
-    sellable = [q for q in dedicated if q.sellable]
-    if sellable:
-        return Choice(min(sellable, key=_order), "choice.dedicated_fills_minimum")
-    if shared:
-        return Choice(min(shared, key=_order), "choice.shared_below_minimum")
-    return Choice(min(dedicated, key=_order), "choice.dedicated_only")
+    if any(q.sellable for q in dedicated) or not shared:
+        # The work fills some provider's minimum dedicated seats: a provider would sell
+        # dedicated agents (the cheapest, even where a minimum is billed).
+        best = min(dedicated, key=_order)
+        reason = "choice.dedicated_fills_minimum" if best.sellable else "choice.dedicated_minimum"
+        return Choice(best, reason if shared else "choice.dedicated_only")
+    # Below every minimum: pay-per-use, unless paying a provider's minimum seats costs less.
+    best = min([*shared, *dedicated], key=_order)
+    if best.kind == "dedicated":
+        return Choice(best, "choice.dedicated_minimum")
+    return Choice(best, "choice.shared_below_minimum")
 
 
 def cheapest_quote(

@@ -1,8 +1,8 @@
 """Round-number rate card and hand-built workloads, so pricing tests can be checked by hand.
 
 The card is the US card overridden through a real user file (the same path a user takes), with
-figures chosen so every line item is easy arithmetic: salary 1,000 USD, on-costs 50%,
-shrinkage 50% and 40 paid hours (so FTE = agent-hours / 20), 4 weeks a month.
+figures chosen so every line item is easy arithmetic: salary 1,000 USD, on-costs 50%, 40 paid
+hours and no absence (so FTE = on-shift hours / 40), 4 weeks a month, tools at round prices.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from costengine.money import fx_table
-from costengine.pricing.common import PoolWork, PricingContext, Workload
+from costengine.pricing.common import PricingContext, Workload
 from costengine.ratecard import RateCard, load_ratecard
 from costengine.scenario import Channel, Scenario, SupportKind
 
@@ -86,8 +86,6 @@ typical = 2
 typical = 1
 [hosted.platform_seat_month]
 typical = 100
-[outsourced]
-billing = "agent_hour"
 [outsourced.agent_hour]
 typical = 20
 [outsourced.it_rate_multiplier]
@@ -118,6 +116,37 @@ typical = 3
 typical = 22
 [planning.night_end_hour]
 typical = 6
+[inhouse.supervision_threshold_fte]
+typical = 8
+[inhouse.qa_wfm_threshold_fte]
+typical = 25
+[inhouse.helpdesk_seat_month]
+typical = 50
+[inhouse.voip_seat_month]
+low = 20
+typical = 20
+high = 20
+unit = "USD/user-month"
+[inhouse.device_month]
+typical = 30
+[inhouse.platform_build_min_seats]
+typical = 25
+[inhouse.it_tier2_salary_multiplier]
+typical = 1.5
+[inhouse.it_tier3_salary_multiplier]
+typical = 2
+[hosted.platform_seat_month_small]
+typical = 80
+[outsourced.vendor_management_share]
+typical = 0.05
+[outsourced.min_seats]
+typical = 2
+[outsourced.wrap_up_minutes]
+typical = 1
+[outsourced.it_per_user_month]
+typical = 40
+[outsourced.it_per_ticket]
+typical = 30
 """
 
 HOURS = 168
@@ -127,9 +156,15 @@ AHT = MappingProxyType(
 )
 
 
-#: Optional US entries added after this card was written: left out (unless a test's ``extra``
-#: sets them) so that every figure of the round-number card stays checkable by hand.
-_LATER_US_ENTRIES = (("inhouse", "agent_salary_month_it"), ("outsourced", "seat_month"))
+#: Optional US entries left out (unless a test's ``extra`` sets them) so that every figure
+#: of the round-number card stays checkable by hand.
+_LATER_US_ENTRIES = (
+    ("inhouse", "agent_salary_month_it"),
+    ("outsourced", "seat_month"),
+    ("outsourced", "per_contact"),
+    ("outsourced", "base_fee_month"),
+    ("outsourced", "commission_rate"),
+)
 
 
 def simple_card(tmp_path: Path, extra: str = "") -> RateCard:
@@ -139,13 +174,12 @@ def simple_card(tmp_path: Path, extra: str = "") -> RateCard:
     for section, name in _LATER_US_ENTRIES:
         if f"[{section}.{name}]" not in extra:
             card = without(card, section, name)
-    return card
-
-
-def with_billing(card: RateCard, billing: str) -> RateCard:
-    """The card with another ``outsourced.billing`` setting."""
     return card.model_copy(
-        update={"outsourced": card.outsourced.model_copy(update={"billing": billing})}
+        update={
+            "outsourced": card.outsourced.model_copy(
+                update={"minute_packages": (), "chat_packages": ()}
+            )
+        }
     )
 
 
@@ -170,40 +204,42 @@ def context(
         currency=currency,
         scenario=scenario,
         weeks_per_month=4.0,
-        shrinkage=0.5,
+        shrinkage=0.3,
         paid_hours_per_fte_week=40.0,
     )
 
 
-def pool(
-    agents: Sequence[float],
+def workload(
+    present: Sequence[float],
     *,
-    language: str = "en",
-    channels: dict[Channel, float] | None = None,
-    contacts: Sequence[float] | None = None,
     busy: Sequence[float] | None = None,
-    live: bool = True,
-) -> PoolWork:
-    assert len(agents) == HOURS
-    return PoolWork(
-        language=language,
-        live=live,
-        channel_shares=MappingProxyType(channels or {Channel.PHONE: 1.0}),
-        agents=tuple(float(a) for a in agents),
-        contacts=tuple(float(c) for c in (contacts or [10.0 * (a > 0) for a in agents])),
-        busy=tuple(float(b) for b in (busy or [0.5 * a for a in agents])),
+    contacts: dict[Channel, float] | None = None,
+    languages: tuple[tuple[str, float], ...] = (("en", 1.0),),
+    speaker_hours: dict[str, float] | None = None,
+    tier_hours: dict[int, float] | None = None,
+) -> Workload:
+    """A workload by hand: people on shift per hour (40 paid hours, no absence: FTE =
+    on-shift hours / 40), half of that busy unless told, 100 phone calls a week."""
+    assert len(present) == HOURS
+    people = tuple(float(p) for p in present)
+    work = tuple(float(b) for b in (busy if busy is not None else [0.5 * p for p in people]))
+    total = sum(people)
+    return Workload(
+        present=people,
+        busy=work,
+        contacts=MappingProxyType(contacts if contacts is not None else {Channel.PHONE: 100.0}),
+        aht_seconds=AHT,
+        speaker_hours=MappingProxyType(
+            speaker_hours
+            if speaker_hours is not None
+            else {language: total for language, _ in languages}
+        ),
+        languages=languages,
+        tier_hours=MappingProxyType(tier_hours or {1: sum(work)}),
+        fte_divisor=40.0,
     )
 
 
-def workload(*pools: PoolWork) -> Workload:
-    return Workload(pools=tuple(pools), aht_seconds=AHT)
-
-
-def business_pool(**kwargs: object) -> PoolWork:
-    """One agent in each business hour (40 agent-hours a week, 10 calls an hour)."""
-    return pool([1.0 if is_open else 0.0 for is_open in BUSINESS], **kwargs)  # type: ignore[arg-type]
-
-
-def round_the_clock_pool(**kwargs: object) -> PoolWork:
-    """One agent every hour of the week (168 agent-hours)."""
-    return pool([1.0] * HOURS, **kwargs)  # type: ignore[arg-type]
+def flat(people: float, mask: Sequence[bool] | None = None) -> list[float]:
+    """``people`` on shift in every hour of ``mask`` (every hour of the week by default)."""
+    return [people if (mask is None or mask[hour]) else 0.0 for hour in range(HOURS)]

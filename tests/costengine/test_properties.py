@@ -11,13 +11,17 @@
   contacts are spread thinner: 394 calls a month in the US need 70 agent-hours a week in
   business hours, 30 peak hours at 2 agents, but 69 in extended hours), and email-only desks
   (deferrable work has no floor, so 24/7 needs the same agent-hours and fewer desks, because
-  shifts share them: only the rostered FTE is checked there).
+  shifts share them: only the rostered FTE is checked there). Outsourcing is held to the hours
+  property onshore only: a provider abroad works the customer's evenings on its night shift
+  and its nights by day, so spreading the same contacts over 24/7 can move them to its
+  cheaper daytime (time-zone arbitrage, a real effect).
 
 In-house, hosted and outsourced totals are checked directly. The partial total is the
-cheapest of its candidate splits, and only some candidates are monotone by construction:
-tier-1 and language splits always (each side is a whole plan priced by monotone prices); the
-after-hours split in volume but not in hours (wider hours move work out of the kept business
-hours to the provider, which can be cheaper); the overflow split in neither (its own team is
+cheapest of its candidate splits, and is itself monotone in volume (each split's kept part is
+a whole plan and its given part goes to the cheapest offer, both growing with the work);
+checked per candidate: tier-1 and language splits always (each side is a whole plan priced by
+monotone prices); the after-hours split in volume but not in hours (wider hours move work out
+of the kept business hours to the provider, which can be cheaper); the overflow split in neither (its own team is
 sized at the median hourly staffing, and when the median steps up, hours move from the
 provider to the own team). Those are the checked ones.
 """
@@ -148,11 +152,16 @@ def test_more_volume_never_costs_less(scenario: Scenario, factor: Decimal) -> No
     splits = VOLUME_MONOTONE_SPLITS
     before, after = totals(scenario, splits), totals(scaled(scenario, factor), splits)
     assert_not_cheaper(before, after, f"x{factor}")
+    # Partial itself (the cheapest split) is monotone in volume too.
+    low = estimate(scenario, analysis=False).models[DeliveryModel.PARTIAL].monthly_total
+    high = estimate(scaled(scenario, factor), analysis=False).models[DeliveryModel.PARTIAL]
+    assert high.monthly_total >= low, f"x{factor}: partial fell"
 
 
 @SETTINGS
 @given(scenarios())
 def test_round_the_clock_never_costs_less(scenario: Scenario) -> None:
+    scenario = scenario.model_copy(update={"destination": scenario.region})
     splits = HOURS_MONOTONE_SPLITS
     live = any(channel in LIVE_CHANNELS for channel in scenario.channels)
     always_result = estimate(with_hours(scenario, HoursPreset.TWENTY_FOUR_SEVEN), analysis=False)
