@@ -160,12 +160,9 @@ def wire_handoff(app: App, *, runner: RunnerFactory | None = None) -> Handoff | 
     from bot.handoff.notifiers import NotifierRouter
     from bot.handoff.runner import HandoffRunner, Timing
     from bot.handoff.service import HandoffService
-    from bot.handoff.store import HandoffStore
-    from bot.store.sqla import SqlStore
+    from bot.handoff.transactions import Handoffs
 
-    if not isinstance(app.store, SqlStore):
-        return None
-    store = HandoffStore(app.store.engine)
+    store = Handoffs(app.store)
     router = NotifierRouter()
     make: RunnerFactory = runner or HandoffRunner
     scheduler: HandoffRunner = make(store, router, timing=Timing.from_settings(app.settings))

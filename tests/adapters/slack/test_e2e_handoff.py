@@ -18,7 +18,7 @@ from bot.handoff.notifiers import ACK_ACTION_ID, NotifierRouter, SlackNotifier
 from bot.handoff.roster import slack_team
 from bot.handoff.runner import HandoffRunner, Timing
 from bot.handoff.service import HandoffService
-from bot.handoff.store import HandoffStore
+from bot.handoff.transactions import Handoffs
 from bot.store import Store
 from bot.store.sqla import SqlStore
 from tests.adapters.slack import payloads
@@ -36,7 +36,7 @@ TIMING = Timing(send_timeout=timedelta(seconds=10))
 @dataclass
 class Wired:
     harness: SlackHarness
-    store: HandoffStore
+    store: Handoffs
     clock: FakeClock
     runner: HandoffRunner
 
@@ -47,7 +47,7 @@ async def wired(
 ) -> AsyncIterator[Wired]:
     """What ``sourcewise slack`` wires for handoff, with a fake clock."""
     assert isinstance(store, SqlStore)
-    handoff_store = HandoffStore(store.engine)
+    handoff_store = Handoffs(store)
     clock = FakeClock(SETUP)
     router = NotifierRouter()
     runner = HandoffRunner(handoff_store, router, clock=clock, timing=TIMING, worker="w")

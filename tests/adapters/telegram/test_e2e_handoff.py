@@ -16,7 +16,7 @@ from bot.handoff.notifiers import NotifierRouter, TelegramNotifier
 from bot.handoff.roster import telegram_team
 from bot.handoff.runner import HandoffRunner, Timing
 from bot.handoff.service import HandoffService
-from bot.handoff.store import HandoffStore
+from bot.handoff.transactions import Handoffs
 from bot.store.sqla import SqlStore
 from tests.adapters.telegram.conftest import polling, settings_for
 from tests.fakes.telegram_server import FakeBotApi
@@ -37,7 +37,7 @@ class Wired:
     """What ``sourcewise telegram`` wires for handoff, with a fake clock."""
 
     app: App
-    store: HandoffStore
+    store: Handoffs
     clock: FakeClock
     router: NotifierRouter
     runner: HandoffRunner
@@ -49,7 +49,7 @@ async def wired(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Wired]:
     settings = settings_for(api, tmp_path)
     async with open_app(settings, housekeeping_interval=None) as app:  # migrates the file
         assert isinstance(app.store, SqlStore)
-        store = HandoffStore(app.store.engine)
+        store = Handoffs(app.store)
         clock = FakeClock(SETUP)
         router = NotifierRouter()
         runner = HandoffRunner(store, router, clock=clock, timing=TIMING, worker="w")
