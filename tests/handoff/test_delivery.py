@@ -12,11 +12,13 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 from telegram import Bot
 
+from bot.adapters.slack.notifier import ACK_ACTION_ID, SlackNotifier, slack_team
+from bot.adapters.telegram.notifier import TelegramNotifier, telegram_team
 from bot.core.events import Reply
 from bot.handoff.errors import DeliveryError
-from bot.handoff.notifiers import ACK_ACTION_ID, NotifierRouter, SlackNotifier, TelegramNotifier
+from bot.handoff.notifiers import NotifierRouter
 from bot.handoff.records import DeliveryKind, FireStatus
-from bot.handoff.roster import TeamKey, slack_team, telegram_team
+from bot.handoff.roster import TeamKey
 from bot.handoff.runner import HandoffRunner, Timing
 from bot.handoff.service import HandoffService
 from bot.handoff.transactions import Handoffs

@@ -9,10 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.adapters.slack.notifier import slack_team
+from bot.adapters.telegram.notifier import telegram_team
 from bot.core.events import ReplyKind
 from bot.handoff.messages import ack_value
 from bot.handoff.records import FireStatus
-from bot.handoff.roster import TeamKey, slack_team, telegram_team
+from bot.handoff.roster import TeamKey
 from bot.handoff.runner import HandoffRunner, Timing
 from bot.handoff.service import FORM_QUESTION, HandoffService
 from bot.handoff.transactions import Handoffs

@@ -14,11 +14,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.app import App, open_app
+from bot.app import App, open_app, serving
 from bot.config import Settings
 from bot.core.events import ReplyKind, Start, Text
 from bot.core.ports import ConversationKey
-from bot.entrypoints.serve import serving
 from bot.handoff.roster import Region, TeamKey
 from bot.handoff.runner import HandoffRunner
 from bot.handoff.service import HandoffService

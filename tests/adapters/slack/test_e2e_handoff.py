@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.adapters.slack.app import build_slack_app
+from bot.adapters.slack.notifier import ACK_ACTION_ID, SlackNotifier, slack_team
 from bot.config import Settings
 from bot.core.ports import Conversations
-from bot.handoff.notifiers import ACK_ACTION_ID, NotifierRouter, SlackNotifier
-from bot.handoff.roster import slack_team
+from bot.handoff.notifiers import NotifierRouter
 from bot.handoff.runner import HandoffRunner, Timing
 from bot.handoff.service import HandoffService
 from bot.handoff.transactions import Handoffs

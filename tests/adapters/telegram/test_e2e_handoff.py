@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.adapters.telegram.notifier import TelegramNotifier, telegram_team
 from bot.app import App, open_app
-from bot.handoff.notifiers import NotifierRouter, TelegramNotifier
-from bot.handoff.roster import telegram_team
+from bot.handoff.notifiers import NotifierRouter
 from bot.handoff.runner import HandoffRunner, Timing
 from bot.handoff.service import HandoffService
 from bot.handoff.transactions import Handoffs
@@ -268,7 +268,7 @@ async def test_the_menu_lists_handoff_when_it_is_on(api: FakeBotApi, tmp_path: P
 async def test_sourcewise_serve_wires_handoff_into_the_webhook_bot(
     api: FakeBotApi, tmp_path: Path
 ) -> None:
-    from bot.entrypoints.serve import serving
+    from bot.app import serving
 
     public = "https://bot.example.invalid/telegram/webhook"
     settings = settings_for(
