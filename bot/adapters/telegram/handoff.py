@@ -250,10 +250,6 @@ class TelegramHandoff:
         self._memory = memory
         self._seen: OrderedDict[str, None] = OrderedDict()
 
-    @property
-    def enabled(self) -> bool:
-        return self._service is not None
-
     async def handle(self, bot: Bot, update: Update) -> bool:
         """Act on ``update`` if it is ours; False hands it on to the conversation."""
         intent = classify_handoff(update, bot_id=bot.id, bot_username=bot.username)
