@@ -1,4 +1,5 @@
-# Two entry points: `make run` (the terminal conversation) and `make test` (everything CI runs).
+# Two entry points: `make run` (the terminal conversation) and `make test` (everything CI runs:
+# ruff, the import contracts, vulture, deptry, mypy strict, pytest).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -20,6 +21,9 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check costengine bot tests bench
 	$(BIN)/ruff format --check costengine bot tests bench
+	$(BIN)/lint-imports
+	$(BIN)/vulture bot vulture_allowlist.py --min-confidence 60
+	$(BIN)/deptry .
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -1,10 +1,20 @@
-"""The one place parts are wired together, from :class:`bot.config.Settings`.
+"""The composition root (cosmicpython's ``bootstrap``): every part is wired here, once.
 
-``async with open_app(settings) as app:`` migrates the database, opens the store, builds the
-conversation service (with the operator's rate card and default language), and starts the
-housekeeping task; leaving the block stops and closes
-all of it. Nothing here runs at import time and nothing is global: tests open as many apps
-as they like, each on its own database.
+Two levels, each an async context manager:
+
+* :func:`open_app` migrates the database, opens the store, builds the conversation service
+  (with the operator's rate card and default language) and runs the housekeeping task.
+  ``sourcewise chat`` needs nothing more.
+* :func:`serving` opens the app and adds everything a server needs, whichever adapters a
+  :class:`Plan` chooses: metrics (and ``/metrics``), the handoff feature (service, metered
+  scheduler, a notifier per adapter), the HTTP server (``/healthz`` and the webhooks), the
+  warm-up before listening, and the graceful shutdown. ``serve``, ``slack`` and
+  ``telegram`` differ only in the plan they pass (:mod:`bot.entrypoints._common` turns
+  failures into one line and an exit status, the same way for all three).
+
+Nothing here runs at import time and nothing is global: tests open as many apps as they
+like, each on its own database. Heavy imports (PTB, bolt, aiohttp) happen inside
+:func:`serving`, so ``sourcewise --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -13,11 +23,12 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.core.machine import Estimator
@@ -26,18 +37,33 @@ from bot.store import MEMORY_URL, Store, StoreError, migrate, open_store
 from costengine import Estimate, RateCard, Scenario, estimate, load_ratecard
 
 if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.adapters.slack.app import SlackBot
+    from bot.adapters.telegram.app import TelegramApplication
     from bot.handoff.notifiers import NotifierRouter
     from bot.handoff.runner import HandoffRunner
     from bot.handoff.service import HandoffService
+    from bot.observability import Metrics
 
 __all__ = [
+    "SHUTDOWN_TIMEOUT_SECONDS",
     "UPDATE_RETENTION",
     "App",
+    "ConfigError",
     "Handoff",
+    "Plan",
+    "Serving",
+    "TelegramMode",
+    "build_handoff",
     "make_estimator",
     "open_app",
     "prune_updates",
-    "wire_handoff",
+    "serve_plan",
+    "serving",
+    "slack_plan",
+    "telegram_plan",
+    "warm_up",
 ]
 
 _log = logging.getLogger(__name__)
@@ -46,6 +72,13 @@ _log = logging.getLogger(__name__)
 UPDATE_RETENTION = timedelta(days=7)
 #: How often old update ids are forgotten.
 PRUNE_INTERVAL_SECONDS = 3600.0
+#: How long shutdown waits for in-flight HTTP requests and background tasks.
+SHUTDOWN_TIMEOUT_SECONDS = 15.0
+
+
+class ConfigError(Exception):
+    """The environment asks for something the command cannot run; the message is one line
+    (and never contains a secret)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,38 +171,327 @@ async def open_app(
 
 @dataclass(frozen=True, slots=True)
 class Handoff:
-    """The handoff feature on the app's database. Give ``service`` to the adapters
-    (``build_application(handoff=…)``, ``build_slack_app(handoff=…)``), add each adapter's
-    notifier to ``router`` once it is built (``router.add("telegram", TelegramNotifier(bot))``;
-    the service edits acknowledged reminders through it), and run ``runner.run(stop)`` as the
-    scheduler in any process that should post reminders."""
+    """The handoff feature on the app's store (any store: memory, SQLite, PostgreSQL).
+    ``service`` goes to the adapters, each adapter's notifier is added to ``router`` once the
+    adapter is built (the service edits acknowledged reminders through it), and
+    ``runner.run(stop)`` is the scheduler."""
 
     service: HandoffService
     runner: HandoffRunner
     router: NotifierRouter
 
 
-#: Builds the scheduler: ``(store, notifier, *, timing) -> HandoffRunner``.
-RunnerFactory = Callable[..., "HandoffRunner"]
-
-
-def wire_handoff(app: App, *, runner: RunnerFactory | None = None) -> Handoff | None:
-    """Wire handoff reminders for ``app``; None when its store is not SQL (``memory://``
-    keeps no rosters). ``runner`` builds the scheduler (default :class:`HandoffRunner`;
-    ``sourcewise serve`` passes its metered one)."""
+def build_handoff(app: App, *, metrics: Metrics | None = None) -> Handoff:
+    """Wire handoff reminders for ``app``; with ``metrics`` the scheduler is the metered one."""
     from bot.handoff.notifiers import NotifierRouter
     from bot.handoff.runner import HandoffRunner, Timing
     from bot.handoff.service import HandoffService
-    from bot.handoff.store import HandoffStore
-    from bot.store.sqla import SqlStore
+    from bot.handoff.transactions import Handoffs
+    from bot.observability import MeteredHandoffRunner
 
-    if not isinstance(app.store, SqlStore):
-        return None
-    store = HandoffStore(app.store.engine)
+    records = Handoffs(app.store)
     router = NotifierRouter()
-    make: RunnerFactory = runner or HandoffRunner
-    scheduler: HandoffRunner = make(store, router, timing=Timing.from_settings(app.settings))
+    timing = Timing.from_settings(app.settings)
+    scheduler: HandoffRunner = (
+        HandoffRunner(records, router, timing=timing)
+        if metrics is None
+        else MeteredHandoffRunner(records, router, timing=timing, metrics=metrics)
+    )
     service = HandoffService(
-        store, notifier=router, timing=scheduler.timing, on_change=scheduler.wake
+        records, notifier=router, timing=scheduler.timing, on_change=scheduler.wake
     )
     return Handoff(service=service, runner=scheduler, router=router)
+
+
+# --- which adapters ------------------------------------------------------------------------
+
+
+class TelegramMode(StrEnum):
+    WEBHOOK = "webhook"  # updates arrive on our HTTP server
+    POLLING = "polling"  # we long-poll the Bot API; no public URL needed
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Which adapters a process runs. ``listen`` False serves no HTTP at all (Telegram long
+    polling on its own: nothing would call it)."""
+
+    telegram: TelegramMode | None = None
+    slack: bool = False
+
+    @property
+    def listen(self) -> bool:
+        return self.slack or self.telegram is not TelegramMode.POLLING
+
+    @property
+    def adapters(self) -> tuple[str, ...]:
+        return (("telegram",) if self.telegram else ()) + (("slack",) if self.slack else ())
+
+
+def _given(value: object) -> bool:
+    """Set to something (an empty variable, as compose files pass them, is unset)."""
+    getter = getattr(value, "get_secret_value", None)
+    text = getter() if callable(getter) else value
+    return isinstance(text, str) and bool(text.strip())
+
+
+def _check_slack(settings: Settings) -> None:
+    from bot.adapters.slack.errors import SlackNotConfigured
+    from bot.adapters.slack.mode import resolve_mode
+
+    try:
+        resolve_mode(settings)
+    except SlackNotConfigured as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _check_telegram(settings: Settings, mode: TelegramMode, *, why: str) -> None:
+    if not _given(settings.telegram_bot_token):
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
+    if mode is TelegramMode.POLLING:
+        return
+    url = settings.telegram_webhook_url
+    if not url or not url.startswith(("https://", "http://")):
+        raise ConfigError(
+            f"{why} needs SOURCEWISE_TELEGRAM_WEBHOOK_URL (the public https URL Telegram posts to)"
+        )
+    if not _given(settings.telegram_webhook_secret):
+        raise ConfigError(f"{why} needs SOURCEWISE_TELEGRAM_WEBHOOK_SECRET")
+
+
+def serve_plan(settings: Settings) -> Plan:
+    """``sourcewise serve``: every adapter ``settings`` configures (Telegram by webhook);
+    none is fine (health and metrics only). Raises :class:`ConfigError` for a half-set one."""
+    telegram = None
+    if _given(settings.telegram_bot_token):
+        _check_telegram(settings, TelegramMode.WEBHOOK, why="TELEGRAM_BOT_TOKEN is set: serve")
+        telegram = TelegramMode.WEBHOOK
+    slack_values = (
+        settings.slack_bot_token,
+        settings.slack_signing_secret,
+        settings.slack_app_token,
+        settings.slack_client_id,
+        settings.slack_client_secret,
+    )
+    slack = any(_given(value) for value in slack_values)
+    if slack:
+        _check_slack(settings)
+    return Plan(telegram=telegram, slack=slack)
+
+
+def slack_plan(settings: Settings) -> Plan:
+    """``sourcewise slack``: Slack only, over HTTP events or Socket Mode."""
+    _check_slack(settings)
+    return Plan(slack=True)
+
+
+def telegram_plan(settings: Settings, *, webhook: bool) -> Plan:
+    """``sourcewise telegram``: Telegram only, long polling or ``--webhook``."""
+    mode = TelegramMode.WEBHOOK if webhook else TelegramMode.POLLING
+    _check_telegram(settings, mode, why="--webhook")
+    return Plan(telegram=mode)
+
+
+# --- the running server --------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Serving:
+    """What :func:`serving` started: the wired app, the adapters, the listening URL ("" when
+    the plan listens on nothing)."""
+
+    app: App
+    plan: Plan
+    metrics: Metrics
+    handoff: Handoff
+    web_app: web.Application
+    url: str = ""
+    telegram: TelegramApplication | None = None
+    slack: SlackBot | None = None
+    scheduler: HandoffRunner | None = None
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @property
+    def adapters(self) -> tuple[str, ...]:
+        return self.plan.adapters
+
+
+def warm_up() -> None:
+    """Build what the first turns would otherwise build while a user waits: the core's
+    vocabularies (CLDR names in every language, about 2 s) and the engine and chart code
+    (a one-line estimate, about 2 s). Runs before the server listens, so a load balancer's
+    health check only sends traffic to a replica that answers at full speed."""
+    from bot.core.events import Start, Text
+    from bot.core.machine import step
+    from bot.core.quick import answer_quick
+    from bot.render.env import LOCALES
+
+    for locale in LOCALES:
+        started = step(None, Start(locale=locale))
+        step(started.state, Text("1"))
+    answer_quick("8 agents", "en")
+
+
+async def _until_polling(application: TelegramApplication, task: asyncio.Task[None]) -> None:
+    """Wait until long polling runs, raising what stopped it from starting (a rejected
+    token, an unreachable Bot API) instead of leaving it in a background task."""
+    while not application.running:
+        if task.done():
+            task.result()  # raises the startup error
+            raise ConfigError("long polling stopped before it started")
+        await asyncio.sleep(0.05)
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    settings: Settings,
+    plan: Plan | None = None,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    metrics: Metrics | None = None,
+    scheduler: bool = True,
+    housekeeping_interval: float | None = PRUNE_INTERVAL_SECONDS,
+    warm: bool = True,
+) -> AsyncIterator[Serving]:
+    """Open the app and run ``plan``'s adapters (default :func:`serve_plan`) until the block
+    ends, then shut down gracefully: no new requests, in-flight ones and background replies
+    finish (at most :data:`SHUTDOWN_TIMEOUT_SECONDS`), the database is closed.
+
+    ``host``/``port`` default to the settings (port 0: any free port; :attr:`Serving.url`
+    says which). ``warm`` runs :func:`warm_up` before listening; ``scheduler`` False runs no
+    handoff scheduler in this process. Raises :class:`ConfigError` for incomplete adapter
+    settings, :class:`bot.store.StoreError` when the database cannot be reached,
+    :class:`OSError` when the address cannot be bound, and PTB's ``InvalidToken`` /
+    ``NetworkError`` when the Bot API refuses or cannot be reached at start.
+    """
+    from aiohttp import web
+
+    from bot.http import build_web_app
+    from bot.observability import InstrumentedConversations, Metrics, install_metrics_route
+
+    plan = plan if plan is not None else serve_plan(settings)
+    metrics = metrics if metrics is not None else Metrics()
+    stop = asyncio.Event()
+    async with contextlib.AsyncExitStack() as stack:
+        app = await stack.enter_async_context(
+            open_app(settings, housekeeping_interval=housekeeping_interval)
+        )
+        conversations = InstrumentedConversations(app.conversations, metrics)
+        handoff = build_handoff(app, metrics=metrics)
+        web_app = build_web_app(app)
+        install_metrics_route(web_app, metrics)
+        running = Serving(app=app, plan=plan, metrics=metrics, handoff=handoff, web_app=web_app)
+        if plan.telegram is not None:
+            running.telegram = _build_telegram(settings, running, conversations)
+        if plan.slack:
+            running.slack = _build_slack(settings, running, conversations, stack)
+        runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS)
+        try:
+            if warm:
+                await asyncio.to_thread(warm_up)
+            if plan.listen:
+                await runner.setup()  # starts a webhook Telegram Application (on_startup)
+                site = web.TCPSite(
+                    runner,
+                    settings.http_host if host is None else host,
+                    settings.http_port if port is None else port,
+                )
+                await site.start()
+                address = runner.addresses[0]
+                running.url = f"http://{address[0]}:{address[1]}"
+            await _start_adapters(settings, running, stop)
+            if scheduler and running.telegram is None and running.slack is None:
+                _log.info("handoff scheduler off: no adapter could deliver reminders")
+            elif scheduler:
+                running.scheduler = handoff.runner
+                running.tasks.append(
+                    asyncio.create_task(handoff.runner.run(stop), name="sourcewise-handoff")
+                )
+            _log.info(
+                "serving on %s: adapters %s, handoff scheduler %s",
+                running.url or "no HTTP port",
+                ", ".join(plan.adapters) or "none (only /healthz and /metrics)",
+                "on" if running.scheduler is not None else "off",
+            )
+            yield running
+        finally:
+            stop.set()
+            for task in running.tasks:
+                with contextlib.suppress(Exception, asyncio.CancelledError):
+                    await asyncio.wait_for(task, SHUTDOWN_TIMEOUT_SECONDS)
+            await runner.cleanup()  # no new requests; stops a webhook Telegram Application
+
+
+def _build_telegram(
+    settings: Settings, running: Serving, conversations: Any
+) -> TelegramApplication:
+    from bot.adapters.telegram.app import (
+        build_application,
+        install_telegram_webhook,
+        webhook_path,
+    )
+    from bot.adapters.telegram.notifier import TelegramNotifier
+    from bot.observability import count_telegram_failures
+
+    webhook = running.plan.telegram is TelegramMode.WEBHOOK
+    application = build_application(
+        settings,
+        conversations,
+        webhook=webhook,
+        handoff=running.handoff.service,
+        drafts=running.app.store,
+    )
+    count_telegram_failures(application, running.metrics)
+    if webhook:
+        assert settings.telegram_webhook_url and settings.telegram_webhook_secret  # the plan
+        install_telegram_webhook(
+            running.web_app,
+            application,
+            secret=settings.telegram_webhook_secret.get_secret_value(),
+            path=webhook_path(settings.telegram_webhook_url),
+        )
+    # Before any request: an acknowledgement edits its reminder through the router.
+    running.handoff.router.add("telegram", TelegramNotifier(application.bot))
+    return application
+
+
+def _build_slack(
+    settings: Settings, running: Serving, conversations: Any, stack: contextlib.AsyncExitStack
+) -> SlackBot:
+    from bot.adapters.slack.app import build_slack_app, install_slack_routes
+    from bot.adapters.slack.notifier import notifier_for
+    from bot.observability import count_slack_failures
+
+    bot = build_slack_app(
+        settings, conversations, store=running.app.store, handoff=running.handoff.service
+    )
+    counter = count_slack_failures(bot.logger, running.metrics)
+    stack.callback(bot.logger.removeHandler, counter)
+    stack.push_async_callback(bot.aclose)  # after the HTTP server: background replies finish
+    if not bot.secrets.socket_mode:
+        install_slack_routes(running.web_app, bot.bolt)
+    running.handoff.router.add("slack", notifier_for(bot, settings))
+    return bot
+
+
+async def _start_adapters(settings: Settings, running: Serving, stop: asyncio.Event) -> None:
+    """Connect what needs connecting once the HTTP server listens."""
+    from bot.adapters.slack.app import run_socket_mode
+    from bot.adapters.telegram.app import run_polling, set_webhook
+
+    if running.telegram is not None and running.plan.telegram is TelegramMode.WEBHOOK:
+        assert settings.telegram_webhook_url and settings.telegram_webhook_secret
+        await set_webhook(
+            running.telegram,
+            url=settings.telegram_webhook_url,
+            secret=settings.telegram_webhook_secret.get_secret_value(),
+        )
+    elif running.telegram is not None:
+        polling = asyncio.create_task(run_polling(running.telegram, stop), name="telegram-poll")
+        running.tasks.append(polling)
+        await _until_polling(running.telegram, polling)
+    if running.slack is not None and running.slack.secrets.socket_mode:
+        running.tasks.append(
+            asyncio.create_task(run_socket_mode(running.slack, stop=stop), name="slack-socket")
+        )

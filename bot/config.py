@@ -1,7 +1,9 @@
 """Settings from the environment (pydantic-settings): the one place configuration enters.
 
-Secrets are ``SecretStr`` so they never appear in reprs or logs; only the wiring in
-``bot.app`` calls ``get_secret_value()``.
+Secrets are ``SecretStr`` so they never appear in reprs or logs. ``get_secret_value()`` is
+called only where a library needs the value itself: the adapters that hand a token or
+signing secret to PTB or bolt, the composition root (the webhook secret) and the log
+redactor (:mod:`bot.observability`, which must know every secret to remove it).
 """
 
 from __future__ import annotations

@@ -276,10 +276,6 @@ class ConsoleAdapter:
         self._locale = locale
         self._last: tuple[Reply, ...] = ()
 
-    @property
-    def last_replies(self) -> tuple[Reply, ...]:
-        return self._last
-
     async def start(self) -> None:
         """Begin or resume: the core greets a new user or re-asks the pending question."""
         await self._send((Start(self._locale),))

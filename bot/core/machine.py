@@ -75,6 +75,7 @@ from costengine.errors import (
     UnknownRegion,
 )
 from costengine.estimate import estimate as engine_estimate
+from costengine.limits import MAX_CONTACTS_PER_MONTH, MAX_MONTHLY_COST, MAX_TEAM_SIZE
 from costengine.results import Estimate
 from costengine.scenario import Scenario
 
@@ -628,14 +629,14 @@ def _scaled(answers: Answers, change: Decimal) -> dict[str, JsonValue]:
     if answers.get("sizing") == "team":
         size = Decimal(str(answers.get("team_size", 1))) * factor
         whole = int(rounded(size))
-        updated["team_size"] = min(max(whole, 1), 20_000)
+        updated["team_size"] = min(max(whole, 1), MAX_TEAM_SIZE)
         return updated
     channels = answers.get("channels")
     for channel in channels if isinstance(channels, list) else []:
         key = f"volume_{channel}"
         if isinstance(answers.get(key), str):
             amount = rounded(Decimal(str(answers[key])) * factor)
-            updated[key] = str(min(max(amount, Decimal(1)), Decimal(50_000_000)))
+            updated[key] = str(min(max(amount, Decimal(1)), Decimal(MAX_CONTACTS_PER_MONTH)))
     return updated
 
 
@@ -660,12 +661,12 @@ def _merge_fields(
     if fields.service_level is not None:
         put("service_level", dict[str, JsonValue](fields.service_level))
     if fields.current_cost is not None:
-        if fields.current_cost > 1_000_000_000:
+        if fields.current_cost > MAX_MONTHLY_COST:
             raise ParseError("error.bad_whatif")
         put("current_cost", str(rounded(fields.current_cost, Decimal("0.01"))))
     if fields.team_size is not None:
         team = fields.team_size
-        if team != team.to_integral_value() or not 1 <= team <= 20_000:
+        if team != team.to_integral_value() or not 1 <= team <= MAX_TEAM_SIZE:
             raise ParseError("error.bad_whatif")
         updated["sizing"] = "team"
         put("team_size", int(team))

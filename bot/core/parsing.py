@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.core.errors import ParseError
 from bot.core.regions import known_currency_codes, known_regions
 from bot.core.vocab import Match, norm, vocabulary
+from costengine.limits import MAX_CONTACTS_PER_MONTH, MAX_MONTHLY_COST
 
 __all__ = [
     "MAX_CHARS",
@@ -226,7 +227,7 @@ _PERIOD_FACTORS = {
 }
 
 
-def parse_volume(text: str, *, high: int = 50_000_000) -> Decimal:
+def parse_volume(text: str, *, high: int = MAX_CONTACTS_PER_MONTH) -> Decimal:
     """Contacts per month ("12000", "12k calls/month", "3,000 a week", "144k per year")."""
     value, rest = parse_number(text)
     periods = {match.value for match in vocabulary().scan("period", rest)}
@@ -299,7 +300,7 @@ def parse_service_level(text: str) -> dict[str, float | int]:
     return {"level": float(share), "seconds": answer}
 
 
-def parse_money(text: str, *, high: int = 1_000_000_000) -> Decimal:
+def parse_money(text: str, *, high: int = MAX_MONTHLY_COST) -> Decimal:
     """A monthly amount >= 0 ("25000", "25 000 zł", "$25k", "2,5 mln"), rounded to cents."""
     value, _rest = parse_number(text)
     value = _in_range(value, Decimal(0), Decimal(high))

@@ -29,6 +29,7 @@ from bot.core.regions import (
     known_regions,
     region_facts,
 )
+from costengine.limits import MAX_TEAM_SIZE
 from costengine.scenario import Channel, HoursPreset, SupportKind
 
 __all__ = [
@@ -148,7 +149,7 @@ def _parse_languages(text: str) -> JsonValue:
 
 
 def _parse_team(text: str) -> JsonValue:
-    return parsing.parse_count(text, low=1, high=20_000)
+    return parsing.parse_count(text, low=1, high=MAX_TEAM_SIZE)
 
 
 def _parse_volume(text: str) -> JsonValue:

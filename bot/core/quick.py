@@ -34,6 +34,7 @@ from bot.core.regions import known_regions, region_facts
 from bot.core.vocab import norm, vocabulary
 from bot.render.env import normalize_locale
 from costengine.errors import EngineError
+from costengine.limits import MAX_CONTACTS_PER_MONTH, MAX_MONTHLY_COST, MAX_TEAM_SIZE
 from costengine.results import Estimate
 from costengine.scenario import Channel, Scenario
 
@@ -397,7 +398,7 @@ def volume_answers(fields: Fields, channels: list[str]) -> tuple[dict[str, JsonV
             found[channel] = max(share, Decimal(1))
     answers: dict[str, JsonValue] = {}
     for channel, amount in found.items():
-        answers[f"volume_{channel}"] = str(_check(amount, 1, 50_000_000))
+        answers[f"volume_{channel}"] = str(_check(amount, 1, MAX_CONTACTS_PER_MONTH))
     return answers, [channel for channel in channels if channel in found]
 
 
@@ -442,10 +443,10 @@ def parse_quick(text: str, locale: str) -> QuickRequest:
     answers["current_cost"] = (
         None
         if fields.current_cost is None
-        else str(rounded(_check(fields.current_cost, 0, 1_000_000_000), Decimal("0.01")))
+        else str(rounded(_check(fields.current_cost, 0, MAX_MONTHLY_COST), Decimal("0.01")))
     )
     if fields.team_size is not None:
-        team = _check(fields.team_size, 1, 20_000)
+        team = _check(fields.team_size, 1, MAX_TEAM_SIZE)
         if team != team.to_integral_value():
             raise QuickParseError("error.not_whole")
         answers.update(sizing="team", team_size=int(team))

@@ -1,93 +1,77 @@
 """Follow-the-sun shift handoff reminders for Slack channels and Telegram groups.
 
-Pure core: :mod:`~bot.handoff.roster` (models), :mod:`~bot.handoff.commands` (parser),
-:mod:`~bot.handoff.schedule` (shift changes across DST), :mod:`~bot.handoff.coverage`
-(gaps and overlaps in a UTC week), :mod:`~bot.handoff.form`, :mod:`~bot.handoff.messages`.
-Shell: :mod:`~bot.handoff.store` (tables, claims), :mod:`~bot.handoff.runner` (the
-scheduler), :mod:`~bot.handoff.service` (what adapters call),
-:mod:`~bot.handoff.notifiers` (Slack and Telegram posting).
+Pure core: :mod:`~bot.handoff.roster` (models), :mod:`~bot.handoff.records` (what is
+stored), :mod:`~bot.handoff.commands` (parser), :mod:`~bot.handoff.schedule` (shift changes
+across DST), :mod:`~bot.handoff.coverage` (gaps and overlaps in a UTC week),
+:mod:`~bot.handoff.form`, :mod:`~bot.handoff.messages`.
+Ports: :mod:`~bot.handoff.ports` (the repository on the store's unit of work, ``uow.handoff``)
+and :class:`~bot.handoff.runner.Notifier` (posting; each adapter ships one).
+Shell: :mod:`~bot.handoff.transactions` (one short unit of work per step),
+:mod:`~bot.handoff.runner` (the scheduler), :mod:`~bot.handoff.service` (what adapters call).
 
-Wiring (``bot.app``)::
-
-    store = HandoffStore(sql_store.engine)                  # same database, migration 0002
-    notifier = NotifierRouter({"slack": SlackNotifier(web_client),
-                               "telegram": TelegramNotifier(application.bot)})
-    runner = HandoffRunner(store, notifier, timing=Timing.from_settings(settings))
-    service = HandoffService(store, notifier=notifier, timing=runner.timing,
-                             on_change=runner.wake)
-    task = asyncio.create_task(runner.run(stop_event))
+Platform code (the Slack and Telegram notifiers, team ids) lives in ``bot.adapters``; the
+wiring lives in :func:`bot.app.build_handoff`. The names below load on first use (PEP 562),
+so the store can import the pure modules without pulling in the scheduler.
 """
 
-from bot.handoff.commands import (
-    Add,
-    CoverageReport,
-    Form,
-    HandoffCommand,
-    Help,
-    ListRoster,
-    Pause,
-    Remove,
-    Resume,
-    SendTest,
-    parse_command,
-)
-from bot.handoff.coverage import Coverage, Interval, analyze, heatmap_png, reference_week
-from bot.handoff.errors import DeliveryError, HandoffError, InvalidInput, UnknownFire
-from bot.handoff.messages import ACK_ACTION, ack_value, parse_ack_value
-from bot.handoff.notifiers import ACK_ACTION_ID, NotifierRouter, SlackNotifier, TelegramNotifier
-from bot.handoff.roster import Region, Roster, TeamKey, slack_team, telegram_team
-from bot.handoff.runner import Clock, HandoffRunner, Notifier, SystemClock, TickReport, Timing
-from bot.handoff.schedule import ShiftChange, changes_between, next_changes
-from bot.handoff.service import FORM_QUESTION, FormField, FormTurn, HandoffService
-from bot.handoff.store import Fire, FireStatus, HandoffStore
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.handoff.errors import DeliveryError, HandoffError, InvalidInput, UnknownFire
+    from bot.handoff.ports import HandoffDatabase, HandoffRepository
+    from bot.handoff.records import Fire, FireStatus
+    from bot.handoff.roster import Region, Roster, TeamKey
+    from bot.handoff.runner import Clock, HandoffRunner, Notifier, SystemClock, Timing
+    from bot.handoff.service import HandoffService
+    from bot.handoff.transactions import Handoffs
+
+_LAZY = {
+    "Clock": "bot.handoff.runner",
+    "DeliveryError": "bot.handoff.errors",
+    "Fire": "bot.handoff.records",
+    "FireStatus": "bot.handoff.records",
+    "HandoffDatabase": "bot.handoff.ports",
+    "HandoffError": "bot.handoff.errors",
+    "HandoffRepository": "bot.handoff.ports",
+    "HandoffRunner": "bot.handoff.runner",
+    "HandoffService": "bot.handoff.service",
+    "Handoffs": "bot.handoff.transactions",
+    "InvalidInput": "bot.handoff.errors",
+    "Notifier": "bot.handoff.runner",
+    "Region": "bot.handoff.roster",
+    "Roster": "bot.handoff.roster",
+    "SystemClock": "bot.handoff.runner",
+    "TeamKey": "bot.handoff.roster",
+    "Timing": "bot.handoff.runner",
+    "UnknownFire": "bot.handoff.errors",
+}
 
 __all__ = [
-    "ACK_ACTION",
-    "ACK_ACTION_ID",
-    "FORM_QUESTION",
-    "Add",
     "Clock",
-    "Coverage",
-    "CoverageReport",
     "DeliveryError",
     "Fire",
     "FireStatus",
-    "Form",
-    "FormField",
-    "FormTurn",
-    "HandoffCommand",
+    "HandoffDatabase",
     "HandoffError",
+    "HandoffRepository",
     "HandoffRunner",
     "HandoffService",
-    "HandoffStore",
-    "Help",
-    "Interval",
+    "Handoffs",
     "InvalidInput",
-    "ListRoster",
     "Notifier",
-    "NotifierRouter",
-    "Pause",
     "Region",
-    "Remove",
-    "Resume",
     "Roster",
-    "SendTest",
-    "ShiftChange",
-    "SlackNotifier",
     "SystemClock",
     "TeamKey",
-    "TelegramNotifier",
-    "TickReport",
     "Timing",
     "UnknownFire",
-    "ack_value",
-    "analyze",
-    "changes_between",
-    "heatmap_png",
-    "next_changes",
-    "parse_ack_value",
-    "parse_command",
-    "reference_week",
-    "slack_team",
-    "telegram_team",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

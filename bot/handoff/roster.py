@@ -44,8 +44,6 @@ __all__ = [
     "check_name",
     "format_minutes",
     "format_weekdays",
-    "slack_team",
-    "telegram_team",
 ]
 
 MINUTES_PER_DAY = 1440
@@ -74,17 +72,6 @@ class TeamKey(NamedTuple):
     platform: str
     workspace: str
     channel: str
-
-
-def slack_team(team_id: str, channel_id: str) -> TeamKey:
-    """The roster key of a Slack channel."""
-    return TeamKey("slack", team_id, channel_id)
-
-
-def telegram_team(chat_id: int | str, topic_id: int | str | None = None) -> TeamKey:
-    """The roster key of a Telegram group (or of one forum topic in it)."""
-    channel = str(chat_id) if topic_id in (None, "", 0) else f"{chat_id}/{topic_id}"
-    return TeamKey("telegram", str(chat_id), channel)
 
 
 @cache

@@ -49,16 +49,10 @@ from bot.config import Settings
 from bot.core.events import Reply
 from bot.handoff.errors import DeliveryError, HandoffError
 from bot.handoff.messages import change_payload, escalation_reply, reminder_reply
+from bot.handoff.records import DeliveryKind, Fire, FireStatus, PlannedFire, StoredRoster
 from bot.handoff.roster import TeamKey
 from bot.handoff.schedule import changes_between
-from bot.handoff.store import (
-    DeliveryKind,
-    Fire,
-    FireStatus,
-    HandoffStore,
-    PlannedFire,
-    StoredRoster,
-)
+from bot.handoff.transactions import Handoffs
 from bot.render.env import Renderer, renderer
 from bot.store import StoreUnavailable
 
@@ -167,7 +161,7 @@ class HandoffRunner:
 
     def __init__(
         self,
-        store: HandoffStore,
+        store: Handoffs,
         notifier: Notifier,
         *,
         clock: Clock | None = None,

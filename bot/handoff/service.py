@@ -65,10 +65,11 @@ from bot.handoff.messages import (
     strings_for,
     text_reply,
 )
+from bot.handoff.records import DeliveryKind, FireStatus, StoredRoster
 from bot.handoff.roster import Region, TeamKey
 from bot.handoff.runner import Clock, Notifier, SystemClock, Timing
 from bot.handoff.schedule import next_changes
-from bot.handoff.store import DeliveryKind, FireStatus, HandoffStore, StoredRoster
+from bot.handoff.transactions import Handoffs
 from bot.render.env import Renderer, normalize_locale, renderer
 
 __all__ = ["FORM_QUESTION", "FormField", "FormTurn", "HandoffService"]
@@ -101,7 +102,7 @@ class HandoffService:
 
     def __init__(
         self,
-        store: HandoffStore,
+        store: Handoffs,
         *,
         notifier: Notifier | None = None,
         clock: Clock | None = None,

@@ -5,7 +5,13 @@ A :class:`Store` hands out units of work; a :class:`UnitOfWork` is one database 
 visible together on :meth:`UnitOfWork.commit` and is rolled back if the block exits without
 it, so a process killed at any moment leaves either the whole turn or none of it.
 
-Two implementations keep these contracts, checked by one suite (``tests/store``):
+Every persistent feature is a repository here, so one unit of work (and one fake) covers it:
+the conversation service's ``conversations``/``updates``/``estimates``, Slack's
+``installations`` and the handoff scheduler's ``handoff`` (its port is
+:class:`bot.handoff.ports.HandoffRepository`, defined beside the feature that needs it).
+
+Two implementations keep these contracts, checked by one suite (``tests/store``, and
+``tests/handoff/test_store.py`` for the handoff repository):
 :class:`bot.store.memory.MemoryStore` (the fake) and :class:`bot.store.sqla.SqlStore`
 (SQLite file or PostgreSQL).
 
@@ -27,6 +33,7 @@ from types import TracebackType
 from typing import Any, Literal, Protocol, Self
 
 from bot.core.ports import ConversationKey
+from bot.handoff.ports import HandoffRepository
 
 __all__ = [
     "ConversationStore",
@@ -248,6 +255,11 @@ class UnitOfWork(Protocol):
 
     @property
     def installations(self) -> InstallationStore: ...
+
+    @property
+    def handoff(self) -> HandoffRepository:
+        """Rosters, reminders and acknowledgements (:mod:`bot.handoff.ports`)."""
+        ...
 
     async def commit(self) -> None:
         """Make every change durable at once. The unit of work cannot be used afterwards."""

@@ -18,6 +18,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from bot.core.ports import ConversationKey
+from bot.handoff.ports import HandoffRepository
 from bot.store.base import (
     EstimateRecord,
     InstallationKind,
@@ -27,6 +28,7 @@ from bot.store.base import (
     StoreUnavailable,
     UpdateStatus,
 )
+from bot.store.memory_handoff import HandoffTables, MemoryHandoff
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
 
@@ -61,6 +63,7 @@ class _Tables:
     updates: dict[tuple[str, str], _Update] = field(default_factory=dict)
     estimates: list[tuple[ConversationKey, EstimateRecord]] = field(default_factory=list)
     installations: list[_Installation] = field(default_factory=list)
+    handoff: HandoffTables = field(default_factory=HandoffTables)
 
 
 class _Conversations:
@@ -244,6 +247,10 @@ class MemoryUnitOfWork:
     @property
     def installations(self) -> _Installations:
         return _Installations(self._tables())
+
+    @property
+    def handoff(self) -> HandoffRepository:
+        return MemoryHandoff(self._tables().handoff)
 
     async def __aenter__(self) -> Self:
         self._store._check_open()

@@ -6,8 +6,8 @@ plain JSON, so there is nothing for an identity map to do.
 
 Every per-user table carries the whole conversation key (``platform``, ``workspace``,
 ``user_id``), and every query filters on all three: that is the isolation guarantee. Other
-packages that need tables (the handoff scheduler) define them on :data:`metadata` in their own
-module and add their own migration on top of ``0001``.
+feature's tables live here too (the handoff scheduler's since migration ``0002``), so one
+metadata describes every table the unit of work's repositories touch.
 
 The migrations in ``bot/migrations/versions`` are written out by hand, not derived from this
 file at run time; ``tests/store`` checks that upgrading to head yields exactly these tables.
@@ -21,6 +21,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -31,11 +32,17 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "HANDOFF_ERROR_LENGTH",
+    "HANDOFF_NAME_LENGTH",
     "KEY_LENGTH",
     "Id",
     "JSONDocument",
     "conversations",
     "estimates",
+    "handoff_acks",
+    "handoff_fires",
+    "handoff_regions",
+    "handoff_rosters",
     "metadata",
     "processed_updates",
     "slack_installations",
@@ -124,4 +131,96 @@ slack_installations = Table(
     Column("data", JSONDocument, nullable=False),
     Column("installed_at", DateTime(timezone=True), nullable=False),
     Index(None, "kind", "enterprise_id", "team_id", "user_id", "id"),
+)
+
+
+# --- handoff (migration 0002) ---------------------------------------------------------------
+
+#: Longest region name, status word and stored error text.
+HANDOFF_NAME_LENGTH = 32
+_STATUS = 16
+HANDOFF_ERROR_LENGTH = 300
+
+handoff_rosters = Table(
+    "handoff_rosters",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("platform", String(32), nullable=False),
+    Column("workspace", String(KEY_LENGTH), nullable=False),
+    Column("channel", String(KEY_LENGTH), nullable=False),
+    Column("locale", String(8), nullable=False),
+    Column("paused", Boolean, nullable=False),
+    # Changes at or before this instant are never announced (roster created or resumed).
+    Column("active_since", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("platform", "workspace", "channel"),
+)
+
+handoff_regions = Table(
+    "handoff_regions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column(
+        "roster_id",
+        Id,
+        ForeignKey("handoff_rosters.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("name", String(HANDOFF_NAME_LENGTH), nullable=False),
+    Column("name_key", String(HANDOFF_NAME_LENGTH), nullable=False),
+    Column("tz", String(64), nullable=False),
+    Column("start_minute", Integer, nullable=False),
+    Column("end_minute", Integer, nullable=False),
+    # Bit d set = shifts start on weekday d (Monday = 0).
+    Column("weekdays", Integer, nullable=False),
+    Column("lead", String(KEY_LENGTH), nullable=False),
+    Column("created_by", String(KEY_LENGTH), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("roster_id", "name_key"),
+)
+
+handoff_fires = Table(
+    "handoff_fires",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column(
+        "roster_id",
+        Id,
+        ForeignKey("handoff_rosters.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("kind", String(16), nullable=False),
+    # The outgoing region (by name, not row id: remove + re-add must not announce twice).
+    Column("region_key", String(HANDOFF_NAME_LENGTH), nullable=False),
+    Column("change_at", DateTime(timezone=True), nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(_STATUS), nullable=False),
+    Column("claimed_by", String(64), nullable=False),
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+    Column("message_id", String(KEY_LENGTH), nullable=True),
+    Column("escalate_at", DateTime(timezone=True), nullable=True),
+    Column("parent_id", Id, ForeignKey("handoff_fires.id", ondelete="CASCADE"), nullable=True),
+    Column("last_error", String(HANDOFF_ERROR_LENGTH), nullable=True),
+    # What the message says (leads, regions, times), frozen when the claim was taken, so a
+    # re-send or an acknowledgement edit shows the same text even if the roster changed.
+    Column("payload", JSONDocument, nullable=False),
+    UniqueConstraint("roster_id", "region_key", "change_at", "kind"),
+    Index(None, "status", "claimed_at"),
+    Index(None, "status", "escalate_at"),
+)
+
+handoff_acks = Table(
+    "handoff_acks",
+    metadata,
+    Column(
+        "fire_id",
+        Id,
+        ForeignKey("handoff_fires.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("user_ref", String(KEY_LENGTH), nullable=False),
+    Column("acked_at", DateTime(timezone=True), nullable=False),
 )

@@ -38,6 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransactio
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
 from bot.core.ports import ConversationKey
+from bot.handoff.ports import HandoffRepository
 from bot.store.base import (
     EstimateRecord,
     InstallationKind,
@@ -444,6 +445,12 @@ class SqlUnitOfWork:
     @property
     def installations(self) -> _Installations:
         return _Installations(self._live())
+
+    @property
+    def handoff(self) -> HandoffRepository:
+        from bot.store.sqla_handoff import SqlHandoff  # it imports this module's translator
+
+        return SqlHandoff(self._live())
 
     async def __aenter__(self) -> Self:
         connection = None

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from bot.adapters.slack.strings import strings as slack_strings
 from bot.adapters.telegram.strings import strings as telegram_strings
-from bot.entrypoints.serve import serving
+from bot.app import serving
 from tests.fakes.slack_server import FakeSlackServer
 from tests.fakes.telegram_server import FakeBotApi
 from tests.faults.proxy import TcpProxy

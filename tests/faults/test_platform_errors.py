@@ -15,7 +15,7 @@ import aiohttp
 
 from bot.adapters.slack.strings import strings as slack_strings
 from bot.adapters.telegram.strings import strings as telegram_strings
-from bot.entrypoints.serve import serving
+from bot.app import serving
 from tests.fakes.slack_server import FakeSlackServer
 from tests.fakes.telegram_server import FakeBotApi
 from tests.replicas.harness import SlackUser, TelegramUser, replica_settings

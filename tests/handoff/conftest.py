@@ -14,7 +14,8 @@ from sqlalchemy import text
 from bot.core.events import Reply
 from bot.handoff.errors import DeliveryError
 from bot.handoff.roster import TeamKey
-from bot.handoff.store import HandoffStore
+from bot.handoff.transactions import Handoffs
+from bot.store.sqla import SqlStore
 from tests.store.databases import migrated_sqlite_template, pg_database, sqlite_copy
 
 
@@ -90,8 +91,8 @@ def sqlite_url(handoff_sqlite_template: Path, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-async def store(sqlite_url: str) -> AsyncIterator[HandoffStore]:
-    opened = HandoffStore.from_url(sqlite_url)
+async def store(sqlite_url: str) -> AsyncIterator[Handoffs]:
+    opened = Handoffs.from_url(sqlite_url)
     try:
         yield opened
     finally:
@@ -104,10 +105,9 @@ def pg_database_url() -> Iterator[str]:
     yield from pg_database(migrated=True)
 
 
-@pytest.fixture
-async def pg_url(pg_database_url: str) -> str:
-    """The PostgreSQL database with the handoff tables emptied."""
-    cleaner = HandoffStore.from_url(pg_database_url)
+async def empty_handoff_tables(database_url: str) -> None:
+    """Empty the handoff tables of a migrated PostgreSQL database."""
+    cleaner = SqlStore.from_url(database_url)
     try:
         async with cleaner.engine.begin() as connection:
             await connection.execute(
@@ -118,4 +118,10 @@ async def pg_url(pg_database_url: str) -> str:
             )
     finally:
         await cleaner.aclose()
+
+
+@pytest.fixture
+async def pg_url(pg_database_url: str) -> str:
+    """The PostgreSQL database with the handoff tables emptied."""
+    await empty_handoff_tables(pg_database_url)
     return pg_database_url

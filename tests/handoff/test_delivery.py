@@ -12,13 +12,16 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 from telegram import Bot
 
+from bot.adapters.slack.notifier import ACK_ACTION_ID, SlackNotifier, slack_team
+from bot.adapters.telegram.notifier import TelegramNotifier, telegram_team
 from bot.core.events import Reply
 from bot.handoff.errors import DeliveryError
-from bot.handoff.notifiers import ACK_ACTION_ID, NotifierRouter, SlackNotifier, TelegramNotifier
-from bot.handoff.roster import TeamKey, slack_team, telegram_team
+from bot.handoff.notifiers import NotifierRouter
+from bot.handoff.records import DeliveryKind, FireStatus
+from bot.handoff.roster import TeamKey
 from bot.handoff.runner import HandoffRunner, Timing
 from bot.handoff.service import HandoffService
-from bot.handoff.store import DeliveryKind, FireStatus, HandoffStore
+from bot.handoff.transactions import Handoffs
 from tests.fakes.slack_server import FakeSlackServer
 from tests.fakes.telegram_server import FakeBotApi
 from tests.handoff.conftest import FakeClock
@@ -76,9 +79,7 @@ def slack_client(server: FakeSlackServer) -> AsyncWebClient:
     )
 
 
-async def test_slack_reminder_ack_and_escalation(
-    store: HandoffStore, slack: FakeSlackServer
-) -> None:
+async def test_slack_reminder_ack_and_escalation(store: Handoffs, slack: FakeSlackServer) -> None:
     team = slack_team("T1", "C42")
     clock = FakeClock(SETUP)
     notifier = SlackNotifier(slack_client(slack))
@@ -120,7 +121,7 @@ async def test_slack_reminder_ack_and_escalation(
 
 
 async def test_slack_permanent_error_fails_the_delivery(
-    store: HandoffStore, slack: FakeSlackServer
+    store: Handoffs, slack: FakeSlackServer
 ) -> None:
     team = slack_team("T1", "C404")
     clock = FakeClock(SETUP)
@@ -142,7 +143,7 @@ async def test_slack_permanent_error_fails_the_delivery(
 
 
 async def test_telegram_reminder_button_ack_and_escalation(
-    store: HandoffStore, telegram_api: FakeBotApi, bot: Bot
+    store: Handoffs, telegram_api: FakeBotApi, bot: Bot
 ) -> None:
     team = telegram_team(GROUP)
     clock = FakeClock(SETUP)
@@ -179,7 +180,7 @@ async def test_telegram_reminder_button_ack_and_escalation(
 
 
 async def test_telegram_escalation_replies_in_the_topic(
-    store: HandoffStore, telegram_api: FakeBotApi, bot: Bot
+    store: Handoffs, telegram_api: FakeBotApi, bot: Bot
 ) -> None:
     team = telegram_team(GROUP, 9)
     clock = FakeClock(SETUP)
@@ -200,7 +201,7 @@ async def test_telegram_escalation_replies_in_the_topic(
 
 
 async def test_telegram_bot_removed_from_group_is_permanent(
-    store: HandoffStore, telegram_api: FakeBotApi, bot: Bot
+    store: Handoffs, telegram_api: FakeBotApi, bot: Bot
 ) -> None:
     team = telegram_team(GROUP)
     clock = FakeClock(SETUP)
@@ -220,7 +221,7 @@ async def test_telegram_bot_removed_from_group_is_permanent(
 async def test_two_replicas_deliver_once_to_both_platforms(
     sqlite_url: str, slack: FakeSlackServer, telegram_api: FakeBotApi, bot: Bot
 ) -> None:
-    stores = [HandoffStore.from_url(sqlite_url), HandoffStore.from_url(sqlite_url)]
+    stores = [Handoffs.from_url(sqlite_url), Handoffs.from_url(sqlite_url)]
     try:
         clock = FakeClock(SETUP)
         service = HandoffService(stores[0], clock=clock, timing=TIMING)

@@ -18,14 +18,7 @@ from bot.handoff.errors import (
     UnknownRegion,
     UnknownTimeZone,
 )
-from bot.handoff.roster import (
-    MAX_REGIONS,
-    Region,
-    Roster,
-    TeamKey,
-    canonical_zone,
-    format_weekdays,
-)
+from bot.handoff.roster import MAX_REGIONS, Region, Roster, TeamKey, canonical_zone, format_weekdays
 
 TEAM = TeamKey("slack", "T1", "C1")
 WEEKDAYS = frozenset(range(5))

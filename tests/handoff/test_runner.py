@@ -13,10 +13,11 @@ import pytest
 from bot.config import Settings
 from bot.core.events import Reply
 from bot.handoff.messages import parse_ack_value
+from bot.handoff.records import DeliveryKind, Fire, FireStatus
 from bot.handoff.roster import Region, TeamKey
 from bot.handoff.runner import HandoffRunner, Timing
 from bot.handoff.schedule import changes_between
-from bot.handoff.store import DeliveryKind, Fire, FireStatus, HandoffStore
+from bot.handoff.transactions import Handoffs
 from tests.handoff.conftest import FakeClock, FakeNotifier
 
 TEAM = TeamKey("slack", "T1", "C1")
@@ -51,13 +52,13 @@ class StoppingClock(FakeClock):
             self._stop.set()
 
 
-async def seed(store: HandoffStore, *regions: Region, team: TeamKey = TEAM) -> None:
+async def seed(store: Handoffs, *regions: Region, team: TeamKey = TEAM) -> None:
     for region in regions or (EMEA, AMER):
         await store.add_region(team, region, locale="en", actor="@admin", now=SETUP)
 
 
 def runner(
-    store: HandoffStore,
+    store: Handoffs,
     notifier: FakeNotifier,
     clock: FakeClock,
     worker: str = "w1",
@@ -66,13 +67,13 @@ def runner(
     return HandoffRunner(store, notifier, clock=clock, timing=timing, worker=worker)
 
 
-async def reminders(store: HandoffStore) -> list[Fire]:
+async def reminders(store: Handoffs) -> list[Fire]:
     stored = await store.roster(TEAM)
     assert stored is not None
     return await store.fires(stored.id, limit=100, kind=DeliveryKind.REMINDER)
 
 
-async def test_reminder_is_posted_once_at_its_due_time(store: HandoffStore) -> None:
+async def test_reminder_is_posted_once_at_its_due_time(store: Handoffs) -> None:
     await seed(store)
     clock = FakeClock(DUE - timedelta(minutes=5))
     notifier = FakeNotifier(clock)
@@ -100,7 +101,7 @@ async def test_reminder_is_posted_once_at_its_due_time(store: HandoffStore) -> N
 
 
 async def test_two_runners_on_one_sqlite_file_post_each_reminder_once(sqlite_url: str) -> None:
-    first, second = HandoffStore.from_url(sqlite_url), HandoffStore.from_url(sqlite_url)
+    first, second = Handoffs.from_url(sqlite_url), Handoffs.from_url(sqlite_url)
     try:
         await seed(
             first, EMEA, AMER, Region("APAC", "Australia/Sydney", 480, 1020, MON_FRI, "@chen")
@@ -136,7 +137,7 @@ async def test_two_runners_on_one_sqlite_file_post_each_reminder_once(sqlite_url
 
 
 async def test_restart_between_claim_and_send_posts_once_after_the_lease(sqlite_url: str) -> None:
-    crashed_store = HandoffStore.from_url(sqlite_url)
+    crashed_store = Handoffs.from_url(sqlite_url)
     await seed(crashed_store)
     clock = FakeClock(DUE)
     dying = FakeNotifier(clock)
@@ -149,7 +150,7 @@ async def test_restart_between_claim_and_send_posts_once_after_the_lease(sqlite_
     await crashed_store.aclose()
     assert dying.posts == []
 
-    restarted_store = HandoffStore.from_url(sqlite_url)
+    restarted_store = Handoffs.from_url(sqlite_url)
     try:
         notifier = FakeNotifier(clock)
         fresh = runner(restarted_store, notifier, clock, "new-process")
@@ -171,7 +172,7 @@ async def test_restart_between_claim_and_send_posts_once_after_the_lease(sqlite_
         await restarted_store.aclose()
 
 
-async def test_abandoned_claim_past_grace_fails_without_posting(store: HandoffStore) -> None:
+async def test_abandoned_claim_past_grace_fails_without_posting(store: Handoffs) -> None:
     await seed(store)
     clock = FakeClock(DUE)
     dying = FakeNotifier(clock)
@@ -189,7 +190,7 @@ async def test_abandoned_claim_past_grace_fails_without_posting(store: HandoffSt
     assert (await reminders(store))[0].status is FireStatus.FAILED
 
 
-async def test_missed_within_grace_is_posted_once_marked_late(store: HandoffStore) -> None:
+async def test_missed_within_grace_is_posted_once_marked_late(store: Handoffs) -> None:
     await seed(store)
     clock = FakeClock(DUE + timedelta(minutes=12))  # the bot was down at the due time
     notifier = FakeNotifier(clock)
@@ -204,7 +205,7 @@ async def test_missed_within_grace_is_posted_once_marked_late(store: HandoffStor
 
 
 async def test_missed_beyond_grace_is_skipped_and_logged_once(
-    store: HandoffStore, caplog: pytest.LogCaptureFixture
+    store: Handoffs, caplog: pytest.LogCaptureFixture
 ) -> None:
     await seed(store)
     clock = FakeClock(DUE + timedelta(minutes=31))
@@ -221,7 +222,7 @@ async def test_missed_beyond_grace_is_skipped_and_logged_once(
     assert (await reminders(store))[0].status is FireStatus.SKIPPED
 
 
-async def test_unacknowledged_reminder_escalates_exactly_once(store: HandoffStore) -> None:
+async def test_unacknowledged_reminder_escalates_exactly_once(store: Handoffs) -> None:
     await seed(store)
     clock = FakeClock(DUE)
     notifier = FakeNotifier(clock)
@@ -248,7 +249,7 @@ async def test_unacknowledged_reminder_escalates_exactly_once(store: HandoffStor
     assert [(e.status, e.parent_id) for e in escalations] == [(FireStatus.SENT, reminder_id)]
 
 
-async def test_acknowledged_reminder_does_not_escalate(store: HandoffStore) -> None:
+async def test_acknowledged_reminder_does_not_escalate(store: Handoffs) -> None:
     await seed(store)
     clock = FakeClock(DUE)
     notifier = FakeNotifier(clock)
@@ -263,7 +264,7 @@ async def test_acknowledged_reminder_does_not_escalate(store: HandoffStore) -> N
 
 
 async def test_transient_failure_retries_after_the_lease_permanent_gives_up(
-    store: HandoffStore,
+    store: Handoffs,
 ) -> None:
     await seed(store)
     clock = FakeClock(DUE)
@@ -287,7 +288,7 @@ async def test_transient_failure_retries_after_the_lease_permanent_gives_up(
     assert len(notifier.posts) == 1 and len(await reminders(store)) == fires_before + 1
 
 
-async def test_paused_rosters_are_silent_and_resume_does_not_replay(store: HandoffStore) -> None:
+async def test_paused_rosters_are_silent_and_resume_does_not_replay(store: Handoffs) -> None:
     await seed(store)
     await store.set_paused(TEAM, True, now=SETUP)
     clock = FakeClock(DUE)
@@ -305,7 +306,7 @@ async def test_paused_rosters_are_silent_and_resume_does_not_replay(store: Hando
 
 
 async def test_resume_between_due_and_change_reminds_at_once_not_late(
-    store: HandoffStore,
+    store: Handoffs,
 ) -> None:
     await seed(store)
     await store.set_paused(TEAM, True, now=SETUP)
@@ -317,7 +318,7 @@ async def test_resume_between_due_and_change_reminds_at_once_not_late(
     assert "sent late" not in notifier.posts[0].reply.text
 
 
-async def test_frozen_payload_survives_roster_edits(store: HandoffStore) -> None:
+async def test_frozen_payload_survives_roster_edits(store: Handoffs) -> None:
     await seed(store)
     clock = FakeClock(DUE)
     notifier = FakeNotifier(clock)
@@ -339,7 +340,7 @@ async def test_frozen_payload_survives_roster_edits(store: HandoffStore) -> None
     ],
 )
 async def test_run_loop_fires_at_the_same_local_time_across_dst(
-    store: HandoffStore, zone: str, start: date, days: int
+    store: Handoffs, zone: str, start: date, days: int
 ) -> None:
     local = Region("LOCAL", zone, 480, 1020, EVERY_DAY, "@local")
     desk = Region("DESK", "UTC", 0, 1440, EVERY_DAY, "@desk")  # always someone to take over
@@ -378,7 +379,7 @@ class SlowNotifier(FakeNotifier):
         return await super().post(channel, reply, thread=thread)
 
 
-async def test_each_claim_gets_its_own_lease_during_a_slow_tick(store: HandoffStore) -> None:
+async def test_each_claim_gets_its_own_lease_during_a_slow_tick(store: Handoffs) -> None:
     other = TeamKey("telegram", "-5", "-5")
     await seed(store)
     await seed(store, EMEA, AMER, team=other)

@@ -11,10 +11,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.handoff.records import DeliveryKind, FireStatus
 from bot.handoff.roster import Region, TeamKey
 from bot.handoff.runner import HandoffRunner, Timing
 from bot.handoff.schedule import changes_between
-from bot.handoff.store import DeliveryKind, FireStatus, HandoffStore
+from bot.handoff.transactions import Handoffs
 from tests.handoff.conftest import FakeClock, FakeNotifier
 
 pytestmark = pytest.mark.postgres
@@ -31,7 +32,7 @@ TIMING = Timing(send_timeout=timedelta(seconds=5))
 
 
 async def test_replicas_on_postgres_post_each_reminder_once(pg_url: str) -> None:
-    stores = [HandoffStore.from_url(pg_url) for _ in range(3)]
+    stores = [Handoffs.from_url(pg_url) for _ in range(3)]
     try:
         for team in TEAMS:
             for region in REGIONS:
@@ -63,7 +64,7 @@ async def test_replicas_on_postgres_post_each_reminder_once(pg_url: str) -> None
 
 
 async def test_crashed_claim_on_postgres_is_recovered_by_one_replica(pg_url: str) -> None:
-    stores = [HandoffStore.from_url(pg_url) for _ in range(3)]
+    stores = [Handoffs.from_url(pg_url) for _ in range(3)]
     try:
         team = TEAMS[0]
         for region in REGIONS[:2]:

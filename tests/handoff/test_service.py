@@ -9,12 +9,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.adapters.slack.notifier import slack_team
+from bot.adapters.telegram.notifier import telegram_team
 from bot.core.events import ReplyKind
 from bot.handoff.messages import ack_value
-from bot.handoff.roster import TeamKey, slack_team, telegram_team
+from bot.handoff.records import FireStatus
+from bot.handoff.roster import TeamKey
 from bot.handoff.runner import HandoffRunner, Timing
 from bot.handoff.service import FORM_QUESTION, HandoffService
-from bot.handoff.store import FireStatus, HandoffStore
+from bot.handoff.transactions import Handoffs
 from tests.handoff.conftest import FakeClock, FakeNotifier
 
 SLACK = slack_team("T1", "C1")
@@ -25,18 +28,18 @@ ADD_AMER = "add AMER America/New_York 08:00-17:00 Mon-Fri @ben"
 
 
 def service(
-    store: HandoffStore, clock: FakeClock, notifier: FakeNotifier | None = None
+    store: Handoffs, clock: FakeClock, notifier: FakeNotifier | None = None
 ) -> HandoffService:
     return HandoffService(store, notifier=notifier, clock=clock, timing=Timing())
 
 
-async def snapshot(store: HandoffStore) -> list[tuple[TeamKey, bool, tuple[str, ...]]]:
+async def snapshot(store: Handoffs) -> list[tuple[TeamKey, bool, tuple[str, ...]]]:
     rosters = await store.rosters(include_paused=True)
     return [(r.team, r.paused, tuple(g.region.command() for g in r.regions)) for r in rosters]
 
 
 @pytest.mark.parametrize("team", [SLACK, TELEGRAM], ids=["slack", "telegram"])
-async def test_add_list_remove_round_trip(store: HandoffStore, team: TeamKey) -> None:
+async def test_add_list_remove_round_trip(store: Handoffs, team: TeamKey) -> None:
     changes: list[int] = []
     svc = HandoffService(store, clock=FakeClock(NOW), on_change=lambda: changes.append(1))
     added = await svc.handle_command(team, ADD_EMEA, "en", "@admin")
@@ -57,7 +60,7 @@ async def test_add_list_remove_round_trip(store: HandoffStore, team: TeamKey) ->
     assert len(changes) == 3  # the runner is woken after every roster change
 
 
-async def test_rosters_are_per_channel(store: HandoffStore) -> None:
+async def test_rosters_are_per_channel(store: Handoffs) -> None:
     svc = service(store, FakeClock(NOW))
     await svc.handle_command(SLACK, ADD_EMEA, "en", "@a")
     other = slack_team("T1", "C2")
@@ -83,7 +86,7 @@ async def test_rosters_are_per_channel(store: HandoffStore) -> None:
     ],
 )
 async def test_bad_input_is_explained_and_changes_nothing(
-    store: HandoffStore, text: str, first_line: str
+    store: Handoffs, text: str, first_line: str
 ) -> None:
     svc = service(store, FakeClock(NOW))
     await svc.handle_command(SLACK, ADD_EMEA, "en", "@a")
@@ -94,7 +97,7 @@ async def test_bad_input_is_explained_and_changes_nothing(
     assert await snapshot(store) == before
 
 
-async def test_errors_carry_a_suggestion_and_an_example(store: HandoffStore) -> None:
+async def test_errors_carry_a_suggestion_and_an_example(store: Handoffs) -> None:
     svc = service(store, FakeClock(NOW))
     reply = (await svc.handle_command(SLACK, "add EMEA Warsaw 08:00-17:00 @anna", "en", "@a"))[0]
     assert reply.text.splitlines()[1:] == [
@@ -144,7 +147,7 @@ async def test_errors_carry_a_suggestion_and_an_example(store: HandoffStore) -> 
 )
 def test_fuzzed_rejections_never_touch_the_store(sqlite_url: str, text: str) -> None:
     async def scenario() -> None:
-        store = HandoffStore.from_url(sqlite_url)
+        store = Handoffs.from_url(sqlite_url)
         try:
             svc = service(store, FakeClock(NOW))
             before = await snapshot(store)
@@ -157,7 +160,7 @@ def test_fuzzed_rejections_never_touch_the_store(sqlite_url: str, text: str) -> 
     asyncio.run(scenario())
 
 
-async def test_pause_resume_and_their_repeats(store: HandoffStore) -> None:
+async def test_pause_resume_and_their_repeats(store: Handoffs) -> None:
     svc = service(store, FakeClock(NOW))
     assert (await svc.handle_command(SLACK, "pause", "en", "@a"))[0].kind is ReplyKind.ERROR
     await svc.handle_command(SLACK, ADD_EMEA, "en", "@a")
@@ -174,7 +177,7 @@ async def test_pause_resume_and_their_repeats(store: HandoffStore) -> None:
     ].text == "Reminders are already running."
 
 
-async def test_test_command_previews_without_a_button(store: HandoffStore) -> None:
+async def test_test_command_previews_without_a_button(store: Handoffs) -> None:
     svc = service(store, FakeClock(NOW))
     assert (await svc.handle_command(SLACK, "test", "en", "@a"))[0].kind is ReplyKind.ERROR
     for text in (ADD_EMEA, ADD_AMER):
@@ -186,7 +189,7 @@ async def test_test_command_previews_without_a_button(store: HandoffStore) -> No
     assert stored is not None and await store.fires(stored.id) == []  # nothing recorded
 
 
-async def test_coverage_reply_has_text_and_heatmap(store: HandoffStore) -> None:
+async def test_coverage_reply_has_text_and_heatmap(store: Handoffs) -> None:
     svc = service(store, FakeClock(NOW))
     for text in (ADD_EMEA, ADD_AMER):
         await svc.handle_command(SLACK, text, "en", "@a")
@@ -197,7 +200,7 @@ async def test_coverage_reply_has_text_and_heatmap(store: HandoffStore) -> None:
     assert reply.image.alt.startswith("Heatmap")
 
 
-async def test_acknowledge_records_edits_and_is_idempotent(store: HandoffStore) -> None:
+async def test_acknowledge_records_edits_and_is_idempotent(store: Handoffs) -> None:
     clock = FakeClock(NOW)
     notifier = FakeNotifier(clock)
     svc = service(store, clock, notifier)
@@ -228,7 +231,7 @@ async def test_acknowledge_records_edits_and_is_idempotent(store: HandoffStore) 
     assert "EMEA → AMER, sent, ✅ <@U2> at Mon 14:49 UTC" in listing.text
 
 
-async def test_acknowledge_rejects_foreign_and_unknown_buttons(store: HandoffStore) -> None:
+async def test_acknowledge_rejects_foreign_and_unknown_buttons(store: Handoffs) -> None:
     clock = FakeClock(NOW)
     notifier = FakeNotifier(clock)
     svc = service(store, clock, notifier)
@@ -245,7 +248,7 @@ async def test_acknowledge_rejects_foreign_and_unknown_buttons(store: HandoffSto
     assert await svc.acknowledge_action("handoff_ack:1e3", "@x") is None
 
 
-async def test_step_by_step_form_adds_the_region(store: HandoffStore) -> None:
+async def test_step_by_step_form_adds_the_region(store: Handoffs) -> None:
     svc = service(store, FakeClock(NOW))
     start = await svc.handle_command(TELEGRAM, "formularz", "pl", "@ola")
     assert (
@@ -276,7 +279,7 @@ async def test_step_by_step_form_adds_the_region(store: HandoffStore) -> None:
     assert (await snapshot(store))[0][2] == ("EMEA Europe/Warsaw 08:00-17:00 Mon-Fri @ola",)
 
 
-async def test_modal_form_validation_and_submit(store: HandoffStore) -> None:
+async def test_modal_form_validation_and_submit(store: Handoffs) -> None:
     svc = service(store, FakeClock(NOW))
     fields = svc.form_fields("en")
     assert [f.name for f in fields] == ["name", "tz", "window", "days", "lead"]
@@ -310,7 +313,7 @@ async def test_modal_form_validation_and_submit(store: HandoffStore) -> None:
 
 
 async def test_concurrent_duplicate_adds_store_one_region(sqlite_url: str) -> None:
-    a, b = HandoffStore.from_url(sqlite_url), HandoffStore.from_url(sqlite_url)
+    a, b = Handoffs.from_url(sqlite_url), Handoffs.from_url(sqlite_url)
     try:
         clock = FakeClock(NOW)
         results = await asyncio.gather(
@@ -325,7 +328,7 @@ async def test_concurrent_duplicate_adds_store_one_region(sqlite_url: str) -> No
         await b.aclose()
 
 
-async def test_help_lists_every_command(store: HandoffStore) -> None:
+async def test_help_lists_every_command(store: Handoffs) -> None:
     svc = service(store, FakeClock(NOW))
     for locale, words in {
         "en": ["add", "list", "remove", "pause", "test", "coverage", "form"],

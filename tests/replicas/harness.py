@@ -1,6 +1,6 @@
 """Replicas of ``sourcewise serve`` and the users that talk to them, for the deployment tests.
 
-A replica is :func:`bot.entrypoints.serve.serving` (in-process: the real wiring, PTB and
+A replica is :func:`bot.app.serving` (in-process: the real wiring, PTB and
 slack-bolt included) or ``python -m bot.cli serve`` (a real process, for ``kill -9``). Users
 talk to a replica the way the platforms do: Telegram POSTs the update to the webhook with
 its secret header, Slack POSTs the signed event; the bot's answers are read back from the
@@ -26,9 +26,9 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot.app import Serving, serving
 from bot.config import Settings
 from bot.core.ports import ConversationKey
-from bot.entrypoints.serve import Serving, serving
 from bot.store import Snapshot, open_store
 from tests.adapters.slack import payloads
 from tests.adapters.slack.harness import signature

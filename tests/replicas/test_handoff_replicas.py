@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+from bot.handoff.records import DeliveryKind, FireStatus
 from bot.handoff.roster import Region, TeamKey
-from bot.handoff.store import DeliveryKind, FireStatus, HandoffStore
+from bot.handoff.transactions import Handoffs
 from tests.fakes.slack_server import FakeSlackServer
 from tests.replicas.harness import replica_settings, replicas
 
@@ -33,7 +34,7 @@ async def test_two_replicas_post_a_due_reminder_once(
     database_url: str, slack_api: FakeSlackServer
 ) -> None:
     now = datetime.now(UTC).replace(second=0, microsecond=0)
-    seeding = HandoffStore.from_url(database_url)
+    seeding = Handoffs.from_url(database_url)
     try:
         for region in _regions(now):
             await seeding.add_region(TEAM, region, locale="en", actor="@admin", now=now)
@@ -59,7 +60,7 @@ async def test_two_replicas_post_a_due_reminder_once(
     assert "@early" in str(posted.params.get("text"))
     assert sorted(sent) == [0.0, 1.0]  # one replica posted it, the other saw the claim
 
-    checking = HandoffStore.from_url(database_url)
+    checking = Handoffs.from_url(database_url)
     try:
         roster = await checking.roster(TEAM)
         assert roster is not None

@@ -14,15 +14,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.app import App, open_app
+from bot.app import App, open_app, serving
 from bot.config import Settings
 from bot.core.events import ReplyKind, Start, Text
 from bot.core.ports import ConversationKey
-from bot.entrypoints.serve import serving
 from bot.handoff.roster import Region, TeamKey
 from bot.handoff.runner import HandoffRunner
 from bot.handoff.service import HandoffService
-from bot.handoff.store import HandoffStore
+from bot.handoff.transactions import Handoffs
 from bot.service import ConversationService
 from tests.fakes.telegram_server import FakeBotApi
 from tests.handoff.conftest import FakeClock, FakeNotifier
@@ -91,7 +90,7 @@ def _region(name: str) -> Region:
 async def test_rosters_of_the_same_channel_id_in_two_workspaces_stay_apart(
     database_url: str,
 ) -> None:
-    store = HandoffStore.from_url(database_url)
+    store = Handoffs.from_url(database_url)
     clock = FakeClock(datetime(2026, 3, 30, 6, 0, tzinfo=UTC))
     service = HandoffService(store, clock=clock)
     ours, theirs = TeamKey("slack", "T1", "C1"), TeamKey("slack", "T2", "C1")
@@ -121,7 +120,7 @@ async def test_rosters_of_the_same_channel_id_in_two_workspaces_stay_apart(
 
 
 async def test_a_reminder_cannot_be_acknowledged_from_another_channel(database_url: str) -> None:
-    store = HandoffStore.from_url(database_url)
+    store = Handoffs.from_url(database_url)
     clock = FakeClock(datetime(2026, 3, 30, 14, 45, tzinfo=UTC))  # EMEA→AMER is due
     ours, theirs = TeamKey("slack", "T1", "C1"), TeamKey("slack", "T2", "C1")
     try:

@@ -7,9 +7,9 @@ import io
 
 import aiohttp
 
+from bot.app import serving
 from bot.core.errors import ParseError
 from bot.core.parsing import MAX_CHARS
-from bot.entrypoints.serve import serving
 from bot.http import MAX_BODY_BYTES
 from tests.fakes.slack_server import FakeSlackServer
 from tests.fakes.telegram_server import FakeBotApi

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.entrypoints.serve import serving
+from bot.app import serving
 from bot.observability import REDACTED, configure_logging
 from tests.fakes.slack_server import FakeSlackServer
 from tests.fakes.telegram_server import FakeBotApi

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.core.events import Start, Text
 from bot.core.ports import ConversationKey
 from bot.handoff.roster import Region, TeamKey
-from bot.handoff.store import HandoffStore
+from bot.handoff.transactions import Handoffs
 from bot.observability import (
     REDACTED,
     InstrumentedConversations,
@@ -62,7 +62,7 @@ def test_each_metrics_object_counts_only_its_own() -> None:
 
 async def test_the_metered_runner_counts_sent_and_late_reminders(tmp_path: Path) -> None:
     template = migrated_sqlite_template(tmp_path)
-    store = HandoffStore.from_url(f"sqlite+aiosqlite:///{template}")
+    store = Handoffs.from_url(f"sqlite+aiosqlite:///{template}")
     team = TeamKey("slack", "T1", "C1")
     weekdays = frozenset(range(5))
     setup = datetime(2026, 3, 30, 6, 0, tzinfo=UTC)

@@ -9,9 +9,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.app import ConfigError, serve_plan, serving
 from bot.cli import main
 from bot.config import Settings
-from bot.entrypoints.serve import ServeConfigError, adapters_of, serving
 from tests.fakes.slack_server import FakeSlackServer
 from tests.fakes.telegram_server import FakeBotApi
 from tests.replicas.harness import ReplicaProcess, replica_settings
@@ -48,9 +48,11 @@ def test_incomplete_configuration_is_one_line_and_exit_2(
 
 
 def test_adapters_follow_the_settings() -> None:
-    assert adapters_of(Settings(database_url="memory://")) == ()
+    assert serve_plan(Settings(database_url="memory://")).adapters == ()
     empty = {"slack_bot_token": "", "slack_signing_secret": " ", "telegram_bot_token": ""}
-    assert adapters_of(Settings(database_url="memory://", **empty)) == ()  # compose's ${X:-}
+    assert (
+        serve_plan(Settings(database_url="memory://", **empty)).adapters == ()
+    )  # compose's ${X:-}
     both = Settings(
         database_url="memory://",
         telegram_bot_token="1:abc",
@@ -59,9 +61,9 @@ def test_adapters_follow_the_settings() -> None:
         slack_bot_token="xoxb-1",
         slack_signing_secret="s",
     )
-    assert adapters_of(both) == ("telegram", "slack")
-    with pytest.raises(ServeConfigError):
-        adapters_of(Settings(database_url="memory://", slack_app_token="xapp-1"))
+    assert serve_plan(both).adapters == ("telegram", "slack")
+    with pytest.raises(ConfigError):
+        serve_plan(Settings(database_url="memory://", slack_app_token="xapp-1"))
 
 
 async def test_with_nothing_configured_it_serves_health_and_metrics_only() -> None:
@@ -109,3 +111,57 @@ async def test_a_serve_process_starts_and_stops_cleanly_on_sigterm(
     messages = [r["message"] for r in records]
     assert any("adapters none" in m and "scheduler off" in m for m in messages), messages
     assert any("stopping" in m for m in messages)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "command",
+    [["serve"], ["slack"], ["telegram", "--webhook"]],
+    ids=["serve", "slack", "telegram-webhook"],
+)
+async def test_a_taken_port_fails_every_server_command_the_same_way(
+    command: list[str], tmp_path: Path
+) -> None:
+    """The same composition root for all three: one line on stderr, exit 1, no hang."""
+    import asyncio
+    import socket
+    import sys
+
+    from tests.replicas.harness import replica_env
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        async with FakeBotApi() as telegram, FakeSlackServer() as slack:
+            slack.add_workspace("T1", bot_token="xoxb-test-1")
+            settings = replica_settings(
+                f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+                telegram if command[0] != "slack" else None,
+                slack if command[0] != "telegram" else None,
+            )
+            process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot.cli",
+                *command,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                env=replica_env(settings) | {"SOURCEWISE_LOG_LEVEL": "WARNING"},
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            out, err = await asyncio.wait_for(process.communicate(), 90)
+    assert process.returncode == 1, err.decode()[-2000:]
+    prog = f"sourcewise {command[0]}"
+    assert out == b""
+    # Log records are JSON lines (bolt warns about its env token at WARNING); what the
+    # command itself says is one plain line, with no traceback anywhere.
+    assert "Traceback" not in err.decode()
+    said = [line for line in err.decode().splitlines() if not line.startswith("{")]
+    assert said == [
+        f"{prog}: error: cannot listen: error while attempting to bind on address "
+        f"('127.0.0.1', {port}): address already in use"
+    ]

@@ -18,6 +18,7 @@ block, 100 options per select, 50 blocks per message.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -50,8 +51,20 @@ BLOCKS_PER_MESSAGE = 50
 FALLBACK_LIMIT = 3000
 
 
-def escape(text: str) -> str:
-    """Slack's escaping for text it parses as mrkdwn: ``&`` first, then ``<`` and ``>``."""
+# Slack mention tokens that must reach Slack unescaped to notify anyone.
+_MENTION = re.compile(r"(<@[A-Z0-9]+(?:\|[^<>|]+)?>|<!subteam\^[A-Z0-9]+(?:\|[^<>|]+)?>)")
+
+
+def escape(text: str, *, keep_mentions: bool = False) -> str:
+    """Slack's escaping for text it parses as mrkdwn: ``&`` first, then ``<`` and ``>``.
+
+    ``keep_mentions`` leaves ``<@U123>`` and ``<!subteam^S1>`` tokens as they are, so a
+    handoff reminder still notifies its lead; nothing else a user typed can become a link.
+    """
+    if keep_mentions:
+        return "".join(
+            part if _MENTION.fullmatch(part) else escape(part) for part in _MENTION.split(text)
+        )
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -14,7 +14,7 @@ the adapter, and every listener acknowledges Slack first (bolt's ``ack`` + ``laz
   in the channel through the slash command's ``response_url``, which travels in the view's
   ``private_metadata`` with the channel and the user's locale.
 - A press of a reminder's button (``action_id`` ``handoff_ack``, value ``handoff_ack:<id>``,
-  posted by :class:`~bot.handoff.notifiers.SlackNotifier`) is recorded by the service, which
+  posted by :class:`~bot.adapters.slack.notifier.SlackNotifier`) is recorded by the service, which
   also edits the reminder; the presser gets the confirmation as an ephemeral message.
 
 Mentions stay live in the channel: replies are escaped for mrkdwn except for ``<@U…>`` and
@@ -37,15 +37,14 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.adapters.slack.blocks import Block, plain, truncate
+from bot.adapters.slack.blocks import Block, escape, plain, truncate
 from bot.adapters.slack.modal import read_values
+from bot.adapters.slack.notifier import ACK_ACTION_ID, slack_team
 from bot.adapters.slack.strings import strings
 from bot.adapters.slack.translate import key_for, team_and_user
 from bot.core.events import Reply, ReplyKind
 from bot.core.ports import ConversationKey
 from bot.handoff.commands import command_verb
-from bot.handoff.notifiers import ACK_ACTION_ID
-from bot.handoff.roster import slack_team
 from bot.handoff.service import FormField, HandoffService
 
 __all__ = [
@@ -59,7 +58,6 @@ __all__ = [
     "handoff_form_view",
     "handoff_message",
     "handoff_text",
-    "mrkdwn_with_mentions",
 ]
 
 _log = logging.getLogger(__name__)
@@ -74,7 +72,6 @@ _SECTION_LIMIT = 3000
 _FALLBACK_LIMIT = 3000
 _LABEL_LIMIT = 2000
 _INPUT_ACTION = "value"  # what modal.read_values reads
-_MENTION = re.compile(r"(<@[A-Z0-9]+(?:\|[^<>|]+)?>|<!subteam\^[A-Z0-9]+(?:\|[^<>|]+)?>)")
 _WORD = re.compile(r"^\s*handoff(?:\s+|$)", re.IGNORECASE)
 
 #: ``(client, who) -> the user's Slack locale`` (the adapter's cached ``users.info``).
@@ -86,22 +83,12 @@ Send = Callable[..., Awaitable[Any]]
 # --- pure translation ----------------------------------------------------------------------
 
 
-def mrkdwn_with_mentions(text: str) -> str:
-    """Escape ``&``, ``<``, ``>`` for mrkdwn, except inside mention tokens."""
-    return "".join(
-        part
-        if _MENTION.fullmatch(part)
-        else part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        for part in _MENTION.split(text)
-    )
-
-
 def handoff_message(reply: Reply) -> dict[str, Any]:
     """``text`` + ``blocks`` of one handoff reply (no buttons: reminders are the notifier's)."""
     text = reply.text.strip()
     if reply.kind is ReplyKind.ERROR and text:
         text = f"⚠️ {text}"
-    escaped = mrkdwn_with_mentions(text)
+    escaped = escape(text, keep_mentions=True)
     sections: list[Block] = []
     current = ""
     for paragraph in escaped.split("\n\n"):

@@ -27,7 +27,6 @@ class SlackStrings:
     shared_by: str  # "{user}" is replaced by the member id
     dm_started: str
     failed: str
-    form_sent: str
     home_title: str
     home_intro: str
     home_recent: str
@@ -38,7 +37,6 @@ class SlackStrings:
     modal_title: str
     modal_submit: str
     modal_close: str
-    modal_optional: str
     handoff_disabled: str
     handoff_modal_title: str
     handoff_modal_submit: str

@@ -10,7 +10,7 @@ to the conversation untouched.
   chat (``telegram_team(chat id, topic id)``); roster changes are answered in the chat, so
   the whole team sees them.
 - A press of a reminder's button (callback data ``handoff_ack:<id>``, posted by
-  :class:`~bot.handoff.notifiers.TelegramNotifier`) is checked here *before* the adapter's
+  :class:`~bot.adapters.telegram.notifier.TelegramNotifier`) is checked here *before* the adapter's
   own button decoding, which would call it stale. The service records who and when and
   edits the reminder; the presser gets the confirmation as the button's toast.
 - ``/handoff form`` asks one field at a time. The draft answers are kept per chat (or
@@ -33,13 +33,14 @@ from typing import Any
 from telegram import Bot, ForceReply, Message, ReplyParameters, Update, User
 from telegram.error import BadRequest
 
+from bot.adapters.telegram.notifier import telegram_team
 from bot.adapters.telegram.render import render_reply
 from bot.adapters.telegram.strings import strings
 from bot.adapters.telegram.translate import split_command
 from bot.core.events import Reply, ReplyKind
 from bot.core.ports import ConversationKey
 from bot.handoff.messages import parse_ack_value
-from bot.handoff.roster import TeamKey, telegram_team
+from bot.handoff.roster import TeamKey
 from bot.handoff.service import FORM_QUESTION, HandoffService
 from bot.store.base import StaleConversation, Store
 
@@ -248,10 +249,6 @@ class TelegramHandoff:
         self._drafts = drafts
         self._memory = memory
         self._seen: OrderedDict[str, None] = OrderedDict()
-
-    @property
-    def enabled(self) -> bool:
-        return self._service is not None
 
     async def handle(self, bot: Bot, update: Update) -> bool:
         """Act on ``update`` if it is ours; False hands it on to the conversation."""

@@ -31,7 +31,6 @@ class TelegramStrings:
     stale: str
     group_pointer: str
     open_private: str
-    inline_hint: str
     inline_open: str
     failed: str
     handoff_disabled: str

@@ -4,7 +4,7 @@
 names its intent: a step of the guided conversation (:class:`Converse`), a button press
 (:class:`ButtonPress`), a one-line estimate (:class:`QuickEstimate`, :class:`InlineEstimate`)
 or a pointer to the private chat (:class:`PrivateOnly`). It decides nothing about questions:
-the core does. Effects (calling the service, sending) live in ``app.py``.
+the core does. Effects (calling the service, sending) live in :mod:`.handlers`.
 
 Button callback data is our own compact format, at most 64 bytes (Telegram's limit)::
 

@@ -5,7 +5,7 @@ Revises: 0001
 Create Date: 2026-11-24
 
 Written out by hand like 0001; ``tests/handoff/test_store.py`` checks that head matches the
-tables in ``bot/handoff/store.py``. The unique key on ``handoff_fires`` is the scheduler's
+tables in ``bot/store/models.py``. The unique key on ``handoff_fires`` is the scheduler's
 claim: ``(roster_id, region_key, change_at, kind)`` may be inserted once, by one instance.
 """
 

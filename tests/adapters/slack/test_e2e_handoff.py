@@ -12,13 +12,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.adapters.slack.app import build_slack_app
+from bot.adapters.slack.notifier import ACK_ACTION_ID, SlackNotifier, slack_team
 from bot.config import Settings
 from bot.core.ports import Conversations
-from bot.handoff.notifiers import ACK_ACTION_ID, NotifierRouter, SlackNotifier
-from bot.handoff.roster import slack_team
+from bot.handoff.notifiers import NotifierRouter
 from bot.handoff.runner import HandoffRunner, Timing
 from bot.handoff.service import HandoffService
-from bot.handoff.store import HandoffStore
+from bot.handoff.transactions import Handoffs
 from bot.store import Store
 from bot.store.sqla import SqlStore
 from tests.adapters.slack import payloads
@@ -36,7 +36,7 @@ TIMING = Timing(send_timeout=timedelta(seconds=10))
 @dataclass
 class Wired:
     harness: SlackHarness
-    store: HandoffStore
+    store: Handoffs
     clock: FakeClock
     runner: HandoffRunner
 
@@ -47,7 +47,7 @@ async def wired(
 ) -> AsyncIterator[Wired]:
     """What ``sourcewise slack`` wires for handoff, with a fake clock."""
     assert isinstance(store, SqlStore)
-    handoff_store = HandoffStore(store.engine)
+    handoff_store = Handoffs(store)
     clock = FakeClock(SETUP)
     router = NotifierRouter()
     runner = HandoffRunner(handoff_store, router, clock=clock, timing=TIMING, worker="w")

@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.adapters.telegram.notifier import TelegramNotifier, telegram_team
 from bot.app import App, open_app
-from bot.handoff.notifiers import NotifierRouter, TelegramNotifier
-from bot.handoff.roster import telegram_team
+from bot.handoff.notifiers import NotifierRouter
 from bot.handoff.runner import HandoffRunner, Timing
 from bot.handoff.service import HandoffService
-from bot.handoff.store import HandoffStore
+from bot.handoff.transactions import Handoffs
 from bot.store.sqla import SqlStore
 from tests.adapters.telegram.conftest import polling, settings_for
 from tests.fakes.telegram_server import FakeBotApi
@@ -37,7 +37,7 @@ class Wired:
     """What ``sourcewise telegram`` wires for handoff, with a fake clock."""
 
     app: App
-    store: HandoffStore
+    store: Handoffs
     clock: FakeClock
     router: NotifierRouter
     runner: HandoffRunner
@@ -49,7 +49,7 @@ async def wired(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Wired]:
     settings = settings_for(api, tmp_path)
     async with open_app(settings, housekeeping_interval=None) as app:  # migrates the file
         assert isinstance(app.store, SqlStore)
-        store = HandoffStore(app.store.engine)
+        store = Handoffs(app.store)
         clock = FakeClock(SETUP)
         router = NotifierRouter()
         runner = HandoffRunner(store, router, clock=clock, timing=TIMING, worker="w")
@@ -268,7 +268,7 @@ async def test_the_menu_lists_handoff_when_it_is_on(api: FakeBotApi, tmp_path: P
 async def test_sourcewise_serve_wires_handoff_into_the_webhook_bot(
     api: FakeBotApi, tmp_path: Path
 ) -> None:
-    from bot.entrypoints.serve import serving
+    from bot.app import serving
 
     public = "https://bot.example.invalid/telegram/webhook"
     settings = settings_for(

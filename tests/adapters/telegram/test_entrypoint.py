@@ -96,13 +96,17 @@ async def test_sourcewise_telegram_polls_answers_and_stops_on_sigterm(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+    assert process.stdout is not None and process.stderr is not None
+    # DEBUG logs (the warm-up's included) fill a pipe within seconds: keep reading them
+    reading = asyncio.gather(process.stdout.read(), process.stderr.read())
     try:
         await api.wait_for("getUpdates", within=60)
         api.feed_update(api.user_message("/start", user_id=77))
         await api.wait_for("sendMessage", 2, within=60)
     finally:
         process.send_signal(signal.SIGTERM)
-        out, err = await asyncio.wait_for(process.communicate(), 60)
+        out, err = await asyncio.wait_for(reading, 60)
+        await process.wait()
     assert process.returncode == 0, err.decode()[-2000:]
     assert b"long polling" in out
     assert b"HTTP Request" in err  # httpx logged the request URLs...
