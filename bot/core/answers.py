@@ -155,7 +155,8 @@ def answers_from_scenario(scenario: Scenario) -> dict[str, JsonValue]:
     }
     if scenario.team_size is not None:
         found["sizing"] = "team"
-        found["team_size"] = scenario.team_size
+        team = scenario.team_size
+        found["team_size"] = int(team) if team == team.to_integral_value() else float(team)
     else:
         found["sizing"] = "volume"
         custom_aht = any(volume.aht_seconds is not None for volume in scenario.volumes)

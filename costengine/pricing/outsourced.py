@@ -19,8 +19,9 @@ minimum dedicated seats (its busy time at the provider's occupancy), dedicated a
 cheapest destination (a cheaper one billing its minimum seats included); below every minimum,
 the cheaper of pay-per-use and a provider's minimum dedicated seats; or what the user asked
 for. Shown this way the outsourced cost never falls as the work grows: the offers only grow,
-and pay-per-use leaves the choice once dedicated agents are what a provider would sell. The client's own costs come on top
-of every bill: vendor management as a share of it (proportional to the contract's size).
+and pay-per-use leaves the choice once dedicated agents are what a provider would sell. The
+client's own costs come on top of every bill: vendor management as a share of it
+(proportional to the contract's size).
 
 Commission on success (seed 004's fourth billing model) is priced only when the user gives
 the value of a successful outcome, and never chosen on its own: inbound support rarely has one.
@@ -273,6 +274,10 @@ def dedicated_quote(work: Workload, dest: Destination) -> ProviderQuote | None:
     if ctx.has("outsourced.seat_month"):
         seats = max(Decimal(math.ceil(hours / paid - _EPS)), minimum)
         price = ctx.money("outsourced.seat_month")
+        seat_paths: tuple[str, ...] = ("outsourced.seat_month",)
+        if ctx.it:  # a seat is quoted for customer service: IT seats at the IT rate's ratio
+            price = price * rate / ctx.money("outsourced.agent_hour")
+            seat_paths = (*seat_paths, *rate_paths, "outsourced.agent_hour")
         uplift_dec = dec(round(uplift_share, 6))
         seat_drafts = [
             draft(
@@ -280,7 +285,7 @@ def dedicated_quote(work: Workload, dest: Destination) -> ProviderQuote | None:
                 CostCategory.PROVIDER,
                 seats * price * (1 + uplift_dec),
                 {"seats": seats, "per_seat": price, "after_hours_uplift": uplift_dec},
-                ("outsourced.seat_month", "outsourced.min_seats", "outsourced.night_multiplier"),
+                (*seat_paths, "outsourced.min_seats", "outsourced.night_multiplier"),
             )
         ]
         bills["seat_month"] = seat_drafts

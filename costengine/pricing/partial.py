@@ -10,7 +10,11 @@ The kept part is priced both in-house and hosted, and the cheaper one is used (t
 in-house); the given-out part goes to whichever provider offer is cheapest for it (dedicated
 at its minimum seats, or pay-per-use, at any destination that serves its languages) — the
 buyer's choice, which also keeps each split's cost from ever falling as the volume grows. The
-cheapest candidate wins (ties in :data:`SPLITS` order); all candidates' totals are reported.
+cheapest of the after-hours, tier-1 and language splits wins (ties in :data:`SPLITS` order):
+each is a pair of whole plans, so partial outsourcing never costs less for more work. The
+overflow split is priced and reported among the candidates, but does not set the total: its
+own team steps up with the median hour, moving hours from the provider to the own team, so it
+can cost less for more work (a property the partial figure must keep).
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from costengine.scenario import DeliveryModel
 __all__ = ["SPLITS", "PartialQuote", "overflow_split", "price_partial"]
 
 SPLITS = ("after_hours", "tier1", "overflow", "languages")
+#: The splits that can set the partial total (see the module docs).
+DECIDING = ("after_hours", "tier1", "languages")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +95,7 @@ def price_partial(
         drafts = (*own, *quote.drafts)
         total = drafts_total(drafts)
         candidates[key] = total
-        if best is None or total < best.total:
+        if key in DECIDING and (best is None or total < best.total):
             best = PartialQuote(
                 drafts=drafts,
                 split=key,

@@ -61,16 +61,16 @@ def test_all_four_models_in_the_region_currency(full: Estimate) -> None:
 
 def test_in_house_salaries_follow_the_staffing_plan(full: Estimate) -> None:
     card = load_ratecard("US")
-    plan = plan_staffing(full.scenario, staffing_inputs(full.scenario, card))
+    plan = plan_staffing(full.scenario, staffing_inputs(full.scenario, card), full.volumes)
     assert full.staffing == plan.summaries
     salaries = next(
         item
         for item in full.models[DeliveryModel.IN_HOUSE].line_items
         if item.key == "agent_salaries"
     )
-    expected = Decimal(str(round(plan.total_fte, 6))) * Decimal("3569.17") * Decimal("1.431")
+    expected = Decimal(str(round(plan.fte, 6))) * Decimal("3569.17") * Decimal("1.431")
     assert salaries.amount == expected.quantize(Decimal("0.01"))
-    assert full.models[DeliveryModel.IN_HOUSE].fte == Decimal(str(round(plan.total_fte, 2)))
+    assert full.models[DeliveryModel.IN_HOUSE].fte == Decimal(str(round(plan.fte, 2)))
 
 
 def test_recommendation_is_the_cheapest(full: Estimate) -> None:
@@ -142,12 +142,27 @@ def test_team_size_and_it_helpdesk_scenarios() -> None:
     )
     assert result.currency == "PHP"
     assert "assumption.volume_implied_from_team" in [a.key for a in result.assumptions]
-    hours = next(
-        item
-        for item in result.models[DeliveryModel.OUTSOURCED].line_items
-        if item.key.startswith("provider_")
+    assert result.baseline is not None and result.baseline.team_size == 6
+    # Dedicated onshore IT agents are priced at the Philippine IT rate, cited as such.
+    options = result.models[DeliveryModel.OUTSOURCED].options
+    assert any(o.destination == "PH" and o.kind == "dedicated" for o in options)
+    dedicated = estimate(
+        scenario(
+            volumes=(),
+            team_size=6,
+            kind=SupportKind.IT_HELPDESK,
+            region="PH",
+            outsourcing="dedicated",
+            destination="PH",
+        ),
+        analysis=False,
     )
-    assert any(ref.entry.startswith("PH.outsourced.agent_hour_it") for ref in hours.sources)
+    bill = next(
+        item
+        for item in dedicated.models[DeliveryModel.OUTSOURCED].line_items
+        if item.key in ("provider_agent_hours", "provider_seats")
+    )
+    assert any(ref.entry.startswith("PH.outsourced.agent_hour_it") for ref in bill.sources)
 
 
 def test_same_input_same_json(full: Estimate) -> None:
@@ -182,4 +197,5 @@ def test_json_contract(full: Estimate) -> None:
     assert [row["factor"] for row in data["sensitivity"]] == [
         "volume", "volume", "wage", "wage", "provider_rate", "provider_rate",
     ]  # fmt: skip
-    assert data["staffing"][0]["language"] == "en"
+    assert data["staffing"][0]["language"] == ",".join(full.scenario.languages)
+    assert data["schema_version"] == 2
