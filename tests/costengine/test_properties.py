@@ -14,10 +14,10 @@
   shifts share them: only the rostered FTE is checked there). With deferrable work blended into
   live agents' idle time (email, social, an IT desk's escalations), the night hours 24/7 adds
   are idle time that work can fill and the work spreads over more hours and fewer desks, so
-  the totals may stay level or dip: there only the rostered FTE is checked. Outsourcing is held to the hours
-  property onshore only: a provider abroad works the customer's evenings on its night shift
-  and its nights by day, so spreading the same contacts over 24/7 can move them to its
-  cheaper daytime (time-zone arbitrage, a real effect).
+  the totals may stay level or dip: there only the rostered FTE is checked. Outsourcing is
+  held to the hours property onshore only: a provider abroad works the customer's evenings
+  on its night shift and its nights by day, so spreading the same contacts over 24/7 can move
+  them to its cheaper daytime (time-zone arbitrage, a real effect).
 
 In-house, hosted and outsourced totals are checked directly. The partial total is the
 cheapest of its candidate splits, and is itself monotone in volume (each split's kept part is
@@ -25,8 +25,8 @@ a whole plan and its given part goes to the cheapest offer, both growing with th
 checked per candidate: tier-1 and language splits always (each side is a whole plan priced by
 monotone prices); the after-hours split in volume but not in hours (wider hours move work out
 of the kept business hours to the provider, which can be cheaper); the overflow split in
-neither (its own team is sized at the median hourly staffing, and when the median steps up, hours move from the
-provider to the own team). Those are the checked ones.
+neither (its own team is sized at the median hourly staffing, and when the median steps up,
+hours move from the provider to the own team). Those are the checked ones.
 """
 
 from __future__ import annotations
