@@ -279,13 +279,19 @@ class _Evaluator:
         return found
 
     def priced(
-        self, factor: float = 1.0, ctx: PricingContext | None = None, market: Market | None = None
+        self,
+        factor: float = 1.0,
+        ctx: PricingContext | None = None,
+        market: Market | None = None,
+        *,
+        detail: bool = True,
     ) -> dict[DeliveryModel, Priced]:
         return price_all(
             self.workload(factor),
             ctx or self.ctx,
             parts=lambda: self.parts(factor),
             market=market or self.market,
+            detail=detail,
         )
 
     def total(self, factor: float, model: DeliveryModel) -> Decimal:
@@ -298,6 +304,7 @@ class _Evaluator:
                 self.ctx,
                 parts=lambda: self.parts(factor),
                 market=self.market,
+                detail=False,
             ).total
             self._totals[key] = found
         return found
@@ -405,12 +412,12 @@ def _sensitivity(
         rows.append(sensitivity_row("volume", change, evaluator.totals(factor), MODEL_ORDER))
     for change in CHANGES:
         ctx = evaluator.context(card.scaled(WAGE_ENTRIES, 1 + change), fx, currency)
-        priced = evaluator.priced(1.0, ctx)
+        priced = evaluator.priced(1.0, ctx, detail=False)
         totals = {model: result.total for model, result in priced.items()}
         rows.append(sensitivity_row("wage", change, totals, MODEL_ORDER))
     for change in CHANGES:
         market = evaluator._market(evaluator.ctx, provider_scale=1 + change)
-        priced = evaluator.priced(1.0, evaluator.ctx, market)
+        priced = evaluator.priced(1.0, evaluator.ctx, market, detail=False)
         totals = {model: result.total for model, result in priced.items()}
         rows.append(sensitivity_row("provider_rate", change, totals, MODEL_ORDER))
     return tuple(rows)

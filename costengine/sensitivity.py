@@ -37,7 +37,9 @@ Totals = Mapping[DeliveryModel, Decimal]
 TotalsAt = Callable[[float], Totals]
 
 GRID: tuple[float, ...] = tuple(2.0**k for k in range(-4, 5))
-BISECTIONS = 10
+#: Bisections of a grid interval (a factor of 2): the crossing to within 2**(1/64), about 1%,
+#: as precise as a monthly break-even volume is worth reading.
+BISECTIONS = 6
 CHANGES: tuple[Decimal, ...] = (Decimal("-0.2"), Decimal("0.2"))
 
 
@@ -81,7 +83,7 @@ def _regions() -> list[tuple[float, int, int]]:
 
     Kind 0 is the grid interval ending at the index (a crossing strictly inside, found by
     bisection); kind 1 the grid point itself (the difference is zero there and changes
-    sign across it). A bisected crossing stays 2**(1/2048) or more inside its interval, so
+    sign across it). A bisected crossing stays 2**(1/128) or more inside its interval, so
     its distance is above the interval's least distance.
     """
     regions = []

@@ -121,9 +121,17 @@ class Priced:
 Parts = Callable[[], Mapping[str, tuple[Workload, Workload]]]
 
 
-def _outsourced(work: Workload, market: Market) -> Priced:
+def _outsourced(work: Workload, market: Market, *, detail: bool) -> Priced:
+    # Without detail (the what-ifs), only the destinations the choice can take are priced.
+    served = set(market.served) | ({market.destination} if market.destination else set())
+    destinations = (
+        market.destinations if detail else tuple(d for d in market.destinations if d.code in served)
+    )
     options = quotes(
-        work, market.destinations, users=market.users, value_per_success=market.value_per_success
+        work,
+        destinations,
+        users=market.users,
+        value_per_success=market.value_per_success if detail else None,
     )
     picked = choose(options, market.kind, market.destination, market.served)
     if picked is None:
@@ -153,14 +161,17 @@ def price_model(
     *,
     parts: Parts,
     market: Market,
+    detail: bool = True,
 ) -> Priced:
-    """One model for ``work``. ``parts`` is called only for partial (it plans the splits)."""
+    """One model for ``work``. ``parts`` is called only for partial (it plans the splits);
+    without ``detail`` the outsourced model skips the options the choice cannot take (the
+    what-ifs need only the totals)."""
     if model is DeliveryModel.IN_HOUSE:
         return Priced(model, tuple(price_in_house(work, ctx)), work.fte)
     if model is DeliveryModel.HOSTED:
         return Priced(model, tuple(price_hosted(work, ctx)), work.fte)
     if model is DeliveryModel.OUTSOURCED:
-        return _outsourced(work, market)
+        return _outsourced(work, market, detail=detail)
     quote = price_partial(parts(), ctx, market)
     if quote is None:
         team = own_team(work, ctx)
@@ -196,11 +207,12 @@ def price_model(
 
 
 def price_all(
-    work: Workload, ctx: PricingContext, *, parts: Parts, market: Market
+    work: Workload, ctx: PricingContext, *, parts: Parts, market: Market, detail: bool = True
 ) -> dict[DeliveryModel, Priced]:
     """All four models for the same work, in :data:`MODEL_ORDER`."""
     return {
-        model: price_model(model, work, ctx, parts=parts, market=market) for model in MODEL_ORDER
+        model: price_model(model, work, ctx, parts=parts, market=market, detail=detail)
+        for model in MODEL_ORDER
     }
 
 

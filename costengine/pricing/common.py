@@ -272,9 +272,11 @@ class PricingContext:
     #: Hours to add to the customer's local week to get the card's local week: a provider
     #: abroad pays its night premium on *its* nights (0 for the customer's own region).
     shift_hours: int = 0
+    _values: dict[str, Decimal | None] = field(default_factory=dict)
     _money: dict[str, Decimal] = field(default_factory=dict)
     _refs: dict[str, SourceRef] = field(default_factory=dict)
     _masks: dict[str, tuple[bool, ...]] = field(default_factory=dict)
+    _rows: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
     def at(self, card: RateCard, shift_hours: int) -> PricingContext:
         """The same estimate priced with another region's card (an outsourcing destination)."""
@@ -293,12 +295,25 @@ class PricingContext:
     def it(self) -> bool:
         return self.scenario.kind is SupportKind.IT_HELPDESK
 
+    def _typical(self, path: str) -> Decimal | None:
+        """An entry's typical value, or None when the card lacks the optional entry (kept:
+        an estimate prices the same entries many times)."""
+        try:
+            return self._values[path]
+        except KeyError:
+            entry = self.card.get(path)
+            found = self._values[path] = None if entry is None else entry.typical
+            return found
+
     def has(self, path: str) -> bool:
-        return self.card.get(path) is not None
+        return self._typical(path) is not None
 
     def value(self, path: str) -> Decimal:
         """An entry's typical value in its own unit (KeyError when the card lacks it)."""
-        return self.card.entry(path).typical
+        found = self._typical(path)
+        if found is None:
+            raise KeyError(f"rate card {self.card.code} has no {path}")
+        return found
 
     def money(self, path: str) -> Decimal:
         """A money entry's typical value in the result currency (unrounded)."""
@@ -393,18 +408,26 @@ class PricingContext:
         """The customer's week hours that fall on the card's local weekend."""
         if not self.shift_hours:
             return _WEEKEND
-        shift = self.shift_hours
-        return tuple(_WEEKEND[(hour + shift) % HOURS_PER_WEEK] for hour in range(HOURS_PER_WEEK))
+        found = self._masks.get("weekend")
+        if found is None:
+            shift = self.shift_hours
+            found = self._masks["weekend"] = tuple(
+                _WEEKEND[(hour + shift) % HOURS_PER_WEEK] for hour in range(HOURS_PER_WEEK)
+            )
+        return found
 
     def after_hours_uplift(self) -> tuple[float, ...]:
         """Per week hour, what a provider adds to its hourly rate as a share of it: the night
         or weekend multiplier (the higher one when both apply) minus one, 0.0 by day."""
-        night_mult = float(self.value("outsourced.night_multiplier"))
-        weekend_mult = float(self.value("outsourced.weekend_multiplier"))
-        return tuple(
-            max(night_mult if night else 1.0, weekend_mult if weekend else 1.0) - 1.0
-            for night, weekend in zip(self.night_mask(), self.weekend_mask(), strict=True)
-        )
+        found = self._rows.get("uplift")
+        if found is None:
+            night_mult = float(self.value("outsourced.night_multiplier"))
+            weekend_mult = float(self.value("outsourced.weekend_multiplier"))
+            found = self._rows["uplift"] = tuple(
+                max(night_mult if night else 1.0, weekend_mult if weekend else 1.0) - 1.0
+                for night, weekend in zip(self.night_mask(), self.weekend_mask(), strict=True)
+            )
+        return found
 
 
 class Draft(NamedTuple):

@@ -30,9 +30,11 @@ the value of a successful outcome, and never chosen on its own: inbound support 
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import compress
 
 from costengine.pricing.common import (
     Draft,
@@ -206,12 +208,7 @@ def _facts(
     """Transition cost, contract term and night share of a quote (see :class:`ProviderQuote`)."""
     bill = drafts_total(item for item in drafts if item.category is CostCategory.PROVIDER)
     hours = work.present_hours
-    night = (
-        math.fsum(p for p, at_night in zip(work.present, ctx.night_mask(), strict=True) if at_night)
-        / hours
-        if hours > _EPS
-        else 0.0
-    )
+    night = math.fsum(compress(work.present, ctx.night_mask())) / hours if hours > _EPS else 0.0
     return {
         "transition": bill * (ctx.value("outsourced.setup_fee_months") + 1),
         "contract_months": ctx.value("outsourced.contract_months"),
@@ -231,7 +228,7 @@ def dedicated_quote(work: Workload, dest: Destination) -> ProviderQuote | None:
     billed_week = max(hours, float(minimum) * paid)
     rate_paths = ctx.agent_rate_path()
     rate = ctx.agent_rate()
-    uplift = math.fsum(p * u for p, u in zip(work.present, ctx.after_hours_uplift(), strict=True))
+    uplift = math.fsum(map(operator.mul, work.present, ctx.after_hours_uplift()))
     uplift_share = uplift / hours if hours > _EPS else 0.0
     billed_hours = dec(round(billed_week * weeks, 4))
     extra_hours = dec(round(uplift * weeks, 4))
