@@ -29,12 +29,13 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from bot.core.events import Event, Reply, Start
-from bot.core.machine import Estimator, step
+from bot.core.machine import Estimator
 from bot.core.ports import ConversationKey, Conversations, Turn
 from bot.core.quick import answer_quick
 from bot.core.state import STATE_VERSION, ConversationState
 from bot.store import StaleConversation, Store, replies_from_json, replies_to_json
 from bot.store.base import JSONObject
+from bot.turn import run_turn
 from costengine.results import Estimate
 
 __all__ = ["DEFAULT_RESEND_AFTER", "ConversationService", "estimate_summary"]
@@ -148,7 +149,7 @@ class ConversationService:
             state = _restore(snapshot.state)
             if state is None and locale is None and not (isinstance(event, Start) and event.locale):
                 locale = self._default_locale
-            result = step(state, event, locale=locale, estimator=self._estimator)
+            result = run_turn(state, event, locale=locale, estimator=self._estimator)
             await uow.conversations.save(
                 key, result.state.model_dump(mode="json"), expected_version=snapshot.version
             )
