@@ -48,7 +48,14 @@ from costengine.results import (
     ModelCost,
     SensitivityRow,
 )
-from costengine.scenario import Channel, ChannelVolume, DeliveryModel, Scenario, SupportKind
+from costengine.scenario import (
+    Channel,
+    ChannelVolume,
+    DeliveryModel,
+    OutsourcingKind,
+    Scenario,
+    SupportKind,
+)
 from costengine.sensitivity import CHANGES, break_even, sensitivity_row
 from costengine.staffing.languages import language_shares, multilingual_share
 from costengine.staffing.plan import Planner, StaffingInputs, StaffingPlan
@@ -201,10 +208,13 @@ class _Evaluator:
         scales their rates: the sensitivity table's provider-rate rows)."""
         scenario = self.scenario
         users = Decimal(scenario.users) if scenario.users is not None else self._implied_users()
+        kind = scenario.outsourcing
+        if kind is OutsourcingKind.AUTO:  # an operator's card may say how it buys
+            kind = _CARD_BILLING.get(self.card.outsourced.billing, kind)
         return Market(
             destinations=destinations(scenario, ctx, provider_scale),
             users=users,
-            kind=scenario.outsourcing,
+            kind=kind,
             destination=scenario.destination,
             value_per_success=scenario.value_per_success,
         )
@@ -316,6 +326,15 @@ class _Evaluator:
     def totals(self, factor: float) -> Mapping[DeliveryModel, Decimal]:
         return _LazyTotals(self, factor)
 
+
+#: A rate card's ``outsourced.billing`` as the kind of outsourcing to show (``auto``: the
+#: scenario's choice, by default what a provider would sell).
+_CARD_BILLING = {
+    "agent_hour": OutsourcingKind.DEDICATED,
+    "seat_month": OutsourcingKind.DEDICATED,
+    "per_contact": OutsourcingKind.SHARED,
+    "shared_hour": OutsourcingKind.SHARED,
+}
 
 #: Tickets per user per month when a card predates ``planning.tickets_per_user_month``.
 DEFAULT_TICKETS_PER_USER = Decimal("1.5")

@@ -104,6 +104,8 @@ class DeliveryModel(StrEnum):
 
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+#: The longest IANA zone name is 32 characters ("America/Argentina/ComodRivadavia").
+_MAX_ZONE_NAME = 64
 
 
 class WeeklyWindow(BaseModel):
@@ -134,9 +136,11 @@ class Coverage(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
+        if len(value) > _MAX_ZONE_NAME:
+            raise ValueError(f"not a time zone: {value[:20]!r}…")
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 

@@ -27,7 +27,7 @@ _PROG = "sourcewise estimate"
 #: Scenario field (first part of a pydantic error location) -> the flag the user typed.
 _FLAGS = {
     "team_size": "--team-size",
-    "volumes": "--contacts-per-month",
+    "volumes": "--volumes",
     "contacts_per_month": "--contacts-per-month",
     "channels": "--channels",
     "languages": "--languages",
@@ -38,6 +38,16 @@ _FLAGS = {
     "service_level": "--service-level",
     "current_monthly_cost": "--current-cost",
     "kind": "--kind",
+    "pooling": "--pooling",
+    "language_shares": "--language-shares",
+    "agent_languages": "--agents-speak",
+    "multilingual_share": "--multilingual-share",
+    "users": "--users",
+    "tickets_per_user_month": "--tickets-per-user",
+    "it_tiers": "--it-tiers",
+    "outsourcing": "--outsourcing",
+    "destination": "--destination",
+    "value_per_success": "--value-per-success",
 }
 
 
@@ -56,6 +66,25 @@ def _decimal(text: str) -> Decimal:
     return value
 
 
+def _shares(text: str) -> list[Decimal]:
+    """``0.7,0.3`` or ``70,30`` (percent): one share per language, in order."""
+    values = [_decimal(item) for item in _csv(text)]
+    if sum(values) > 1 + Decimal("0.011"):
+        values = [value / 100 for value in values]
+    return values
+
+
+def _volumes(text: str) -> dict[str, Decimal]:
+    """``phone=5000,chat=2000``: contacts a month per channel."""
+    found: dict[str, Decimal] = {}
+    for item in _csv(text):
+        channel, sep, amount = item.partition("=")
+        if not sep:
+            raise argparse.ArgumentTypeError(f"give channel=contacts, got {item!r}")
+        found[channel.strip().lower()] = _decimal(amount.strip())
+    return found
+
+
 def _csv(text: str) -> list[str]:
     items = [item.strip() for item in text.split(",") if item.strip()]
     if not items:
@@ -72,13 +101,25 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
             "partly outsourced) from the region's cited rate card, and recommend one."
         ),
     )
-    size = parser.add_mutually_exclusive_group(required=True)
-    size.add_argument("--team-size", type=int, help="agents today (volume is inferred)")
+    size = parser.add_argument_group(
+        "the work (give at least one)",
+        "a team size alone: the work is what that team carries at the service level; with "
+        "volumes too, the team is checked against them",
+    )
+    size.add_argument(
+        "--team-size", type=_decimal, help="today's team in FTE (2.5 = two and a part-timer)"
+    )
     size.add_argument(
         "--contacts-per-month", type=_decimal, help="contacts a month, split by channel mix"
     )
+    size.add_argument(
+        "--volumes", type=_volumes, help="contacts a month per channel: phone=5000,chat=2000"
+    )
+    size.add_argument("--users", type=int, help="IT help desk: employees supported")
     parser.add_argument(
-        "--channels", type=_csv, required=True, help="comma-separated: phone,chat,email,social"
+        "--channels",
+        type=_csv,
+        help="comma-separated: phone,chat,email,social (default: those of --volumes)",
     )
     parser.add_argument(
         "--languages", type=_csv, default=["en"], help="ISO 639 codes, primary first (en)"
@@ -105,6 +146,50 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--service-level", type=float, default=0.8, help="share answered in time (0.8)"
     )
     parser.add_argument("--current-cost", type=_decimal, help="what support costs today a month")
+    team = parser.add_argument_group("how the team works")
+    team.add_argument(
+        "--pooling",
+        choices=("blended", "per_channel"),
+        default="blended",
+        help="one team answers every channel (blended, default) or a team per channel",
+    )
+    team.add_argument(
+        "--language-shares",
+        type=_shares,
+        help="each language's share of contacts, in --languages order: 0.7,0.3 or 70,30",
+    )
+    team.add_argument(
+        "--agents-speak",
+        choices=("all", "one_each", "mixed"),
+        default="all",
+        help="every agent speaks every language (all, default), one each, or a mix",
+    )
+    team.add_argument(
+        "--multilingual-share",
+        type=float,
+        help="with --agents-speak mixed: share of agents speaking every language (0.5)",
+    )
+    it = parser.add_argument_group("IT help desk (--kind it_helpdesk)")
+    it.add_argument(
+        "--tickets-per-user", type=_decimal, help="tickets per user a month (rate card default)"
+    )
+    it.add_argument("--it-tiers", type=int, choices=(1, 2, 3), default=3, help="tiers covered (3)")
+    buy = parser.add_argument_group("outsourcing")
+    buy.add_argument(
+        "--outsourcing",
+        choices=("auto", "dedicated", "shared"),
+        default="auto",
+        help="what the outsourced model shows: auto (what a provider would sell), "
+        "dedicated agents or pay-per-use",
+    )
+    buy.add_argument(
+        "--destination", help="provider location, a rate-card region (default: compare all)"
+    )
+    buy.add_argument(
+        "--value-per-success",
+        type=_decimal,
+        help="value of a successful outcome: prices commission billing",
+    )
     parser.add_argument(
         "--quick", action="store_true", help="skip break-even volumes and sensitivity (faster)"
     )
@@ -169,17 +254,26 @@ def _estimate(args: argparse.Namespace) -> Estimate:
     from costengine.scenario import Channel, ChannelVolume, Scenario, SupportKind
     from costengine.staffing.volumes import volumes_from_total
 
+    if not args.channels and not args.volumes:
+        raise _UsageError("--channels", "give the channels, e.g. --channels phone,email")
     channels = []
-    for name in args.channels:
+    for name in args.channels or ():
         try:
             channels.append(Channel(name.lower()))
         except ValueError:
             known = ", ".join(channel.value for channel in Channel)
             raise _UsageError("--channels", f"unknown channel {name!r} (known: {known})") from None
-    if args.team_size is not None and args.team_size <= 0:
+    if (
+        args.team_size is None
+        and args.contacts_per_month is None
+        and not args.volumes
+        and (args.users is None)
+    ):
         raise _UsageError(
-            "--team-size", f"must be a positive number of agents, got {args.team_size}"
+            "--team-size", "give --team-size, --contacts-per-month, --volumes or --users"
         )
+    if args.contacts_per_month is not None and args.volumes:
+        raise _UsageError("--volumes", "give --volumes or --contacts-per-month, not both")
     if not 0 < args.service_level < 1:
         raise _UsageError("--service-level", f"must be between 0 and 1, got {args.service_level:g}")
     card = load_ratecard(args.region, args.ratecard)
@@ -189,6 +283,17 @@ def _estimate(args: argparse.Namespace) -> Estimate:
     volumes: tuple[ChannelVolume, ...] = ()
     if args.contacts_per_month is not None:
         volumes = volumes_from_total(args.contacts_per_month, channels, kind=kind)
+    if args.volumes:
+        found = []
+        for name, amount in args.volumes.items():
+            try:
+                channel = Channel(name)
+            except ValueError:
+                raise _UsageError("--volumes", f"unknown channel {name!r}") from None
+            if channel not in channels:
+                channels.append(channel)
+            found.append({"channel": channel, "contacts_per_month": amount})
+        volumes = tuple(ChannelVolume.model_validate(item) for item in found)
     scenario = Scenario.model_validate(
         {
             "kind": kind,
@@ -201,6 +306,16 @@ def _estimate(args: argparse.Namespace) -> Estimate:
             "currency": args.currency,
             "service_level": args.service_level,
             "current_monthly_cost": args.current_cost,
+            "pooling": args.pooling,
+            "language_shares": args.language_shares,
+            "agent_languages": args.agents_speak,
+            "multilingual_share": args.multilingual_share,
+            "users": args.users,
+            "tickets_per_user_month": args.tickets_per_user,
+            "it_tiers": args.it_tiers,
+            "outsourcing": args.outsourcing,
+            "destination": args.destination,
+            "value_per_success": args.value_per_success,
         }
     )
     return estimate(scenario, card, analysis=not args.quick)
@@ -218,6 +333,7 @@ def _print_table(result: Estimate) -> None:
     table.add_column("Model")
     table.add_column("Monthly total", justify="right")
     table.add_column("FTE", justify="right")
+    table.add_column("Per contact", justify="right")
     table.add_column("Notes")
     for model in rec.ranking:
         cost = result.models[model]
@@ -227,19 +343,33 @@ def _print_table(result: Estimate) -> None:
         notes = []
         if model is DeliveryModel.PARTIAL and cost.split:
             notes.append(labels("split", cost.split))
+        if cost.kind:
+            where = f" ({cost.destination}, {labels('location', cost.location or '')})"
+            notes.append(labels("outsourcing", cost.kind) + where)
         if cost.billing:
             notes.append(labels("billing", cost.billing))
-        table.add_row(name, f"{cost.monthly_total:,.2f}", f"{cost.fte:,.1f}", "; ".join(notes))
+        if cost.equivalent_fte:
+            notes.append(f"≈ {cost.equivalent_fte:,.1f} FTE of shared capacity")
+        per_contact = "" if cost.cost_per_contact is None else f"{cost.cost_per_contact:,.2f}"
+        table.add_row(
+            name, f"{cost.monthly_total:,.2f}", f"{cost.fte:,.1f}", per_contact, "; ".join(notes)
+        )
     console = Console(highlight=False, soft_wrap=True)
     console.print(table)
+    if result.baseline is not None:
+        base = result.baseline
+        console.print(
+            f"Your team today ({base.team_size:g} FTE): {base.monthly_total:,.2f} "
+            f"{result.currency} a month; the work needs {base.needed_fte:,.1f} FTE at the target."
+        )
     console.print(
         f"Recommended: [bold]{labels('model', rec.model.value)}[/bold], "
         f"{rec.savings_vs_runner_up:,.2f} {result.currency} a month less than "
         f"{labels('model', rec.runner_up.value)}."
     )
-    if rec.savings_vs_current is not None:
+    if rec.savings_vs_today is not None:
         console.print(
-            f"Against today's cost: {rec.savings_vs_current:,.2f} {result.currency} a month saved."
+            f"Against today: {rec.savings_vs_today:,.2f} {result.currency} a month saved."
         )
     for key in rec.reasons:
         console.print(f"  + {labels('reason', key)}")

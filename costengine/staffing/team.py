@@ -48,10 +48,10 @@ class TeamWork:
     assumptions: tuple[Assumption, ...]
 
 
-def _search(fits: Callable[[int], bool], start: int, ceiling: int) -> int:
-    """The largest whole ``v`` in ``[1, ceiling]`` with ``fits(v)`` (``fits(1)`` holds and
-    ``fits`` is monotone: once false, false for every larger volume)."""
-    low, high = 1, max(2, start)
+def _search(fits: Callable[[int], bool], least: int, start: int, ceiling: int) -> int:
+    """The largest whole ``v`` in ``[least, ceiling]`` with ``fits(v)`` (``fits(least)``
+    holds and ``fits`` is monotone: once false, false for every larger volume)."""
+    low, high = least, max(least + 1, start)
     while high < ceiling and fits(high):
         low, high = high, min(ceiling, high * 2)
     if high >= ceiling and fits(ceiling):
@@ -92,8 +92,10 @@ def team_work(
     ceiling = limits.MAX_CONTACTS_PER_MONTH
     mix = channel_mix_assumption(tuple(shares), kind=kind)
     hours = open_hours(planner.mask)
-    if fits(1):
-        total = _search(fits, capacity, ceiling)
+    # The least volume that gives every channel a contact: the team's floor on every channel.
+    least = max(1, math.ceil(1.0 / min(shares.values()) - 1e-9))
+    if fits(least):
+        total = _search(fits, least, capacity, ceiling)
         plan = plan_at(total)
         assumption = Assumption(
             key="assumption.volume_implied_from_team",
@@ -109,12 +111,14 @@ def team_work(
         return TeamWork(total, plan, True, (assumption, mix))
     # The floor alone needs more people than the team has: the work is what the smallest
     # team that covers the hours carries at the target.
-    floor_fte = plan_at(1).fte
+    floor_fte = plan_at(least).fte
 
     def fits_floor(total: int) -> bool:
         return plan_at(total).fte <= floor_fte + _EPS
 
-    total = _search(fits_floor, max(1, round(capacity * floor_fte / team_size)), ceiling)
+    total = _search(
+        fits_floor, least, max(least + 1, round(capacity * floor_fte / team_size)), ceiling
+    )
     plan = plan_at(total)
     assumptions = (
         Assumption(

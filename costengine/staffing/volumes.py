@@ -19,6 +19,7 @@ from functools import cache
 from importlib import resources
 from types import MappingProxyType
 
+from costengine import limits
 from costengine.coverage import WEEKS_PER_MONTH
 from costengine.errors import InvalidScenario, RateCardError
 from costengine.results import Assumption
@@ -154,6 +155,11 @@ def volumes_from_total(
     if not total.is_finite() or total <= 0:
         raise InvalidScenario(
             "contacts_per_month", f"must be > 0, got {total_contacts_per_month!r}"
+        )
+    if total > limits.MAX_CONTACTS_PER_MONTH * limits.MAX_CHANNELS:
+        raise InvalidScenario(
+            "contacts_per_month",
+            f"at most {limits.MAX_CONTACTS_PER_MONTH * limits.MAX_CHANNELS:,} a month",
         )
     total = total.quantize(Decimal("0.01"), rounding=ROUND_FLOOR) if total % 1 else total
     if total <= 0:

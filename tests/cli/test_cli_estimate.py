@@ -160,10 +160,43 @@ def test_missing_ratecard_file_is_one_line(tmp_path: Path) -> None:
     assert "cannot read" in done.stderr
 
 
-def test_size_is_required_and_exclusive() -> None:
+def test_the_work_is_required_and_a_team_can_come_with_volumes() -> None:
     neither = run("--channels", "phone", "--region", "US")
-    both = run("--team-size", "3", "--contacts-per-month", "10", "--channels", "phone",
-               "--region", "US")  # fmt: skip
-    for done in (neither, both):
+    twice = run("--contacts-per-month", "10", "--volumes", "phone=10", "--region", "US")
+    for done in (neither, twice):
         assert done.returncode == 2
         assert len(done.stderr.strip().splitlines()) == 1
+    # A team size with volumes: the volumes set the work, the team is checked against them.
+    both = run("--team-size", "3", "--volumes", "phone=3000", "--region", "US", "--quick",
+               "--json")  # fmt: skip
+    assert both.returncode == 0, both.stderr
+    data = json.loads(both.stdout)
+    assert data["baseline"]["team_size"] == "3"
+    assert [v["channel"] for v in data["volumes"]] == ["phone"]
+    keys = [a["key"] for a in data["assumptions"]]
+    assert {"assumption.team_short", "assumption.team_surplus", "assumption.team_matches"} & set(
+        keys
+    )
+
+
+def test_new_flags_reach_the_scenario() -> None:
+    done = run(
+        "--team-size", "2.5", "--channels", "phone,chat", "--languages", "en,zh",
+        "--language-shares", "80,20", "--agents-speak", "mixed", "--multilingual-share", "0.5",
+        "--pooling", "per_channel", "--outsourcing", "dedicated", "--destination", "PH",
+        "--region", "US", "--quick", "--json",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    inputs = data["inputs"]
+    assert inputs["team_size"] == 2.5 and inputs["language_shares"] == [0.8, 0.2]
+    assert inputs["agent_languages"] == "mixed" and inputs["pooling"] == "per_channel"
+    outsourced = data["models"]["outsourced"]
+    assert outsourced["kind"] == "dedicated" and outsourced["destination"] == "PH"
+    assert {team["team"] for team in data["staffing"]} == {"phone", "chat"}
+    it = run("--users", "250", "--kind", "it_helpdesk", "--channels", "phone,email",
+             "--tickets-per-user", "2", "--it-tiers", "2", "--region", "UK", "--quick",
+             "--json")  # fmt: skip
+    assert it.returncode == 0, it.stderr
+    volumes = json.loads(it.stdout)["volumes"]
+    assert sum(Decimal(v["contacts_per_month"]) for v in volumes) == 500
