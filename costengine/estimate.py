@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from costengine.coverage import WEEKS_PER_MONTH, open_hours, open_mask
@@ -36,7 +36,7 @@ from costengine.pricing import (
 from costengine.pricing.baseline import price_baseline
 from costengine.pricing.common import dec
 from costengine.pricing.destinations import PROVIDER_RATE_ENTRIES, destinations
-from costengine.pricing.outsourced import Market
+from costengine.pricing.outsourced import Market, ProviderQuote
 from costengine.pricing.partial import overflow_split
 from costengine.ratecard import RateCard, load_ratecard
 from costengine.recommend import Facts, recommend
@@ -191,6 +191,10 @@ class _Evaluator:
         self._workloads: dict[float, Workload] = {}
         self._parts: dict[float, dict[str, tuple[Workload, Workload]]] = {}
         self._totals: dict[tuple[float, DeliveryModel], Decimal] = {}
+        #: The what-ifs keep today's choices (:meth:`keep`): the partial split, and the
+        #: providers of the outsourced and partial models.
+        self._split: str | None = None
+        self._held: dict[DeliveryModel, ProviderQuote] = {}
 
     def context(self, card: RateCard, fx: FxTable, currency: str) -> PricingContext:
         return PricingContext(
@@ -275,18 +279,60 @@ class _Evaluator:
         return found
 
     def parts(self, factor: float = 1.0) -> dict[str, tuple[Workload, Workload]]:
-        """Partial outsourcing's splits at ``factor`` (planned once, priced under any card)."""
+        """Partial outsourcing's splits at ``factor`` (planned once, priced under any card);
+        away from today's volume only today's split (see :meth:`keep`)."""
         found = self._parts.get(factor)
         if found is None:
             share = float(self.ctx.value("planning.tier1_share"))
-            planned = planned_splits(self.planner, self.plan(factor), tier1_share=share)
+            only = None if factor == 1.0 else self._split
+            planned = planned_splits(self.planner, self.plan(factor), tier1_share=share, only=only)
             found = {
                 name: (Workload.from_plan(split.kept), Workload.from_plan(split.given))
                 for name, split in planned.items()
             }
-            found["overflow"] = overflow_split(self.workload(factor), self.ctx)
+            if only is None or only == "overflow":
+                found["overflow"] = overflow_split(self.workload(factor), self.ctx)
             self._parts[factor] = found
         return found
+
+    def keep(self, priced: Mapping[DeliveryModel, Priced]) -> None:
+        """Fix today's choices for the what-ifs (break-even volumes, sensitivity): the split
+        partial outsourcing uses, and the provider (destination and kind) each of the
+        outsourced and partial models buys from. A what-if then asks "when does in-house beat
+        *this* offer?", and prices one offer instead of every destination's."""
+        partial = priced[DeliveryModel.PARTIAL]
+        self._split = partial.split if partial.split not in (None, "none") else None
+        self._held = {}
+        for model in (DeliveryModel.OUTSOURCED, DeliveryModel.PARTIAL):
+            chosen = priced[model].chosen
+            if chosen is not None:
+                self._held[model] = chosen
+
+    def what_if_market(self, model: DeliveryModel, market: Market | None = None) -> Market:
+        """``market`` (default: the estimate's) held to today's offer for ``model``."""
+        market = market or self.market
+        quote = self._held.get(model)
+        if quote is None:
+            return market
+        kind = OutsourcingKind.DEDICATED if quote.kind == "dedicated" else OutsourcingKind.SHARED
+        kept = tuple(d for d in market.destinations if d.code == quote.destination)
+        return replace(market, destinations=kept, kind=kind, destination=quote.destination)
+
+    def what_if_totals(
+        self, factor: float, ctx: PricingContext, market: Market
+    ) -> dict[DeliveryModel, Decimal]:
+        """Every model's total at ``factor`` under ``ctx``/``market``, today's choices held."""
+        return {
+            model: price_model(
+                model,
+                self.workload(factor),
+                ctx,
+                parts=lambda: self.parts(factor),
+                market=self.what_if_market(model, market),
+                detail=False,
+            ).total
+            for model in MODEL_ORDER
+        }
 
     def priced(
         self,
@@ -313,7 +359,7 @@ class _Evaluator:
                 self.workload(factor),
                 self.ctx,
                 parts=lambda: self.parts(factor),
-                market=self.market,
+                market=self.what_if_market(model),
                 detail=False,
             ).total
             self._totals[key] = found
@@ -431,13 +477,11 @@ def _sensitivity(
         rows.append(sensitivity_row("volume", change, evaluator.totals(factor), MODEL_ORDER))
     for change in CHANGES:
         ctx = evaluator.context(card.scaled(WAGE_ENTRIES, 1 + change), fx, currency)
-        priced = evaluator.priced(1.0, ctx, detail=False)
-        totals = {model: result.total for model, result in priced.items()}
+        totals = evaluator.what_if_totals(1.0, ctx, evaluator.market)
         rows.append(sensitivity_row("wage", change, totals, MODEL_ORDER))
     for change in CHANGES:
         market = evaluator._market(evaluator.ctx, provider_scale=1 + change)
-        priced = evaluator.priced(1.0, evaluator.ctx, market, detail=False)
-        totals = {model: result.total for model, result in priced.items()}
+        totals = evaluator.what_if_totals(1.0, evaluator.ctx, market)
         rows.append(sensitivity_row("provider_rate", change, totals, MODEL_ORDER))
     return tuple(rows)
 
@@ -468,6 +512,7 @@ def estimate(
     models = _converge(models)
     totals = {model: cost.monthly_total for model, cost in models.items()}
     evaluator.remember(1.0, totals)
+    evaluator.keep(priced)
     baseline = _baseline(evaluator, plan)
     pairs: tuple[BreakEven, ...] = ()
     rows: tuple[SensitivityRow, ...] = ()

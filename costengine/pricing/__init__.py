@@ -122,11 +122,10 @@ Parts = Callable[[], Mapping[str, tuple[Workload, Workload]]]
 
 
 def _outsourced(work: Workload, market: Market, *, detail: bool) -> Priced:
-    # Without detail (the what-ifs), only the destinations the choice can take are priced.
+    # Only destinations whose providers serve the languages make offers (the onshore one and
+    # the user's own choice always do).
     served = set(market.served) | ({market.destination} if market.destination else set())
-    destinations = (
-        market.destinations if detail else tuple(d for d in market.destinations if d.code in served)
-    )
+    destinations = tuple(d for d in market.destinations if d.code in served)
     options = quotes(
         work,
         destinations,

@@ -19,7 +19,7 @@ import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -395,12 +395,10 @@ class PricingContext:
         """The customer's week hours that are night where the card's people work."""
         found = self._masks.get("night")
         if found is None:
-            start = int(self.value("planning.night_start_hour"))
-            end = int(self.value("planning.night_end_hour"))
-            shift = self.shift_hours
-            found = self._masks["night"] = tuple(
-                ((hour + shift) % 24 >= start or (hour + shift) % 24 < end)
-                for hour in range(HOURS_PER_WEEK)
+            found = self._masks["night"] = _night_row(
+                int(self.value("planning.night_start_hour")),
+                int(self.value("planning.night_end_hour")),
+                self.shift_hours,
             )
         return found
 
@@ -421,13 +419,38 @@ class PricingContext:
         or weekend multiplier (the higher one when both apply) minus one, 0.0 by day."""
         found = self._rows.get("uplift")
         if found is None:
-            night_mult = float(self.value("outsourced.night_multiplier"))
-            weekend_mult = float(self.value("outsourced.weekend_multiplier"))
-            found = self._rows["uplift"] = tuple(
-                max(night_mult if night else 1.0, weekend_mult if weekend else 1.0) - 1.0
-                for night, weekend in zip(self.night_mask(), self.weekend_mask(), strict=True)
+            found = self._rows["uplift"] = _uplift_row(
+                float(self.value("outsourced.night_multiplier")),
+                float(self.value("outsourced.weekend_multiplier")),
+                int(self.value("planning.night_start_hour")),
+                int(self.value("planning.night_end_hour")),
+                self.shift_hours,
             )
         return found
+
+
+@lru_cache(maxsize=256)
+def _night_row(start: int, end: int, shift: int) -> tuple[bool, ...]:
+    """The week hours that are night (``start``–``end`` local) ``shift`` hours ahead."""
+    return tuple(
+        ((hour + shift) % 24 >= start or (hour + shift) % 24 < end)
+        for hour in range(HOURS_PER_WEEK)
+    )
+
+
+@lru_cache(maxsize=256)
+def _uplift_row(
+    night_mult: float, weekend_mult: float, start: int, end: int, shift: int
+) -> tuple[float, ...]:
+    """The after-hours uplift of each week hour (see ``after_hours_uplift``): a function of
+    a few numbers, the same for every estimate that prices the same destination."""
+    rows = []
+    for hour in range(HOURS_PER_WEEK):
+        local = hour + shift
+        night = local % 24 >= start or local % 24 < end
+        weekend = _WEEKEND[local % HOURS_PER_WEEK]
+        rows.append(max(night_mult if night else 1.0, weekend_mult if weekend else 1.0) - 1.0)
+    return tuple(rows)
 
 
 class Draft(NamedTuple):

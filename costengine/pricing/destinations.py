@@ -85,7 +85,34 @@ def destinations(
         location = location_of(customer, card)
         shift = 0 if location == "onshore" else shift_hours(zone, card.region.timezone)
         serves = all(lang in card.region.provider_languages for lang in scenario.languages)
-        found.append(
-            Destination(ctx=home.at(card, shift), location=location, serves_languages=serves)
-        )
+        if code == customer or provider_scale is not None:
+            ctx = home.at(card, shift)
+        else:  # a built-in card abroad: its context, and what it keeps, serves every estimate
+            ctx = _abroad(home, card, shift)
+        found.append(Destination(ctx=ctx, location=location, serves_languages=serves))
     return tuple(found)
+
+
+#: Contexts of built-in cards abroad, by what they depend on (the card is the built-in one of
+#: its code; a context reads its scenario for the kind of support alone).
+_ABROAD: dict[tuple[object, ...], PricingContext] = {}
+_ABROAD_MAX = 512
+
+
+def _abroad(home: PricingContext, card: RateCard, shift: int) -> PricingContext:
+    key = (
+        card.code,
+        home.fx.date,
+        home.currency,
+        home.it,
+        home.weeks_per_month,
+        home.shrinkage,
+        home.paid_hours_per_fte_week,
+        shift,
+    )
+    found = _ABROAD.get(key)
+    if found is None:
+        if len(_ABROAD) >= _ABROAD_MAX:
+            _ABROAD.clear()
+        found = _ABROAD[key] = home.at(card, shift)
+    return found

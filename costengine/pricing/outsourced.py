@@ -642,9 +642,40 @@ def cheapest_quote(
     destination: str | None,
 ) -> ProviderQuote | None:
     """The cheapest sellable-or-not quote for part of the work (partial outsourcing): the
-    buyer takes whichever costs less, so the part's cost never falls as it grows."""
+    buyer takes whichever costs less, so the part's cost never falls as it grows.
+
+    Only the :data:`SHORTLIST` destinations with the lowest hourly rate are asked for
+    dedicated agents, and those with the lowest per-minute (or per-message) price for
+    pay-per-use: a part of the work is bought where the whole would be cheapest per unit. The
+    shortlist depends on the cards alone, never on the volume, so the part's cost still never
+    falls as it grows.
+    """
     served = [d for d in destinations if d.serves_languages or d.location == "onshore"]
     if destination:
         served = [d for d in destinations if d.code == destination] or served
-    options = quotes(work, served, users=users)
-    return options[0] if options else None
+    found: list[ProviderQuote] = []
+    for dest in sorted(served, key=_hourly_key)[:SHORTLIST]:
+        quote = dedicated_quote(work, dest)
+        if quote is not None:
+            found.append(quote)
+    for dest in sorted(served, key=_per_use_key)[:SHORTLIST]:
+        quote = shared_quote(work, dest, users=users)
+        if quote is not None:
+            found.append(quote)
+    return min(found, key=_order) if found else None
+
+
+#: Destinations a part of the work is quoted at, for each kind of outsourcing.
+SHORTLIST = 2
+
+
+def _hourly_key(dest: Destination) -> tuple[Decimal, str]:
+    return dest.ctx.agent_rate(), dest.code
+
+
+def _per_use_key(dest: Destination) -> tuple[Decimal, str]:
+    ctx = dest.ctx
+    for path in ("outsourced.per_minute", "outsourced.per_email", "outsourced.per_contact"):
+        if ctx.has(path):
+            return ctx.money(path), dest.code
+    return Decimal("Infinity"), dest.code

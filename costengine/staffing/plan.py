@@ -18,11 +18,12 @@ with its own floor) turns 8 people into 36. So, by default:
   live agents' idle time up to the occupancy cap, each piece before its response deadline
   (earliest deadline first, the clock running only while the desk is open); only the work
   that does not fit is given extra agent-hours, rostered evenly over the open hours.
-- **Breaks, meetings and training** (the on-shift part of shrinkage) are taken in idle time
-  when the hour has it, so a quiet one-person desk is one person; only what does not fit adds
-  people. **Absence** (leave, public holidays, sickness: ``absence_share``) always needs
-  cover: rostered FTE = people on shift ÷ (paid hours × (1 − absence)). For a busy team
-  with no idle time this is exactly the textbook ``agents / (1 − shrinkage)``.
+- **Breaks, meetings and training** (the on-shift part of shrinkage) are taken in a quiet
+  hour's slack (under half busy), so a quiet one-person desk is one person; in a busy hour
+  they need cover, as in any contact centre. **Absence** (leave, public holidays, sickness:
+  ``absence_share``) always needs cover: rostered FTE = people on shift ÷ (paid hours ×
+  (1 − absence)). For a busy team with no idle time this is exactly the textbook
+  ``agents / (1 − shrinkage)``.
 
 A user who runs separate teams per channel says so (``Scenario.pooling = per_channel``): then
 each live channel is its own queue with its own floor and the deferrable work has its own
@@ -42,6 +43,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from itertools import compress
 from types import MappingProxyType
 
 from costengine.coverage import (
@@ -169,7 +171,7 @@ class StaffingInputs:
         return replace(self, languages=languages)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Stream:
     """One kind of work and when it arrives: contacts per hour of the average week.
 
@@ -185,7 +187,7 @@ class Stream:
     agent_seconds: float  # the agent time it costs (chat divided by concurrency)
     hourly: tuple[float, ...]
 
-    @property
+    @cached_property
     def weekly(self) -> float:
         return math.fsum(self.hourly)
 
@@ -198,8 +200,12 @@ class Stream:
         )
 
     def erlangs(self) -> list[float]:
+        return list(self._erlangs)
+
+    @cached_property
+    def _erlangs(self) -> tuple[float, ...]:
         per = self.agent_seconds / _SECONDS_PER_HOUR
-        return [n * per for n in self.hourly]
+        return tuple([n * per for n in self.hourly])
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,9 +444,12 @@ def _fill_idle(
     """
     positions = _open_positions(mask)
     count = len(positions)
-    done = [0.0] * _HOURS
     if not count:
-        return done, 0.0
+        return [0.0] * _HOURS, 0.0
+    if all(idle[hour] >= work[hour] for hour in positions):
+        # Every hour's work fits in that hour's idle time: done as it arrives.
+        return [work[hour] if mask[hour] else 0.0 for hour in range(_HOURS)], 0.0
+    done = [0.0] * _HOURS
     window = min(max(1, math.floor(window_hours)), count)
     queue: deque[list[float]] = deque()
     missed = 0.0
@@ -470,6 +479,7 @@ def _fill_idle(
 @dataclass(frozen=True, slots=True)
 class _Week:
     mask: tuple[bool, ...]
+    closed: tuple[bool, ...]
     positions: tuple[int, ...]
     floors: tuple[int, ...]  # the coverage floor in open hours, 0 in closed ones
     speaker_floors: tuple[int, ...]  # one speaker of each language in open hours
@@ -478,10 +488,18 @@ class _Week:
     def of(cls, mask: tuple[bool, ...], floor: int) -> _Week:
         return cls(
             mask,
+            tuple(not is_open for is_open in mask),
             tuple(_open_positions(mask)),
             tuple(floor if is_open else 0 for is_open in mask),
             tuple(1 if is_open else 0 for is_open in mask),
         )
+
+
+#: Breaks are taken between contacts only in an hour less busy than this (a quiet hour: a
+#: one-person desk between calls, a night shift); in a busier hour they need cover. An
+#: estimate, no citable figure: half busy leaves a break's worth of slack without letting
+#: the queue build while someone is away.
+QUIET_OCCUPANCY = 0.5
 
 
 def _breaks(
@@ -489,23 +507,21 @@ def _breaks(
 ) -> tuple[list[float], list[float]]:
     """People on shift once breaks are covered, and the idle time left for other work.
 
-    Breaks (``on_shift_shrinkage`` of the time on shift) come out of idle time below the
-    occupancy cap; what does not fit there is covered by more people, who take breaks too.
+    Breaks (``on_shift_shrinkage`` of the time on shift) are taken in a quiet hour's slack
+    (below :data:`QUIET_OCCUPANCY`); what does not fit is covered by more people, who take
+    breaks too (in a busy hour: the textbook ``agents / (1 - shrinkage)``). Deferrable work
+    may then use the idle time left below the occupancy cap.
     """
     cap = inputs.occupancy_cap
     shrink = inputs.on_shift_shrinkage
     present: list[float] = []
     left: list[float] = []
     for agents, busy in zip(needed, live_busy, strict=True):
-        idle = cap * agents - busy
-        idle = idle if idle > 0.0 else 0.0
-        brk = shrink * agents
-        if brk <= idle:
-            present.append(float(agents))
-            left.append(idle - brk)
-        else:
-            present.append(agents + (brk - idle) / (1.0 - shrink))
-            left.append(0.0)
+        quiet = QUIET_OCCUPANCY * agents - busy
+        absorbed = min(shrink * agents, quiet) if quiet > 0.0 else 0.0
+        present.append(agents + (shrink * agents - absorbed) / (1.0 - shrink))
+        idle = cap * agents - busy - absorbed
+        left.append(idle if idle > 0.0 else 0.0)
     return present, left
 
 
@@ -526,7 +542,7 @@ def _live_team(
     rows = [stream.erlangs() for stream in live]
     erlangs = list(rows[0]) if len(rows) == 1 else list(map(math.fsum, zip(*rows, strict=True)))
     mask = week.mask
-    if any(a > 0 and not is_open for a, is_open in zip(erlangs, mask, strict=True)):
+    if any(compress(erlangs, week.closed)):
         raise InvalidScenario("coverage", "live contacts arrive while the desk is closed")
     pooled = queue.week(erlangs)
     languages = inputs.languages
@@ -540,24 +556,21 @@ def _live_team(
             speaker_counts.append(
                 [c if c > f else f for c, f in zip(counts, week.speaker_floors, strict=True)]
             )
-        needed = []
-        shares = [share for _, share in languages]
-        cap = inputs.occupancy_cap
-        for hour in range(_HOURS):
-            if not mask[hour]:
-                needed.append(0)
-                continue
-            base = pooled[hour] if pooled[hour] > week.floors[hour] else week.floors[hour]
-            needed.append(
-                total_agents(
-                    base,
+        needed = [p if p > f else f for p, f in zip(pooled, week.floors, strict=True)]
+        if inputs.multilingual < 1.0:
+            # Everyone speaking every language needs no more than the pooled count (each
+            # language's speakers are a pool of fewer contacts); otherwise hour by hour.
+            shares = [share for _, share in languages]
+            cap = inputs.occupancy_cap
+            for hour in week.positions:
+                needed[hour] = total_agents(
+                    needed[hour],
                     [row[hour] for row in speaker_counts],
                     [erlangs[hour] * share for share in shares],
                     inputs.multilingual,
                     cap,
                     queue.agents,
                 )
-            )
     present, idle = _breaks(needed, erlangs, inputs)
     busy = list(erlangs)
     if deferrable:
@@ -569,9 +582,8 @@ def _live_team(
             busy[hour] += done[hour] + extra_work
             present[hour] += extra_people
     # Each language's speakers on shift: its count, grossed up like the team for breaks.
-    gross = [p / n if n > 0 else 0.0 for p, n in zip(present, needed, strict=True)]
     speakers = tuple(
-        (language, tuple(_speakers(counts, needed, present, gross, len(languages))))
+        (language, tuple(_speakers(counts, needed, present, len(languages))))
         for (language, _), counts in zip(languages, speaker_counts, strict=True)
     )
     peak = max(range(_HOURS), key=lambda h: (erlangs[h], -h))
@@ -613,13 +625,15 @@ def _speakers(
     counts: Sequence[int],
     needed: Sequence[int],
     present: Sequence[float],
-    gross: Sequence[float],
     languages: int,
 ) -> Iterable[float]:
     """On-shift speakers of one language: what it requires, never more than the team."""
     if languages == 1:
         return present
-    return [min(present[h], counts[h] * gross[h]) if needed[h] > 0 else 0.0 for h in range(_HOURS)]
+    return [
+        people * (count / need if count < need else 1.0) if need > 0 else 0.0
+        for people, count, need in zip(present, counts, needed, strict=True)
+    ]
 
 
 def _deferrable_team(

@@ -17,6 +17,7 @@ needs more people than the whole (the flaw of splitting volumes and flooring bot
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from costengine.coverage import business_mask
@@ -84,14 +85,20 @@ def _languages(planner: Planner, plan: StaffingPlan) -> PlannedSplit | None:
 
 
 def planned_splits(
-    planner: Planner, plan: StaffingPlan, *, tier1_share: float
+    planner: Planner,
+    plan: StaffingPlan,
+    *,
+    tier1_share: float,
+    only: str | None = None,
 ) -> dict[str, PlannedSplit]:
-    """Every re-planned split with work on both sides, in a fixed order."""
-    found = {
-        "after_hours": _after_hours(planner, plan),
-        "tier1": _tier1(planner, plan, tier1_share),
-        "languages": _languages(planner, plan),
+    """Every re-planned split with work on both sides, in a fixed order (``only``: just
+    that one, the what-ifs' case)."""
+    makers: dict[str, Callable[[], PlannedSplit | None]] = {
+        "after_hours": lambda: _after_hours(planner, plan),
+        "tier1": lambda: _tier1(planner, plan, tier1_share),
+        "languages": lambda: _languages(planner, plan),
     }
+    found = {name: make() for name, make in makers.items() if only is None or name == only}
     return {
         name: split
         for name, split in found.items()
