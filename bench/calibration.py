@@ -174,41 +174,65 @@ def _volumes(**contacts: int) -> list[dict[str, Any]]:
 #: US in-house, all in, per rostered FTE a month: Globalify's 25-agent example ≈ $6.7k; Execs
 #: In The Know 2–2.5× a US base wage (BLS median $3,569 a month: $7.1–8.9k).
 US_FTE_MONTH = Band(
-    "inhouse_per_fte_month", 5500, 9500, "USD per FTE-month", ("globalify", "execs"),
+    "inhouse_per_fte_month",
+    5500,
+    9500,
+    "USD per FTE-month",
+    ("globalify", "execs"),
     "Globalify ≈ $6.7k; 2–2.5× the BLS median wage ≈ $7.1–8.9k",
-)  # fmt: skip
+)
 #: Fully loaded cost as a multiple of the base wage, any region: Execs In The Know 2–2.5× (a
 #: US figure, with US benefits of 30–43% on wages), widened to 1.5–3.0: employer on-costs are
 #: lower in the UK (about 14%) and Latin America's wages are low against USD-priced software,
 #: devices and desks.
 LOADED_MULTIPLE = Band(
-    "loaded_multiple", 1.5, 3.0, "× base wage", ("execs",),
+    "loaded_multiple",
+    1.5,
+    3.0,
+    "× base wage",
+    ("execs",),
     "2–2.5× published (US); widened for low on-cost regions and USD-priced tools",
-)  # fmt: skip
+)
 OCCUPANCY = Band(
-    "occupancy", 0.48, 0.87, "busy share of on-shift time", ("opsdog",),
+    "occupancy",
+    0.48,
+    0.87,
+    "busy share of on-shift time",
+    ("opsdog",),
     "494 centres; applied to teams of 10 FTE or more (small 24/7 desks run lower by design)",
-)  # fmt: skip
+)
 US_PER_MINUTE = Band(
     "inhouse_per_minute", 0.6, 1.6, "USD per handled minute", ("vht",), "≈ $1 a minute"
 )
 IT_TICKET_IN_HOUSE = Band(
-    "inhouse_per_contact", 15, 40, "USD per ticket", ("metricnet",),
+    "inhouse_per_contact",
+    15,
+    40,
+    "USD per ticket",
+    ("metricnet",),
     "≈ $22 for North American desks; small desks run dearer",
-)  # fmt: skip
+)
 IT_TICKET_OUTSOURCED = Band(
-    "outsourced_per_contact", 20, 65, "USD per ticket", ("usourceit",),
+    "outsourced_per_contact",
+    20,
+    65,
+    "USD per ticket",
+    ("usourceit",),
     "$25–60 a ticket or ≈ $30 a user a month",
-)  # fmt: skip
+)
 
 
 def _hourly(destination: str, low: float, high: float, sources: tuple[str, ...]) -> Band:
     """A dedicated provider's effective hourly rate at ``destination``: the published range,
     up to 35% above it for night/weekend and language uplifts, setup and vendor management."""
     return Band(
-        f"dedicated_hourly_{destination}", low, high * 1.35, "USD per billed agent-hour",
-        sources, f"published {low:g}–{high:g}; +35% allowed for uplifts and client-side costs",
-    )  # fmt: skip
+        f"dedicated_hourly_{destination}",
+        low,
+        high * 1.35,
+        "USD per billed agent-hour",
+        sources,
+        f"published {low:g}–{high:g}; +35% allowed for uplifts and client-side costs",
+    )
 
 
 PH_HOURLY = _hourly("PH", 6, 14, ("bworld", "atsoutsource"))
@@ -224,10 +248,14 @@ def _mixed_contact(phone: int, chat: int, email: int) -> Band:
     low = (phone * 8 + chat * 3 + email * 5) / total
     high = (phone * 15 + chat * 5 + email * 8) / total
     return Band(
-        "inhouse_per_contact", round(low * 0.75, 2), round(high, 2), "USD per contact",
-        ("gurusup", "contactbabel"), "per-channel ranges weighted by the mix; low end −25%"
+        "inhouse_per_contact",
+        round(low * 0.75, 2),
+        round(high, 2),
+        "USD per contact",
+        ("gurusup", "contactbabel"),
+        "per-channel ranges weighted by the mix; low end −25%"
         " for blended teams whose chats and emails fill idle time",
-    )  # fmt: skip
+    )
 
 
 BUSINESSES: tuple[Business, ...] = (
@@ -247,7 +275,7 @@ BUSINESSES: tuple[Business, ...] = (
                 "in-house ≈ one loaded agent plus tools (1.14 FTE once leave is covered)",
                 circular=True,
             ),
-        ),  # fmt: skip
+        ),
         {"team_size": 1, "channels": ["phone"], "languages": ["en"], "region": "US"},
     ),
     Business(
@@ -267,7 +295,7 @@ BUSINESSES: tuple[Business, ...] = (
                 "in-house for today's work is about today's team",
                 circular=True,
             ),
-        ),  # fmt: skip
+        ),
         {"team_size": 3, "channels": ["phone", "email"], "languages": ["en"], "region": "US"},
     ),
     Business(
@@ -296,7 +324,7 @@ BUSINESSES: tuple[Business, ...] = (
             "region": "US",
             "coverage": {"preset": "extended"},
         },
-    ),  # fmt: skip
+    ),
     Business(
         "us_bilingual_247",
         "US 24/7 bilingual desk, 8 people",
@@ -337,7 +365,7 @@ BUSINESSES: tuple[Business, ...] = (
             "coverage": {"preset": "24x7"},
         },
         {"agent_languages": "one_each", "team_size": None},
-    ),  # fmt: skip
+    ),
     Business(
         "us_second_language",
         "US desk adding Spanish",
@@ -366,7 +394,7 @@ BUSINESSES: tuple[Business, ...] = (
             "region": "US",
         },
         {"languages": ["en"]},
-    ),  # fmt: skip
+    ),
     Business(
         "us_it_400",
         "US IT help desk, 400 employees",
@@ -386,7 +414,7 @@ BUSINESSES: tuple[Business, ...] = (
             "languages": ["en"],
             "region": "US",
         },
-    ),  # fmt: skip
+    ),
     Business(
         "uk_email_300",
         "UK email-only shop",
@@ -415,7 +443,7 @@ BUSINESSES: tuple[Business, ...] = (
             "languages": ["en"],
             "region": "UK",
         },
-    ),  # fmt: skip
+    ),
     Business(
         "uk_service_12",
         "UK service desk, 12 agents",
@@ -423,7 +451,7 @@ BUSINESSES: tuple[Business, ...] = (
         {"team_size": 12, "channels": ["phone", "chat"], "languages": ["en"], "region": "UK"},
         (LOADED_MULTIPLE, OCCUPANCY, _mixed_contact(6_500, 3_500, 0), PH_HOURLY),
         {"team_size": 12, "channels": ["phone", "chat"], "languages": ["en"], "region": "UK"},
-    ),  # fmt: skip
+    ),
     Business(
         "de_bilingual_5",
         "German shop, 5 people, German and English",
@@ -443,7 +471,7 @@ BUSINESSES: tuple[Business, ...] = (
             "region": "DE",
             "coverage": {"preset": "extended"},
         },
-    ),  # fmt: skip
+    ),
     Business(
         "de_247_15",
         "German 24/7 desk, 15 people",
@@ -456,7 +484,7 @@ BUSINESSES: tuple[Business, ...] = (
             "coverage": {"preset": "24x7"},
         },
         (LOADED_MULTIPLE, DE_HOURLY),
-    ),  # fmt: skip
+    ),
     Business(
         "de_it_1500",
         "German IT help desk, 1,500 tickets",
@@ -486,7 +514,7 @@ BUSINESSES: tuple[Business, ...] = (
             "languages": ["de", "en"],
             "region": "DE",
         },
-    ),  # fmt: skip
+    ),
     Business(
         "pl_bilingual_12",
         "Polish desk, 12 people, Polish and German",
@@ -509,7 +537,7 @@ BUSINESSES: tuple[Business, ...] = (
             "region": "PL",
             "coverage": {"preset": "extended"},
         },
-    ),  # fmt: skip
+    ),
     Business(
         "ph_bpo_40",
         "Philippine team, 40 agents, 24/7",
@@ -529,7 +557,7 @@ BUSINESSES: tuple[Business, ...] = (
             "region": "PH",
             "coverage": {"preset": "24x7"},
         },
-    ),  # fmt: skip
+    ),
     Business(
         "in_team_20",
         "Indian team, 20 agents, English and Hindi",
@@ -549,7 +577,7 @@ BUSINESSES: tuple[Business, ...] = (
             "region": "IN",
             "coverage": {"preset": "extended"},
         },
-    ),  # fmt: skip
+    ),
     Business(
         "cn_chat_15",
         "Chinese e-commerce, 15 agents, chat and social",
@@ -569,7 +597,7 @@ BUSINESSES: tuple[Business, ...] = (
             "region": "CN",
             "coverage": {"preset": "extended"},
         },
-    ),  # fmt: skip
+    ),
     Business(
         "latam_trilingual_6",
         "Latin American team, 6 agents, three languages",
@@ -587,7 +615,7 @@ BUSINESSES: tuple[Business, ...] = (
             "languages": ["es", "pt", "en"],
             "region": "LATAM",
         },
-    ),  # fmt: skip
+    ),
 )
 
 
@@ -674,10 +702,14 @@ def figures(business: Business) -> dict[str, Any]:
     if business.variant:
         spec = {**business.scenario, **business.variant}
         if spec.get("team_size") is None:
-            spec = {**spec, "team_size": None, "volumes": [
-                {"channel": v.channel.value, "contacts_per_month": str(v.contacts_per_month)}
-                for v in result.volumes
-            ]}  # fmt: skip
+            spec = {
+                **spec,
+                "team_size": None,
+                "volumes": [
+                    {"channel": v.channel.value, "contacts_per_month": str(v.contacts_per_month)}
+                    for v in result.volumes
+                ],
+            }
         other = estimate(_scenario(spec), analysis=False)
         found["variant_fte"] = float(other.models[DeliveryModel.IN_HOUSE].fte)
         found["fte_vs_variant"] = float(own.fte) / found["variant_fte"]
@@ -713,11 +745,11 @@ def markdown(results: Mapping[str, Mapping[str, Any]]) -> str:
     lines = [
         "### The businesses priced (USD a month, `--quick`)",
         "",
-        "| business | contacts/month | in-house FTE | " + " | ".join(
-            _NAMES[m] for m in _MODELS
-        ) + " | recommended | outsourced shows |",
+        "| business | contacts/month | in-house FTE | "
+        + " | ".join(_NAMES[m] for m in _MODELS)
+        + " | recommended | outsourced shows |",
         "|---|---:|---:|" + "---:|" * len(_MODELS) + "---|---|",
-    ]  # fmt: skip
+    ]
     for business in BUSINESSES:
         found = results[business.key]
         totals = found["totals"]
@@ -797,8 +829,11 @@ def _reference(specs: Mapping[str, Mapping[str, Any]]) -> dict[str, Any] | None:
     try:
         archive = subprocess.run(
             ["git", "archive", REFERENCE_COMMIT, "costengine"],
-            cwd=ROOT, capture_output=True, check=True, timeout=60,
-        ).stdout  # fmt: skip
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     with tempfile.TemporaryDirectory() as tmp:
@@ -806,10 +841,13 @@ def _reference(specs: Mapping[str, Mapping[str, Any]]) -> dict[str, Any] | None:
             tar.extractall(tmp, filter="data")
         done = subprocess.run(
             [sys.executable, "-c", _REFERENCE_SCRIPT],
-            input=json.dumps(specs), capture_output=True, text=True, timeout=600,
+            input=json.dumps(specs),
+            capture_output=True,
+            text=True,
+            timeout=600,
             cwd=tmp,  # ``-c`` puts the working directory first on sys.path: the old engine
             env={"PYTHONPATH": tmp, "PATH": "/usr/bin:/bin"},
-        )  # fmt: skip
+        )
     if done.returncode != 0:
         print(done.stderr, file=sys.stderr)
         return None
@@ -829,7 +867,7 @@ def before_after(results: Mapping[str, Mapping[str, Any]]) -> str:
         "| business | engine | contacts/month | in-house FTE | in-house | hosted | partial | "
         "outsourced | in-house per contact | recommended |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
-    ]  # fmt: skip
+    ]
     for business in BUSINESSES:
         if business.reference is None:
             continue
@@ -872,8 +910,10 @@ def main() -> int:
     ]
     for line in failing:
         print("outside its range:", line)
-    print(f"{len(BUSINESSES)} businesses, {sum(len(b.bands) for b in BUSINESSES)} ranges, "
-          f"{len(failing)} outside")  # fmt: skip
+    print(
+        f"{len(BUSINESSES)} businesses, {sum(len(b.bands) for b in BUSINESSES)} ranges, "
+        f"{len(failing)} outside"
+    )
     return 1 if failing else 0
 
 
