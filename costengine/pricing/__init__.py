@@ -76,6 +76,7 @@ NOTE_KEYS: tuple[str, ...] = (
     "note.commission_outbound",
     "note.models_converge",
     "note.no_provider",
+    "note.commission_not_applicable",
 )
 
 #: Why ``models.outsourced`` shows the option it shows (template keys).
@@ -136,11 +137,14 @@ def _outsourced(work: Workload, market: Market, *, detail: bool) -> Priced:
     if picked is None:
         return Priced(DeliveryModel.OUTSOURCED, (), 0.0, notes=("note.no_provider",))
     quote = picked.quote
+    notes = quote.notes
+    if detail and market.value_per_success is None:
+        notes = (*notes, "note.commission_not_applicable")
     return Priced(
         DeliveryModel.OUTSOURCED,
         quote.drafts,
         quote.fte,
-        notes=quote.notes,
+        notes=notes,
         candidates=dict(quote.alternatives),
         billing=quote.billing,
         equivalent_fte=quote.equivalent_fte if quote.kind == "shared" else 0.0,
