@@ -58,7 +58,11 @@ from costengine.errors import InvalidScenario, RateCardError
 from costengine.results import Assumption, LanguageStaffing, PoolStaffing
 from costengine.scenario import LIVE_CHANNELS, Channel, ChannelVolume, Pooling, Scenario
 from costengine.staffing import _validate, erlang_c, workload
-from costengine.staffing.languages import dedicated_service_level, total_agents
+from costengine.staffing.languages import (
+    SPILL_OCCUPANCY,
+    dedicated_service_level,
+    total_agents,
+)
 
 __all__ = [
     "Planner",
@@ -561,7 +565,7 @@ def _live_team(
             # Everyone speaking every language needs no more than the pooled count (each
             # language's speakers are a pool of fewer contacts); otherwise hour by hour.
             shares = [share for _, share in languages]
-            cap = inputs.occupancy_cap
+            cap = SPILL_OCCUPANCY
             for hour in week.positions:
                 needed[hour] = total_agents(
                     needed[hour],
