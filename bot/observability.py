@@ -92,6 +92,7 @@ class Metrics:
     - ``sourcewise_turns_total{platform}``: events the conversation service handled;
     - ``sourcewise_turn_seconds{platform}``: how long each took (histogram);
     - ``sourcewise_duplicates_total{platform}``: redelivered updates recognised as such;
+    - ``sourcewise_busy_replies_total{platform}``: heavy turns answered "busy, one moment";
     - ``sourcewise_replies_failed_total{platform}``: updates whose answer could not be
       produced or sent (the user got an apology, or nothing);
     - ``sourcewise_reminders_sent_total`` / ``sourcewise_reminders_late_total``: handoff
@@ -118,6 +119,12 @@ class Metrics:
         self.duplicates = Counter(
             "sourcewise_duplicates",
             "Redelivered updates recognised as already handled.",
+            ["platform"],
+            registry=r,
+        )
+        self.busy = Counter(
+            "sourcewise_busy_replies",
+            "Heavy turns answered 'busy, one moment' (no capacity; nothing was changed).",
             ["platform"],
             registry=r,
         )
@@ -189,19 +196,34 @@ class InstrumentedConversations:
             self._observe(key.platform, started)
         if turn.duplicate:
             self._metrics.duplicates.labels(key.platform).inc()
+        if turn.busy:
+            self._metrics.busy.labels(key.platform).inc()
         return turn
 
     async def mark_delivered(self, key: ConversationKey, dedupe_id: str) -> None:
         await self._inner.mark_delivered(key, dedupe_id)
 
     async def quick_estimate(
-        self, text: str, *, locale: str | None = None, key: ConversationKey | None = None
+        self,
+        text: str,
+        *,
+        locale: str | None = None,
+        key: ConversationKey | None = None,
+        dedupe_id: str | None = None,
     ) -> tuple[Reply, ...]:
         started = time.perf_counter()
         try:
-            return await self._inner.quick_estimate(text, locale=locale, key=key)
+            return await self._inner.quick_estimate(
+                text, locale=locale, key=key, dedupe_id=dedupe_id
+            )
         finally:
             self._observe(key.platform if key is not None else "inline", started)
+
+    async def claim(self, key: ConversationKey, dedupe_id: str) -> bool:
+        claimed = await self._inner.claim(key, dedupe_id)
+        if not claimed:
+            self._metrics.duplicates.labels(key.platform).inc()
+        return claimed
 
     async def recent_estimates(
         self, key: ConversationKey, *, limit: int = 5
