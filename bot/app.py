@@ -481,7 +481,9 @@ def _build_slack(
     stack.callback(bot.logger.removeHandler, counter)
     stack.push_async_callback(bot.aclose)  # after the HTTP server: background replies finish
     if not bot.secrets.socket_mode:
-        install_slack_routes(running.web_app, bot.bolt)
+        install_slack_routes(
+            running.web_app, bot.bolt, signing_secret=bot.secrets.signing_secret or None
+        )
     running.handoff.router.add("slack", notifier_for(bot, settings))
     return bot
 

@@ -173,7 +173,9 @@ def build_application(
     form_drafts = FormDrafts(shared)
     handlers = TelegramHandlers(
         conversations,
-        handoff=TelegramHandoff(handoff, form_drafts if handoff is not None else None),
+        handoff=TelegramHandoff(
+            handoff, form_drafts if handoff is not None else None, claim=conversations.claim
+        ),
         buttons=LongButtons(shared),
     )
     application.add_handler(TypeHandler(Update, handlers.on_update))
