@@ -240,12 +240,21 @@ def _given(value: object) -> bool:
 
 def _check_slack(settings: Settings) -> None:
     from bot.adapters.slack.errors import SlackNotConfigured
+    from bot.adapters.slack.installations import TokenCipher
     from bot.adapters.slack.mode import resolve_mode
 
     try:
         resolve_mode(settings)
     except SlackNotConfigured as exc:
         raise ConfigError(str(exc)) from None
+    if _given(settings.secret_key):
+        assert settings.secret_key is not None
+        try:
+            TokenCipher(settings.secret_key.get_secret_value())
+        except ValueError:
+            raise ConfigError(
+                "SOURCEWISE_SECRET_KEY is not a Fernet key (comma-separated, newest first)"
+            ) from None
 
 
 def _check_telegram(settings: Settings, mode: TelegramMode, *, why: str) -> None:
@@ -313,6 +322,7 @@ class Serving:
     slack: SlackBot | None = None
     scheduler: HandoffRunner | None = None
     guard: ConnectionGuard | None = None
+    metrics_url: str = ""
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @property
@@ -384,7 +394,13 @@ async def serving(
         conversations = InstrumentedConversations(app.conversations, metrics)
         handoff = build_handoff(app, metrics=metrics)
         web_app = build_web_app(app)
-        install_metrics_route(web_app, metrics)
+        token = settings.metrics_token.get_secret_value() if settings.metrics_token else ""
+        if token.strip():
+            install_metrics_route(web_app, metrics, token=token.strip())
+        metrics_app: web.Application | None = None
+        if settings.metrics_port is not None:
+            metrics_app = web.Application()
+            install_metrics_route(metrics_app, metrics)
         running = Serving(app=app, plan=plan, metrics=metrics, handoff=handoff, web_app=web_app)
         if plan.telegram is not None:
             running.telegram = _build_telegram(settings, running, conversations)
@@ -409,6 +425,14 @@ async def serving(
                     settings.http_port if port is None else port,
                     max_connections=settings.max_connections,
                 )
+            if metrics_app is not None:
+                metrics_runner = web.AppRunner(metrics_app, access_log=None)
+                await metrics_runner.setup()
+                stack.push_async_callback(metrics_runner.cleanup)
+                site = web.TCPSite(metrics_runner, settings.metrics_host, settings.metrics_port)
+                await site.start()
+                address = metrics_runner.addresses[0]
+                running.metrics_url = f"http://{address[0]}:{address[1]}"
             await _start_adapters(settings, running, stop)
             if scheduler and running.telegram is None and running.slack is None:
                 _log.info("handoff scheduler off: no adapter could deliver reminders")

@@ -25,6 +25,7 @@ and the extra fields alike: a token in a request URL logged by a library is caug
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import re
@@ -278,10 +279,19 @@ def count_slack_failures(logger: logging.Logger, metrics: Metrics) -> logging.Ha
     return handler
 
 
-def install_metrics_route(web_app: web.Application, metrics: Metrics) -> None:
-    """``GET /metrics``: the Prometheus text format of ``metrics``."""
+def install_metrics_route(
+    web_app: web.Application, metrics: Metrics, *, token: str | None = None
+) -> None:
+    """``GET /metrics``: the Prometheus text format of ``metrics``. With ``token`` only for
+    ``Authorization: Bearer <token>`` (401 otherwise): how ``/metrics`` is served on the
+    public port; without, for a private listener (``SOURCEWISE_METRICS_PORT``)."""
+    expected = f"Bearer {token}".encode() if token else None
 
-    async def serve(_: web.Request) -> web.Response:
+    async def serve(request: web.Request) -> web.Response:
+        if expected is not None:
+            given = request.headers.get("Authorization", "").encode()
+            if not hmac.compare_digest(given, expected):
+                return web.Response(status=401, headers={"WWW-Authenticate": "Bearer"})
         response = web.Response(body=metrics.render())
         response.headers["Content-Type"] = CONTENT_TYPE_LATEST
         return response

@@ -47,7 +47,7 @@ from bot.adapters.slack import ids
 from bot.adapters.slack.errors import SlackNotConfigured
 from bot.adapters.slack.handlers import SlackHandlers
 from bot.adapters.slack.handoff import ACK_ACTION, FORM_CALLBACK, HANDOFF_COMMAND, SlackHandoff
-from bot.adapters.slack.installations import MemoryStateStore, StoreInstallations
+from bot.adapters.slack.installations import MemoryStateStore, StoreInstallations, TokenCipher
 from bot.adapters.slack.logs import slack_logger
 from bot.adapters.slack.modal import FormAdapter
 from bot.adapters.slack.mode import SlackMode, SlackSecrets, resolve_mode
@@ -177,7 +177,17 @@ def build_slack_app(
             raise SlackNotConfigured(
                 "Slack OAuth mode needs the database (SOURCEWISE_DATABASE_URL)"
             )
-        installations = StoreInstallations(store, logger=logger)
+        cipher = None
+        if settings.secret_key is not None and settings.secret_key.get_secret_value().strip():
+            try:
+                cipher = TokenCipher(settings.secret_key.get_secret_value())
+            except ValueError:
+                raise SlackNotConfigured(
+                    "SOURCEWISE_SECRET_KEY is not a Fernet key (comma-separated, newest first)"
+                ) from None
+        else:
+            logger.warning("SOURCEWISE_SECRET_KEY is not set: Slack tokens are stored unencrypted")
+        installations = StoreInstallations(store, logger=logger, cipher=cipher)
         flow = AsyncOAuthFlow(
             client=client,
             logger=logger,
