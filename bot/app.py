@@ -29,7 +29,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.compute import PoolKind, RateCardEstimator, TurnRunner
+from bot.compute import PoolKind, RateCardEstimator, TurnRunner, warm_up
 from bot.config import Settings
 from bot.service import ConversationService
 from bot.store import MEMORY_URL, Store, StoreError, migrate, open_store
@@ -328,22 +328,6 @@ class Serving:
     @property
     def adapters(self) -> tuple[str, ...]:
         return self.plan.adapters
-
-
-def warm_up() -> None:
-    """Build what the first turns would otherwise build while a user waits: the core's
-    vocabularies (CLDR names in every language, about 2 s) and the engine and chart code
-    (a one-line estimate, about 2 s). Runs before the server listens, so a load balancer's
-    health check only sends traffic to a replica that answers at full speed."""
-    from bot.core.events import Start, Text
-    from bot.core.machine import step
-    from bot.core.quick import answer_quick
-    from bot.render.env import LOCALES
-
-    for locale in LOCALES:
-        started = step(None, Start(locale=locale))
-        step(started.state, Text("1"))
-    answer_quick("8 agents", "en")
 
 
 async def _until_polling(application: TelegramApplication, task: asyncio.Task[None]) -> None:

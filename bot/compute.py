@@ -56,6 +56,7 @@ __all__ = [
     "Reusing",
     "TurnRunner",
     "default_workers",
+    "warm_up",
 ]
 
 _log = logging.getLogger(__name__)
@@ -149,9 +150,23 @@ def _init_worker(estimator: RateCardEstimator) -> None:
     """A new worker: take the app's rate cards, then build what the first turn would."""
     global _WORKER_ESTIMATOR
     _WORKER_ESTIMATOR = estimator
-    from bot.app import warm_up
-
     warm_up()
+
+
+def warm_up() -> None:
+    """Build what the first turns would otherwise build while a user waits: the core's
+    vocabularies (CLDR names in every language, about 2 s) and the engine and chart code
+    (a one-line estimate, about 2 s). Runs before the server listens, so a load balancer's
+    health check only sends traffic to a replica that answers at full speed."""
+    from bot.core.events import Start, Text
+    from bot.core.machine import step
+    from bot.core.quick import answer_quick
+    from bot.render.env import LOCALES
+
+    for locale in LOCALES:
+        started = step(None, Start(locale=locale))
+        step(started.state, Text("1"))
+    answer_quick("8 agents", "en")
 
 
 def _ready() -> int:
