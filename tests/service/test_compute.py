@@ -215,3 +215,23 @@ def test_reusing_prices_only_what_it_does_not_know() -> None:
     other = known.scenario.model_copy(update={"region": "UK"})
     assert reusing(other).scenario.region == "UK"
     assert counting.priced == 2
+
+
+def test_a_bad_ratecard_file_stops_the_start_with_one_line(tmp_path: Path) -> None:
+    """``SOURCEWISE_RATECARD`` is read once, at start (issue 14, finding 3): a bad file is
+    one line naming the field, never the server's path, and never reaches a chat user."""
+    from bot.app import ConfigError, load_ratecards
+
+    bad = tmp_path / "secret-folder" / "card.toml"
+    bad.parent.mkdir()
+    bad.write_text("[in_house]\nagent_salary = nan\n")
+    with pytest.raises(ConfigError) as caught:
+        load_ratecards(bad)
+    message = str(caught.value)
+    assert message.startswith("SOURCEWISE_RATECARD: ")
+    assert "\n" not in message and str(tmp_path) not in message
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(ConfigError):  # refused, not read forever
+        load_ratecards(fifo)
+    assert load_ratecards(None).cards is None
