@@ -51,3 +51,14 @@ QuickEstimate.in_group
 Catalog.has
 Catalog.all_words
 Labels.has
+# Read by tests and the load bench, not by the product: where the private metrics listener
+# is, what the worker pool is doing, and what the connection guard refused or closed.
+Serving.metrics_url
+_.metrics_url
+RunnerStats.in_flight
+RunnerStats.worker_pids
+TurnRunner.stats
+ConnectionGuard.refused
+ConnectionGuard.expired
+_.refused
+_.expired

@@ -83,8 +83,18 @@ ANSWERS = (
     "skip",
     "skip",
     "skip",
+    # Past the summary: the estimate (engine and chart in a worker), its explanation (the
+    # kept estimate, not priced again) and one what-if (priced again).
+    "calculate",
+    "why",
+    "what if 24/7",
 )
-TURN_TIMEOUT = 15.0
+#: The kind of each answer's turn (the greeting and every other answer are questions).
+TURN_KINDS = {"calculate": "calculate", "why": "why", "what if 24/7": "what-if"}
+TURN_TIMEOUT = 30.0
+METRICS_TOKEN = "load-bench-metrics-token"
+#: How often /healthz is asked during the load phase, per replica.
+HEALTH_INTERVAL = 0.2
 
 
 # --- fakes that index what they receive by conversation --------------------------------------
@@ -130,6 +140,7 @@ class Outcome:
     platform: str
     latencies: list[float] = field(default_factory=list)
     lost_turns: int = 0
+    by_kind: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
 
 
 class User:
@@ -285,8 +296,24 @@ class Replica:
         return 0.0
 
     async def metrics(self, http: aiohttp.ClientSession) -> str:
-        async with http.get(f"{self.url}/metrics") as response:
+        bearer = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+        async with http.get(f"{self.url}/metrics", headers=bearer) as response:
             return await response.text()
+
+    def worker_mb(self) -> list[float]:
+        """Peak RSS of each worker process (the replica's children), in MB."""
+        found: list[float] = []
+        pid = self.process.pid
+        with contextlib.suppress(OSError):
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            for child in children:
+                status = Path(f"/proc/{child}/status").read_text()
+                if "bot" not in Path(f"/proc/{child}/cmdline").read_text():
+                    continue  # the resource tracker, not a worker
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        found.append(int(line.split()[1]) / 1024)
+        return found
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -315,6 +342,7 @@ def _env(database_url: str, telegram: FakeBotApi, slack: FakeSlackServer) -> dic
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
             "SOURCEWISE_SLACK_API_URL": slack.api_url,
             "PTB_TIMEDELTA": "true",
+            "SOURCEWISE_METRICS_TOKEN": METRICS_TOKEN,
         }
     )
     return env
@@ -383,7 +411,29 @@ async def converse(
             outcome.lost_turns += 1
         else:
             outcome.latencies.append(latency)
+            outcome.by_kind[TURN_KINDS.get(text, "question")].append(latency)
     return outcome
+
+
+async def watch_health(
+    http: aiohttp.ClientSession, replicas: Sequence[Replica], stop: asyncio.Event
+) -> tuple[list[float], int]:
+    """``/healthz`` latencies (seconds) during the load, and how many answers were not 200."""
+    latencies: list[float] = []
+    failures = 0
+    while not stop.is_set():
+        for replica in replicas:
+            began = time.monotonic()
+            try:
+                async with http.get(f"{replica.url}/healthz") as response:
+                    await response.read()
+                    failures += response.status != 200
+            except aiohttp.ClientError:
+                failures += 1
+            latencies.append(time.monotonic() - began)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), HEALTH_INTERVAL)
+    return latencies, failures
 
 
 def _samples(text: str) -> dict[str, float]:
@@ -462,6 +512,12 @@ class Report:
     handled: dict[str, float] = field(default_factory=dict)
     handle_p50_ms: float = 0.0
     handle_p99_ms: float = 0.0
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
+    health: list[float] = field(default_factory=list)
+    health_failures: int = 0
+    busy: float = 0.0
+    worker_mb: list[float] = field(default_factory=list)
+    cpu_share: float = 0.0
 
     @property
     def all_latencies(self) -> list[float]:
@@ -532,6 +588,9 @@ async def run_load(
         cpu_before = sum(r.cpu_seconds() for r in started)
         load_before = os.getloadavg()[0]
         metrics_before = [_samples(await r.metrics(http)) for r in started]
+        stop_health = asyncio.Event()
+        health = asyncio.create_task(watch_health(http, started, stop_health))
+        machine_before = _machine_cpu()
         began = time.monotonic()
         outcomes = await asyncio.gather(
             *(
@@ -547,6 +606,9 @@ async def run_load(
             )
         )
         seconds = time.monotonic() - began
+        machine_after = _machine_cpu()
+        stop_health.set()
+        health_latencies, health_failures = await health
         load_after = os.getloadavg()[0]
         await asyncio.sleep(2.0)  # anything late or doubled arrives now
         cpu_used = sum(r.cpu_seconds() for r in started) - cpu_before
@@ -567,6 +629,16 @@ async def run_load(
             peak_mb=[r.memory_mb()[1] for r in started],
         )
         report.cpu_ms_per_turn = cpu_used * 1000 / max(report.turns, 1)
+        kinds: dict[str, list[float]] = defaultdict(list)
+        for outcome in outcomes:
+            for kind, values in outcome.by_kind.items():
+                kinds[kind].extend(values)
+        report.by_kind = dict(kinds)
+        report.health, report.health_failures = health_latencies, health_failures
+        report.worker_mb = [m for r in started for m in r.worker_mb()]
+        busy_time = machine_after[0] - machine_before[0]
+        all_time = machine_after[1] - machine_before[1]
+        report.cpu_share = busy_time / all_time if all_time else 0.0
         report.load = (load_before, load_after)
         delta = _delta(metrics_before, metrics_after)
         report.handled = {
@@ -575,8 +647,10 @@ async def run_load(
                 "sourcewise_turns_total",
                 "sourcewise_duplicates_total",
                 "sourcewise_replies_failed_total",
+                "sourcewise_busy_replies_total",
             )
         }
+        report.busy = report.handled["sourcewise_busy_replies_total"]
         report.handle_p50_ms, report.handle_p99_ms = _histogram_bounds(delta)
 
         # An estimate turn (engine + chart), one at a time: informational.
@@ -638,6 +712,48 @@ async def _middle_state(
 
 
 # --- reporting -----------------------------------------------------------------------------------
+
+
+def _machine_cpu() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    fields = [float(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0.0)
+    return sum(fields) - idle, sum(fields)
+
+
+def kind_rows(reports: Sequence[Report]) -> list[str]:
+    """Per turn kind and /healthz: p50/p95/p99; memory, busy replies, CPU share."""
+    out = [
+        "| setup | turn kind | turns | p50 | p95 | p99 |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for r in reports:
+        for kind in ("question", "calculate", "why", "what-if"):
+            values = r.by_kind.get(kind, [])
+            if values:
+                out.append(
+                    f"| {r.label} | {kind} | {len(values)} | {_ms(_percentile(values, 0.5))} "
+                    f"| {_ms(_percentile(values, 0.95))} | {_ms(_percentile(values, 0.99))} |"
+                )
+        if r.health:
+            out.append(
+                f"| {r.label} | `/healthz` ({r.health_failures} not 200) | {len(r.health)} "
+                f"| {_ms(_percentile(r.health, 0.5))} | {_ms(_percentile(r.health, 0.95))} "
+                f"| {_ms(_percentile(r.health, 0.99))} |"
+            )
+    out += [
+        "",
+        "| setup | serving process peak RSS | workers peak RSS | busy replies "
+        "| machine CPU during the load |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in reports:
+        workers = ", ".join(f"{m:.0f}" for m in r.worker_mb) or "–"
+        out.append(
+            f"| {r.label} | {', '.join(f'{m:.0f} MB' for m in r.peak_mb)} | {workers} MB "
+            f"| {r.busy:.0f} | {r.cpu_share:.0%} |"
+        )
+    return out
 
 
 def _ms(seconds: float) -> str:
@@ -734,7 +850,8 @@ def section(reports: Sequence[Report], think: tuple[float, float]) -> str:
             "Bot API and fake Slack Web API run in the bench process on 127.0.0.1; each "
             "replica is a real `sourcewise serve` process (PTB webhook, slack-bolt, the "
             "service, the database). Half the conversations are Telegram, half Slack; each "
-            f"types 12 turns from the greeting to the summary, {think[0]:g}–{think[1]:g} s "
+            f"types 15 turns from the greeting to the result, why? and a what-if, "
+            f"{think[0]:g}–{think[1]:g} s "
             "apart; with two replicas consecutive turns alternate between them. Latency: "
             "from just before the platform's POST to the arrival of the turn's last message "
             "at the fake platform. Lost/duplicated/wrong: every chat compared message by "
@@ -743,6 +860,12 @@ def section(reports: Sequence[Report], think: tuple[float, float]) -> str:
             *rows(reports),
             "",
             *platform_rows(reports),
+            "",
+            "Per turn kind (every conversation goes through calculate, why? and one "
+            "what-if), `/healthz` asked every 0.2 s during the load, memory of the serving "
+            "process and of each worker process, busy replies and the machine's CPU:",
+            "",
+            *kind_rows(reports),
             "",
             "Inside the replicas (their own `/metrics` over the load phase): handle time is "
             "the conversation service's share of a turn (load, core step, save; histogram "
@@ -763,8 +886,7 @@ def section(reports: Sequence[Report], think: tuple[float, float]) -> str:
             "",
             f"An estimate turn (engine, recommendation, chart), one at a time: "
             f"{', '.join(f'{x:.0f}' for x in estimate)} ms to the first message. The engine "
-            "and the chart run on the event loop, so other turns on that replica wait "
-            "meanwhile; they are kept out of the latency figures above.",
+            "and the chart run in a worker process, off the event loop.",
             "",
             *NOTES,
         ]

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -30,11 +29,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.compute import PoolKind, RateCardEstimator, TurnRunner, warm_up
 from bot.config import Settings
-from bot.core.machine import Estimator
 from bot.service import ConversationService
 from bot.store import MEMORY_URL, Store, StoreError, migrate, open_store
-from costengine import Estimate, RateCard, Scenario, estimate, load_ratecard
+from costengine import available_regions, load_ratecard
+from costengine.errors import EngineError, RateCardError
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from bot.handoff.notifiers import NotifierRouter
     from bot.handoff.runner import HandoffRunner
     from bot.handoff.service import HandoffService
+    from bot.http import ConnectionGuard
     from bot.observability import Metrics
 
 __all__ = [
@@ -56,7 +57,7 @@ __all__ = [
     "Serving",
     "TelegramMode",
     "build_handoff",
-    "make_estimator",
+    "load_ratecards",
     "open_app",
     "prune_updates",
     "serve_plan",
@@ -88,25 +89,23 @@ class App:
     settings: Settings
     store: Store
     conversations: ConversationService
+    runner: TurnRunner = field(default_factory=TurnRunner)
 
 
-def make_estimator(ratecard: Path | None) -> Estimator | None:
-    """The estimator for the operator's rate-card override file (None: the built-in cards).
-
-    Each region's card is read once and kept; a malformed file surfaces as the engine's
-    ``RateCardError``, which the conversation reports to the user like any engine error.
-    """
+def load_ratecards(ratecard: Path | None) -> RateCardEstimator:
+    """The estimator for the operator's rate-card override file (``SOURCEWISE_RATECARD``):
+    every region's card read and validated now, at start, so a bad file stops the process
+    with one line (:class:`ConfigError`, naming the field, never the file's path) instead of
+    reaching chat users turn after turn. None: the built-in cards."""
     if ratecard is None:
-        return None
-
-    @functools.cache
-    def card(region: str) -> RateCard:
-        return load_ratecard(region, ratecard)
-
-    def priced(scenario: Scenario) -> Estimate:
-        return estimate(scenario, card(scenario.region))
-
-    return priced
+        return RateCardEstimator()
+    try:
+        cards = {region: load_ratecard(region, ratecard) for region in available_regions()}
+    except RateCardError as exc:
+        raise ConfigError(f"SOURCEWISE_RATECARD: {exc}") from None
+    except EngineError as exc:  # pragma: no cover - every region listed has a built-in card
+        raise ConfigError(f"SOURCEWISE_RATECARD: {exc}") from None
+    return RateCardEstimator(cards)
 
 
 async def prune_updates(store: Store, *, retention: timedelta = UPDATE_RETENTION) -> int:
@@ -135,34 +134,38 @@ async def open_app(
     *,
     run_migrations: bool = True,
     housekeeping_interval: float | None = PRUNE_INTERVAL_SECONDS,
+    pool: PoolKind = PoolKind.INLINE,
 ) -> AsyncIterator[App]:
     """Open everything ``settings`` describes (default: read from the environment).
 
     ``run_migrations`` False skips the schema upgrade (when ``sourcewise migrate`` ran at
-    deploy time); ``housekeeping_interval`` None starts no background task. Raises
+    deploy time); ``housekeeping_interval`` None starts no background task; ``pool``
+    PROCESS computes heavy turns in worker processes (the servers), INLINE on the loop (the
+    terminal chat). Raises :class:`ConfigError` for a bad ``SOURCEWISE_RATECARD`` and
     :class:`bot.store.StoreUnavailable` if the database cannot be reached.
     """
     settings = settings if settings is not None else Settings()
+    estimator = load_ratecards(settings.ratecard)
     if run_migrations and settings.database_url != MEMORY_URL:
         await migrate(settings.database_url)
-    store = open_store(settings.database_url)
+    store = open_store(settings.database_url, timeout=settings.db_timeout_seconds)
+    runner = TurnRunner(
+        kind=pool, workers=settings.workers, queue=settings.queue, estimator=estimator
+    )
     housekeeping: asyncio.Task[None] | None = None
     try:
         if housekeeping_interval is not None:
             housekeeping = asyncio.create_task(
                 _housekeeping(store, housekeeping_interval), name="sourcewise-housekeeping"
             )
-        conversations = ConversationService(
-            store,
-            estimator=make_estimator(settings.ratecard),
-            default_locale=settings.locale,
-        )
-        yield App(settings=settings, store=store, conversations=conversations)
+        conversations = ConversationService(store, runner=runner, default_locale=settings.locale)
+        yield App(settings=settings, store=store, conversations=conversations, runner=runner)
     finally:
         if housekeeping is not None:
             housekeeping.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await housekeeping
+        await asyncio.to_thread(runner.close)
         await store.aclose()
 
 
@@ -237,12 +240,21 @@ def _given(value: object) -> bool:
 
 def _check_slack(settings: Settings) -> None:
     from bot.adapters.slack.errors import SlackNotConfigured
+    from bot.adapters.slack.installations import TokenCipher
     from bot.adapters.slack.mode import resolve_mode
 
     try:
         resolve_mode(settings)
     except SlackNotConfigured as exc:
         raise ConfigError(str(exc)) from None
+    if _given(settings.secret_key):
+        assert settings.secret_key is not None
+        try:
+            TokenCipher(settings.secret_key.get_secret_value())
+        except ValueError:
+            raise ConfigError(
+                "SOURCEWISE_SECRET_KEY is not a Fernet key (comma-separated, newest first)"
+            ) from None
 
 
 def _check_telegram(settings: Settings, mode: TelegramMode, *, why: str) -> None:
@@ -309,27 +321,13 @@ class Serving:
     telegram: TelegramApplication | None = None
     slack: SlackBot | None = None
     scheduler: HandoffRunner | None = None
+    guard: ConnectionGuard | None = None
+    metrics_url: str = ""
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @property
     def adapters(self) -> tuple[str, ...]:
         return self.plan.adapters
-
-
-def warm_up() -> None:
-    """Build what the first turns would otherwise build while a user waits: the core's
-    vocabularies (CLDR names in every language, about 2 s) and the engine and chart code
-    (a one-line estimate, about 2 s). Runs before the server listens, so a load balancer's
-    health check only sends traffic to a replica that answers at full speed."""
-    from bot.core.events import Start, Text
-    from bot.core.machine import step
-    from bot.core.quick import answer_quick
-    from bot.render.env import LOCALES
-
-    for locale in LOCALES:
-        started = step(None, Start(locale=locale))
-        step(started.state, Text("1"))
-    answer_quick("8 agents", "en")
 
 
 async def _until_polling(application: TelegramApplication, task: asyncio.Task[None]) -> None:
@@ -367,7 +365,7 @@ async def serving(
     """
     from aiohttp import web
 
-    from bot.http import build_web_app
+    from bot.http import KEEPALIVE_TIMEOUT_SECONDS, build_web_app, listen
     from bot.observability import InstrumentedConversations, Metrics, install_metrics_route
 
     plan = plan if plan is not None else serve_plan(settings)
@@ -375,31 +373,50 @@ async def serving(
     stop = asyncio.Event()
     async with contextlib.AsyncExitStack() as stack:
         app = await stack.enter_async_context(
-            open_app(settings, housekeeping_interval=housekeeping_interval)
+            open_app(settings, housekeeping_interval=housekeeping_interval, pool=PoolKind.PROCESS)
         )
         conversations = InstrumentedConversations(app.conversations, metrics)
         handoff = build_handoff(app, metrics=metrics)
         web_app = build_web_app(app)
-        install_metrics_route(web_app, metrics)
+        token = settings.metrics_token.get_secret_value() if settings.metrics_token else ""
+        if token.strip():
+            install_metrics_route(web_app, metrics, token=token.strip())
+        metrics_app: web.Application | None = None
+        if settings.metrics_port is not None:
+            metrics_app = web.Application()
+            install_metrics_route(metrics_app, metrics)
         running = Serving(app=app, plan=plan, metrics=metrics, handoff=handoff, web_app=web_app)
         if plan.telegram is not None:
             running.telegram = _build_telegram(settings, running, conversations)
         if plan.slack:
             running.slack = _build_slack(settings, running, conversations, stack)
-        runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS)
+        runner = web.AppRunner(
+            web_app,
+            access_log=None,
+            shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS,
+            keepalive_timeout=KEEPALIVE_TIMEOUT_SECONDS,
+        )
+        server: asyncio.Server | None = None
         try:
-            if warm:
-                await asyncio.to_thread(warm_up)
+            if warm:  # the loop's turns, and every worker, before traffic arrives
+                await asyncio.gather(asyncio.to_thread(warm_up), app.runner.start())
             if plan.listen:
                 await runner.setup()  # starts a webhook Telegram Application (on_startup)
-                site = web.TCPSite(
+                server, running.guard, running.url = await listen(
                     runner,
+                    web_app,
                     settings.http_host if host is None else host,
                     settings.http_port if port is None else port,
+                    max_connections=settings.max_connections,
                 )
+            if metrics_app is not None:
+                metrics_runner = web.AppRunner(metrics_app, access_log=None)
+                await metrics_runner.setup()
+                stack.push_async_callback(metrics_runner.cleanup)
+                site = web.TCPSite(metrics_runner, settings.metrics_host, settings.metrics_port)
                 await site.start()
-                address = runner.addresses[0]
-                running.url = f"http://{address[0]}:{address[1]}"
+                address = metrics_runner.addresses[0]
+                running.metrics_url = f"http://{address[0]}:{address[1]}"
             await _start_adapters(settings, running, stop)
             if scheduler and running.telegram is None and running.slack is None:
                 _log.info("handoff scheduler off: no adapter could deliver reminders")
@@ -420,7 +437,9 @@ async def serving(
             for task in running.tasks:
                 with contextlib.suppress(Exception, asyncio.CancelledError):
                     await asyncio.wait_for(task, SHUTDOWN_TIMEOUT_SECONDS)
-            await runner.cleanup()  # no new requests; stops a webhook Telegram Application
+            if server is not None:
+                server.close()  # no new connections
+            await runner.cleanup()  # in-flight requests end; stops a webhook Telegram Application
 
 
 def _build_telegram(
@@ -470,7 +489,9 @@ def _build_slack(
     stack.callback(bot.logger.removeHandler, counter)
     stack.push_async_callback(bot.aclose)  # after the HTTP server: background replies finish
     if not bot.secrets.socket_mode:
-        install_slack_routes(running.web_app, bot.bolt)
+        install_slack_routes(
+            running.web_app, bot.bolt, signing_secret=bot.secrets.signing_secret or None
+        )
     running.handoff.router.add("slack", notifier_for(bot, settings))
     return bot
 

@@ -41,6 +41,36 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", validation_alias=_env("SOURCEWISE_LOG_LEVEL"))
     http_host: str = Field(default="0.0.0.0", validation_alias=_env("SOURCEWISE_HTTP_HOST"))
     http_port: int = Field(default=8080, validation_alias=_env("SOURCEWISE_HTTP_PORT", "PORT"))
+    #: Worker processes for heavy turns (estimates, charts); None: one per core.
+    workers: int | None = Field(
+        default=None, ge=1, le=64, validation_alias=_env("SOURCEWISE_WORKERS")
+    )
+    #: Heavy turns that may wait for a worker before "busy, one moment"; None: 4 per worker.
+    queue: int | None = Field(
+        default=None, ge=0, le=10_000, validation_alias=_env("SOURCEWISE_QUEUE")
+    )
+    #: Open HTTP connections one server accepts; more wait in the kernel's backlog.
+    max_connections: int = Field(
+        default=512, ge=8, le=100_000, validation_alias=_env("SOURCEWISE_MAX_CONNECTIONS")
+    )
+    #: A database statement running longer than this is cancelled (and the store reports the
+    #: database unavailable), so a stalled database cannot hold a request forever.
+    db_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=300, validation_alias=_env("SOURCEWISE_DB_TIMEOUT")
+    )
+    #: ``/metrics`` on the main port needs ``Authorization: Bearer <token>``; without a token
+    #: it is served only on ``SOURCEWISE_METRICS_PORT`` (when set).
+    metrics_token: SecretStr | None = Field(
+        default=None, validation_alias=_env("SOURCEWISE_METRICS_TOKEN")
+    )
+    metrics_host: str = Field(default="127.0.0.1", validation_alias=_env("SOURCEWISE_METRICS_HOST"))
+    metrics_port: int | None = Field(
+        default=None, ge=0, le=65535, validation_alias=_env("SOURCEWISE_METRICS_PORT")
+    )
+    #: Fernet keys (comma-separated, newest first) encrypting Slack OAuth tokens at rest.
+    secret_key: SecretStr | None = Field(
+        default=None, validation_alias=_env("SOURCEWISE_SECRET_KEY")
+    )
 
     telegram_bot_token: SecretStr | None = Field(
         default=None, validation_alias=_env("TELEGRAM_BOT_TOKEN")

@@ -25,6 +25,7 @@ and the extra fields alike: a token in a request URL logged by a library is caug
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import re
@@ -92,6 +93,7 @@ class Metrics:
     - ``sourcewise_turns_total{platform}``: events the conversation service handled;
     - ``sourcewise_turn_seconds{platform}``: how long each took (histogram);
     - ``sourcewise_duplicates_total{platform}``: redelivered updates recognised as such;
+    - ``sourcewise_busy_replies_total{platform}``: heavy turns answered "busy, one moment";
     - ``sourcewise_replies_failed_total{platform}``: updates whose answer could not be
       produced or sent (the user got an apology, or nothing);
     - ``sourcewise_reminders_sent_total`` / ``sourcewise_reminders_late_total``: handoff
@@ -118,6 +120,12 @@ class Metrics:
         self.duplicates = Counter(
             "sourcewise_duplicates",
             "Redelivered updates recognised as already handled.",
+            ["platform"],
+            registry=r,
+        )
+        self.busy = Counter(
+            "sourcewise_busy_replies",
+            "Heavy turns answered 'busy, one moment' (no capacity; nothing was changed).",
             ["platform"],
             registry=r,
         )
@@ -189,19 +197,34 @@ class InstrumentedConversations:
             self._observe(key.platform, started)
         if turn.duplicate:
             self._metrics.duplicates.labels(key.platform).inc()
+        if turn.busy:
+            self._metrics.busy.labels(key.platform).inc()
         return turn
 
     async def mark_delivered(self, key: ConversationKey, dedupe_id: str) -> None:
         await self._inner.mark_delivered(key, dedupe_id)
 
     async def quick_estimate(
-        self, text: str, *, locale: str | None = None, key: ConversationKey | None = None
+        self,
+        text: str,
+        *,
+        locale: str | None = None,
+        key: ConversationKey | None = None,
+        dedupe_id: str | None = None,
     ) -> tuple[Reply, ...]:
         started = time.perf_counter()
         try:
-            return await self._inner.quick_estimate(text, locale=locale, key=key)
+            return await self._inner.quick_estimate(
+                text, locale=locale, key=key, dedupe_id=dedupe_id
+            )
         finally:
             self._observe(key.platform if key is not None else "inline", started)
+
+    async def claim(self, key: ConversationKey, dedupe_id: str) -> bool:
+        claimed = await self._inner.claim(key, dedupe_id)
+        if not claimed:
+            self._metrics.duplicates.labels(key.platform).inc()
+        return claimed
 
     async def recent_estimates(
         self, key: ConversationKey, *, limit: int = 5
@@ -256,10 +279,19 @@ def count_slack_failures(logger: logging.Logger, metrics: Metrics) -> logging.Ha
     return handler
 
 
-def install_metrics_route(web_app: web.Application, metrics: Metrics) -> None:
-    """``GET /metrics``: the Prometheus text format of ``metrics``."""
+def install_metrics_route(
+    web_app: web.Application, metrics: Metrics, *, token: str | None = None
+) -> None:
+    """``GET /metrics``: the Prometheus text format of ``metrics``. With ``token`` only for
+    ``Authorization: Bearer <token>`` (401 otherwise): how ``/metrics`` is served on the
+    public port; without, for a private listener (``SOURCEWISE_METRICS_PORT``)."""
+    expected = f"Bearer {token}".encode() if token else None
 
-    async def serve(_: web.Request) -> web.Response:
+    async def serve(request: web.Request) -> web.Response:
+        if expected is not None:
+            given = request.headers.get("Authorization", "").encode()
+            if not hmac.compare_digest(given, expected):
+                return web.Response(status=401, headers={"WWW-Authenticate": "Bearer"})
         response = web.Response(body=metrics.render())
         response.headers["Content-Type"] = CONTENT_TYPE_LATEST
         return response

@@ -1,15 +1,24 @@
 """The conversation service: the imperative shell around the pure conversation core.
 
-One turn is one unit of work (cosmicpython's service layer): claim the platform's update id,
-load the state, run the pure :func:`bot.core.machine.step`, save the new state, record the
-replies and the estimate, commit. Either all of it is durable or none of it is, so a process
-killed at any moment resumes at the same question with every answer kept, and an update
-delivered twice (a Telegram restart, a Slack retry) is answered once.
+One turn, three steps:
 
-Two replicas handling consecutive turns of one conversation serialize on the row lock
-(PostgreSQL) or the write lock (SQLite); when they still collide the version check rejects
-the loser with :class:`StaleConversation` and the turn is redone from a fresh load: the pure
-step makes redoing safe, since nothing left the process yet.
+1. **load**, a short read-only transaction: is the update id already claimed (then this is a
+   redelivery, see :meth:`ConversationService._duplicate`)? The state, its version, and the
+   estimate the last result showed (when the conversation is at a result).
+2. **compute**, outside any transaction: :meth:`bot.compute.TurnRunner.turn` runs the pure
+   :func:`bot.turn.run_turn` (step and rendering) on the loop when it is a question turn, or
+   in a worker process when it prices something, so an estimate never blocks the event loop
+   nor holds a database lock. No capacity: :class:`bot.compute.Busy`, answered with a
+   localized "busy, one moment" that changes nothing (no state, no claim).
+3. **save**, one transaction: claim the update id, save the state with the version it was
+   loaded at, record the replies, the estimate history and the estimate to explain later;
+   commit. Either all of it is durable or none of it is, so a process killed at any moment
+   resumes at the same question, and an update delivered twice is answered once.
+
+Two replicas handling consecutive turns of one conversation both compute, but only the first
+save wins: the loser's version check fails with :class:`StaleConversation` and its turn is
+redone from a fresh load (the pure step makes redoing safe, since nothing left the process
+yet); a second delivery of the same update loses on the claim and becomes a duplicate.
 
 After the adapter has sent a turn's replies it calls :meth:`ConversationService.mark_delivered`;
 a redelivered update whose replies were never marked (crash between commit and send) gets
@@ -23,22 +32,29 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import zlib
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from bot.core.events import Event, Reply, Start
-from bot.core.machine import Estimator
+from bot.compute import Busy, TurnRunner
+from bot.core.events import Event, Reply, ReplyKind, Start
 from bot.core.ports import ConversationKey, Conversations, Turn
-from bot.core.quick import answer_quick
-from bot.core.state import STATE_VERSION, ConversationState
+from bot.core.state import STATE_VERSION, ConversationState, Phase
+from bot.render.catalog import lookup
 from bot.store import StaleConversation, Store, replies_from_json, replies_to_json
 from bot.store.base import JSONObject
-from bot.turn import run_turn
 from costengine.results import Estimate
 
-__all__ = ["DEFAULT_RESEND_AFTER", "ConversationService", "estimate_summary"]
+__all__ = [
+    "DEFAULT_RESEND_AFTER",
+    "ConversationService",
+    "busy_reply",
+    "decode_estimate",
+    "encode_estimate",
+    "estimate_summary",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -65,6 +81,28 @@ def estimate_summary(estimate: Estimate) -> JSONObject:
     }
 
 
+def encode_estimate(estimate: Estimate) -> bytes:
+    """The estimate as kept with the conversation: compressed JSON (about 10 KB)."""
+    return zlib.compress(estimate.model_dump_json().encode(), 6)
+
+
+def decode_estimate(data: bytes | None) -> Estimate | None:
+    """The kept estimate, or None when there is none or it no longer fits the current code
+    (then "why?" prices the scenario again, which gives the same figures)."""
+    if data is None:
+        return None
+    try:
+        return Estimate.model_validate_json(zlib.decompress(data))
+    except (zlib.error, ValueError):
+        _log.info("a kept estimate no longer decodes; it will be priced again")
+        return None
+
+
+def busy_reply(locale: str | None) -> Reply:
+    """ "Busy, one moment": no capacity for a heavy turn now; nothing was changed."""
+    return Reply(text=lookup(locale or "en", "error.busy"), kind=ReplyKind.INFO)
+
+
 def _restore(stored: JSONObject | None) -> ConversationState | None:
     """The saved state, or None (start afresh) when there is none or it no longer fits the
     current code: a state of another shape must not wedge the user's every message."""
@@ -83,8 +121,9 @@ def _restore(stored: JSONObject | None) -> ConversationState | None:
 class ConversationService:
     """Implements :class:`bot.core.ports.Conversations` over a :class:`bot.store.Store`.
 
-    ``estimator`` prices scenarios (default: the engine with the built-in rate cards; the
-    app binds the operator's rate-card file). ``default_locale`` is used for a new
+    ``runner`` computes turns and one-line estimates (default: on the loop, with the
+    built-in rate cards; the server passes a worker pool with the operator's rate-card
+    file). ``default_locale`` is used for a new
     conversation when the platform gives no language. ``max_attempts`` bounds how often a
     turn is redone after losing a race before :class:`StaleConversation` reaches the caller.
     ``resend_after``: how long after its first delivery an update's undelivered replies are
@@ -95,7 +134,7 @@ class ConversationService:
         self,
         store: Store,
         *,
-        estimator: Estimator | None = None,
+        runner: TurnRunner | None = None,
         default_locale: str | None = None,
         max_attempts: int = 8,
         resend_after: timedelta = DEFAULT_RESEND_AFTER,
@@ -103,7 +142,7 @@ class ConversationService:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         self._store = store
-        self._estimator = estimator
+        self._runner = runner if runner is not None else TurnRunner()
         self._default_locale = default_locale
         self._max_attempts = max_attempts
         self._resend_after = resend_after
@@ -121,7 +160,8 @@ class ConversationService:
         ``dedupe_id`` is the platform's update/event id: a second delivery returns
         ``Turn(duplicate=True)`` with the replies to resend (if the first were never marked
         delivered, once) or none; while the first may still be sending, it waits up to
-        ``resend_after`` from the first delivery to decide.
+        ``resend_after`` from the first delivery to decide. With no capacity for a heavy turn
+        the one reply is :func:`busy_reply` and nothing is saved or claimed.
         """
         for attempt in range(1, self._max_attempts + 1):
             try:
@@ -142,14 +182,25 @@ class ConversationService:
         self, key: ConversationKey, event: Event, *, dedupe_id: str | None, locale: str | None
     ) -> Turn | None:
         """One attempt at a turn; None when ``dedupe_id`` was claimed before."""
-        async with self._store.unit_of_work() as uow:
-            if dedupe_id is not None and not await uow.updates.claim(key, dedupe_id):
+        async with self._store.unit_of_work(read_only=True) as uow:
+            if dedupe_id is not None and await uow.updates.status(key, dedupe_id) is not None:
                 return None
             snapshot = await uow.conversations.load(key)
             state = _restore(snapshot.state)
-            if state is None and locale is None and not (isinstance(event, Start) and event.locale):
-                locale = self._default_locale
-            result = run_turn(state, event, locale=locale, estimator=self._estimator)
+            kept = None
+            if state is not None and state.phase is Phase.RESULT:
+                kept = await uow.conversations.estimate(key)
+        if state is None and locale is None and not (isinstance(event, Start) and event.locale):
+            locale = self._default_locale
+        try:
+            result = await self._runner.turn(
+                key, state, event, locale=locale, known=decode_estimate(kept)
+            )
+        except Busy:
+            return Turn(replies=(busy_reply(state.locale if state else locale),), busy=True)
+        async with self._store.unit_of_work() as uow:
+            if dedupe_id is not None and not await uow.updates.claim(key, dedupe_id):
+                return None
             await uow.conversations.save(
                 key, result.state.model_dump(mode="json"), expected_version=snapshot.version
             )
@@ -157,6 +208,9 @@ class ConversationService:
                 await uow.updates.record_replies(key, dedupe_id, replies_to_json(result.replies))
             if result.estimate is not None:
                 await uow.estimates.add(key, estimate_summary(result.estimate))
+                await uow.conversations.keep_estimate(key, encode_estimate(result.estimate))
+            elif result.state.phase is not Phase.RESULT and kept is not None:
+                await uow.conversations.keep_estimate(key, None)  # nothing left to explain
             await uow.commit()
         return Turn(replies=tuple(result.replies), locale=result.state.locale)
 
@@ -201,18 +255,51 @@ class ConversationService:
             await uow.commit()
 
     async def quick_estimate(
-        self, text: str, *, locale: str | None = None, key: ConversationKey | None = None
+        self,
+        text: str,
+        *,
+        locale: str | None = None,
+        key: ConversationKey | None = None,
+        dedupe_id: str | None = None,
     ) -> tuple[Reply, ...]:
         """Answer a one-line request ("40 agents, 24/7, Poland") without a conversation; the
-        estimate goes into ``key``'s history when a key is given."""
-        replies, estimate = answer_quick(
-            text, locale or self._default_locale or "", estimator=self._estimator
-        )
-        if key is not None and estimate is not None:
+        estimate goes into ``key``'s history when a key is given.
+
+        ``dedupe_id`` (with ``key``): the platform's update id, claimed in the database with
+        the history entry, so a redelivery to any replica answers nothing (an empty tuple).
+        With no capacity the one reply is :func:`busy_reply` and nothing is claimed.
+        """
+        language = locale or self._default_locale or ""
+        if key is not None and dedupe_id is not None:
+            async with self._store.unit_of_work(read_only=True) as uow:
+                if await uow.updates.status(key, dedupe_id) is not None:
+                    return ()
+        try:
+            replies, estimate = await self._runner.quick(key or text, text, language)
+        except Busy:
+            return (busy_reply(language),)
+        if key is not None and (estimate is not None or dedupe_id is not None):
             async with self._store.unit_of_work() as uow:
-                await uow.estimates.add(key, estimate_summary(estimate))
+                if dedupe_id is not None:
+                    if not await uow.updates.claim(key, dedupe_id):
+                        return ()
+                    await uow.updates.mark_delivered(key, dedupe_id)
+                if estimate is not None:
+                    await uow.estimates.add(key, estimate_summary(estimate))
                 await uow.commit()
         return tuple(replies)
+
+    async def claim(self, key: ConversationKey, dedupe_id: str) -> bool:
+        """Claim a platform update id that no conversation turn handles (an inline query, a
+        ``/handoff`` command, a slash command): True the first time on any replica, False
+        for a redelivery. The claim is made before acting: an action that then fails is not
+        retried by a redelivery (the user sees the failure and can ask again)."""
+        async with self._store.unit_of_work() as uow:
+            claimed = await uow.updates.claim(key, dedupe_id)
+            if claimed:
+                await uow.updates.mark_delivered(key, dedupe_id)
+            await uow.commit()
+        return claimed
 
     async def recent_estimates(
         self, key: ConversationKey, *, limit: int = 5

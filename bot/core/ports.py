@@ -32,11 +32,14 @@ class Turn:
     then empty, unless the first answer was never marked delivered (the process died between
     saving and sending): then they are that answer, handed out this once, to send as usual.
     ``locale``: the conversation's language after the turn (None: unknown), so an adapter
-    labels its own chrome (a "Done" button) in the language the replies are in."""
+    labels its own chrome (a "Done" button) in the language the replies are in.
+    ``busy``: there was no capacity for this heavy turn; the one reply says "busy, one
+    moment", nothing was saved and the update id was not claimed."""
 
     replies: tuple[Reply, ...]
     duplicate: bool = False
     locale: str | None = None
+    busy: bool = False
 
 
 class Conversations(Protocol):
@@ -62,8 +65,21 @@ class Conversations(Protocol):
         ...
 
     async def quick_estimate(
-        self, text: str, *, locale: str | None = None, key: ConversationKey | None = None
-    ) -> tuple[Reply, ...]: ...
+        self,
+        text: str,
+        *,
+        locale: str | None = None,
+        key: ConversationKey | None = None,
+        dedupe_id: str | None = None,
+    ) -> tuple[Reply, ...]:
+        """A one-line estimate. With ``key`` and ``dedupe_id`` the update id is claimed in the
+        database: a redelivery to any replica gets no replies."""
+        ...
+
+    async def claim(self, key: ConversationKey, dedupe_id: str) -> bool:
+        """Claim an update id no conversation turn handles (an inline query, a command):
+        True the first time on any replica, False for a redelivery."""
+        ...
 
     async def recent_estimates(
         self, key: ConversationKey, *, limit: int = 5

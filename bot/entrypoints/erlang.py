@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import Any
 
@@ -90,13 +91,66 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _compute(args: argparse.Namespace) -> dict[str, float | int]:
+#: The scenario's shrinkage bound (``costengine.scenario.Scenario.shrinkage``: below 0.9).
+_MAX_SHRINKAGE = 0.9
+
+
+def _check(
+    flag_field: str,
+    value: float | None,
+    low: float,
+    high: float,
+    *,
+    open_low: bool = False,
+    open_high: bool = False,
+) -> None:
+    """Refuse ``value`` outside ``[low, high]`` (ends open as asked), naming the engine field."""
     from costengine.errors import InvalidScenario
+
+    if value is None:
+        return
+    if not math.isfinite(value):
+        raise InvalidScenario(flag_field, f"must be finite, got {value!r}")
+    too_low = value <= low if open_low else value < low
+    too_high = value >= high if open_high else value > high
+    if too_low or too_high:
+        left, right = ("(" if open_low else "["), (")" if open_high else "]")
+        raise InvalidScenario(
+            flag_field, f"must be in {left}{low:g}, {high:g}{right}, got {value:g}"
+        )
+
+
+def _validate(args: argparse.Namespace) -> None:
+    """Every flag within :mod:`costengine.limits` before any maths runs, so a value the
+    engine cannot finish promptly (or at all) is one line and exit 2, never a traceback or a
+    hang. The offered traffic is bounded too: it is what the solve's cost grows with."""
+    from costengine import limits
+    from costengine.errors import InvalidScenario
+
+    _check("contacts", args.calls, 0, limits.MAX_CONTACTS_PER_MONTH)
+    _check("interval_seconds", args.interval_minutes, 0, limits.MAX_INTERVAL_MINUTES, open_low=True)
+    _check("aht_seconds", args.aht, 0, limits.MAX_AHT_SECONDS, open_low=True)
+    _check("answer_seconds", args.answer_seconds, 0, limits.MAX_ANSWER_SECONDS)
+    _check("target", args.target, 0, 1, open_low=True, open_high=True)
+    _check(
+        "patience_seconds", args.patience, limits.MIN_PATIENCE_SECONDS, limits.MAX_PATIENCE_SECONDS
+    )
+    _check("max_occupancy", args.max_occupancy, limits.MIN_OCCUPANCY, 1)
+    _check("shrinkage", args.shrinkage, 0, _MAX_SHRINKAGE, open_high=True)
+    traffic = args.calls * args.aht / (args.interval_minutes * 60.0)
+    if not traffic <= limits.MAX_TRAFFIC_ERLANGS:
+        raise InvalidScenario(
+            "traffic",
+            f"offered traffic {traffic:g} Erlangs is over the limit of "
+            f"{limits.MAX_TRAFFIC_ERLANGS:,} (fewer calls, shorter handling or a longer interval)",
+        )
+
+
+def _compute(args: argparse.Namespace) -> dict[str, float | int]:
     from costengine.staffing import erlang_a, erlang_c, workload
 
+    _validate(args)
     minutes: float = args.interval_minutes
-    if not 0 < minutes < float("inf"):
-        raise InvalidScenario("interval_seconds", f"must be a positive number, got {minutes!r}")
     traffic = erlang_c.traffic_erlangs(args.calls, minutes * 60.0, args.aht)
     output: dict[str, float | int]
     if args.patience is None:

@@ -303,9 +303,10 @@ class HandoffService:
         """Record ``user`` (a mention: "<@U123>", "@anna") as having taken the handoff.
 
         The first acknowledgement is stored with the time and edits the reminder to show
-        it (and removes the button); later presses only report who was first. ``team``, when
-        given, must be the reminder's channel (a button cannot ack another channel's
-        reminder).
+        it (and removes the button); later presses only report who was first. ``team`` must
+        be the reminder's channel (a button cannot ack another channel's reminder); None, a
+        press whose channel the platform did not say (a Telegram callback without
+        ``message``), is refused like a foreign channel and changes nothing.
         """
         try:
             fire = await self._store.fire(fire_id)
@@ -313,7 +314,7 @@ class HandoffService:
             lang = normalize_locale(locale)
             return (text_reply(self._renderer, lang, "errors.unknown_fire", kind=ReplyKind.ERROR),)
         lang = normalize_locale(locale or fire.locale)
-        if fire.kind is not DeliveryKind.REMINDER or (team is not None and team != fire.team):
+        if fire.kind is not DeliveryKind.REMINDER or team is None or team != fire.team:
             return (text_reply(self._renderer, lang, "errors.wrong_channel", kind=ReplyKind.ERROR),)
         fire, first = await self._store.acknowledge(fire_id, user, now=self._clock.now())
         assert fire.ack is not None

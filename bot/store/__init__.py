@@ -78,11 +78,12 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def open_store(database_url: str) -> Store:
+def open_store(database_url: str, *, timeout: float | None = None) -> Store:
     """The store for ``database_url`` (not migrated: see :func:`migrate`). Close it with
-    ``await store.aclose()``."""
+    ``await store.aclose()``. ``timeout``: longest a database statement may take (seconds;
+    see :func:`bot.store.sqla.create_engine`)."""
     if database_url == MEMORY_URL:
         return MemoryStore()
     from bot.store.sqla import SqlStore
 
-    return SqlStore.from_url(database_url)
+    return SqlStore.from_url(database_url, timeout=timeout)

@@ -115,9 +115,20 @@ class ConversationStore(Protocol):
     async def load(self, key: ConversationKey) -> Snapshot:
         """The saved state and its version (``Snapshot(None, 0)`` if never saved).
 
-        On PostgreSQL the row stays locked (``SELECT ... FOR UPDATE``) until the unit of work
-        ends, so a concurrent turn of the same conversation waits instead of conflicting.
+        In a writing unit of work on PostgreSQL the row stays locked (``SELECT ... FOR
+        UPDATE``) until the unit of work ends; a read-only one (``unit_of_work(read_only=True)``,
+        the service's load step) takes no lock: the save's version check decides.
         """
+        ...
+
+    async def estimate(self, key: ConversationKey) -> bytes | None:
+        """The estimate kept with :meth:`keep_estimate` (opaque bytes), or None."""
+        ...
+
+    async def keep_estimate(self, key: ConversationKey, data: bytes | None) -> None:
+        """Keep ``data`` (the last estimate shown, encoded by the caller) with the saved
+        conversation, replacing the previous one; None forgets it. Call after :meth:`save` in
+        the same unit of work."""
         ...
 
     async def save(self, key: ConversationKey, state: JSONObject, *, expected_version: int) -> int:
@@ -278,8 +289,10 @@ class UnitOfWork(Protocol):
 class Store(Protocol):
     """A database: hands out units of work, answers health checks, is closed once."""
 
-    def unit_of_work(self) -> UnitOfWork:
-        """A new, not yet started unit of work (it begins on ``async with``)."""
+    def unit_of_work(self, *, read_only: bool = False) -> UnitOfWork:
+        """A new, not yet started unit of work (it begins on ``async with``). ``read_only``:
+        it will only read, so it neither waits for nor blocks a writer (SQLite ``BEGIN``
+        instead of ``BEGIN IMMEDIATE``, no row locks on PostgreSQL); it is never committed."""
         ...
 
     async def ping(self) -> None:

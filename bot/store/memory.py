@@ -60,6 +60,7 @@ class _Installation:
 @dataclass(slots=True)
 class _Tables:
     conversations: dict[ConversationKey, Snapshot] = field(default_factory=dict)
+    kept_estimates: dict[ConversationKey, bytes] = field(default_factory=dict)
     updates: dict[tuple[str, str], _Update] = field(default_factory=dict)
     estimates: list[tuple[ConversationKey, EstimateRecord]] = field(default_factory=list)
     installations: list[_Installation] = field(default_factory=list)
@@ -83,6 +84,17 @@ class _Conversations:
             raise StaleConversation(key, f"expected version {expected_version}, found {version}")
         self._tables.conversations[key] = Snapshot(_json(state), version + 1)
         return version + 1
+
+    async def estimate(self, key: ConversationKey) -> bytes | None:
+        return self._tables.kept_estimates.get(key)
+
+    async def keep_estimate(self, key: ConversationKey, data: bytes | None) -> None:
+        if key not in self._tables.conversations:
+            return  # like an UPDATE of no row
+        if data is None:
+            self._tables.kept_estimates.pop(key, None)
+        else:
+            self._tables.kept_estimates[key] = bytes(data)
 
 
 class _Updates:
@@ -284,7 +296,8 @@ class MemoryStore:
         if self._closed:
             raise StoreUnavailable("the memory store is closed")
 
-    def unit_of_work(self) -> MemoryUnitOfWork:
+    def unit_of_work(self, *, read_only: bool = False) -> MemoryUnitOfWork:
+        del read_only  # one lock for readers and writers: units of work here last microseconds
         return MemoryUnitOfWork(self)
 
     async def ping(self) -> None:

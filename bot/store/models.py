@@ -24,6 +24,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     String,
@@ -86,6 +87,9 @@ conversations = Table(
     # Optimistic concurrency: every save must name the version it read.
     Column("version", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # The last estimate shown (zlib-compressed JSON, since 0003), so "why?" and "details"
+    # explain it instead of pricing the scenario again.
+    Column("estimate", LargeBinary, nullable=True),
     PrimaryKeyConstraint("platform", "workspace", "user_id"),
 )
 

@@ -19,6 +19,7 @@ Nothing is created at import time: :func:`create_engine` and :class:`SqlStore` a
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -68,12 +69,15 @@ __all__ = [
 BUSY_TIMEOUT_SECONDS = 30.0
 #: How long connecting to PostgreSQL may take before the store is reported unavailable.
 CONNECT_TIMEOUT_SECONDS = 10.0
+#: Longest a PostgreSQL statement may run (``SOURCEWISE_DB_TIMEOUT`` overrides it).
+DEFAULT_STATEMENT_TIMEOUT_SECONDS = 10.0
 
 #: SQLSTATEs that mean "the transaction lost a race; run it again".
 _RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
 #: The server refuses work for now: shutting down or starting up (57P0x), too many
-#: connections (53300), a database not accepting connections (55000 at connect).
-_UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300", "55000"})
+#: connections (53300), a database not accepting connections (55000 at connect), a
+#: statement cancelled by ``statement_timeout`` (57014).
+_UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300", "55000", "57014"})
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -140,25 +144,51 @@ def _sqlite_on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
-def create_engine(database_url: str) -> AsyncEngine:
+def _private_sqlite_file(database: str) -> None:
+    """Create the database file 0600 (and a missing folder 0700) before SQLite does, and
+    tighten an existing one: conversations, estimates and Slack installations are in it.
+    SQLite gives its ``-wal`` and ``-shm`` files the main file's permissions."""
+    path = Path(database).expanduser()
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if part.exists() and part.stat().st_mode & 0o077:
+            part.chmod(0o600)
+
+
+def create_engine(database_url: str, *, timeout: float | None = None) -> AsyncEngine:
     """An async engine configured for the store (see the module docstring for why).
 
-    For a SQLite file the parent folder is created, so the default path in the user data dir
-    works on first run.
+    For a SQLite file the parent folder is created (0700) and the file made private (0600),
+    so the default path in the user data dir works on first run. On PostgreSQL ``timeout``
+    (seconds, default :data:`DEFAULT_STATEMENT_TIMEOUT_SECONDS`) bounds every statement on
+    the server (``statement_timeout``) and on the client (asyncpg's command timeout, which
+    also covers a database that stopped answering at all), and the wait for a pooled
+    connection: a stalled database fails the request instead of holding it.
     """
     url = normalize_url(database_url)
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _private_sqlite_file(database)
         engine = _create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
         return engine
+    seconds = timeout if timeout is not None else DEFAULT_STATEMENT_TIMEOUT_SECONDS
     return _create_async_engine(
         url,
         pool_pre_ping=True,
-        connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
+        pool_timeout=seconds,
+        connect_args={
+            "timeout": min(CONNECT_TIMEOUT_SECONDS, seconds),
+            "command_timeout": seconds,
+            "server_settings": {"statement_timeout": str(int(seconds * 1000))},
+        },
     )
 
 
@@ -204,12 +234,16 @@ class _Part:
 
 
 class _Conversations(_Part):
+    def __init__(self, connection: AsyncConnection, *, lock: bool) -> None:
+        super().__init__(connection)
+        self._lock = lock
+
     async def load(self, key: ConversationKey) -> Snapshot:
-        query = (
-            select(conversations.c.state, conversations.c.version)
-            .where(_is_key(conversations, key))
-            .with_for_update()  # rendered on PostgreSQL only; SQLite already holds the lock
+        query = select(conversations.c.state, conversations.c.version).where(
+            _is_key(conversations, key)
         )
+        if self._lock:  # rendered on PostgreSQL only; SQLite already holds the lock
+            query = query.with_for_update()
         with _translated(key):
             row = (await self._connection.execute(query)).one_or_none()
         return Snapshot(None, 0) if row is None else Snapshot(row.state, row.version)
@@ -240,6 +274,18 @@ class _Conversations(_Part):
         if result.rowcount != 1:
             raise StaleConversation(key, f"version {expected_version} is no longer current")
         return expected_version + 1
+
+    async def estimate(self, key: ConversationKey) -> bytes | None:
+        query = select(conversations.c.estimate).where(_is_key(conversations, key))
+        with _translated(key):
+            data = (await self._connection.execute(query)).scalar_one_or_none()
+        return None if data is None else bytes(data)
+
+    async def keep_estimate(self, key: ConversationKey, data: bytes | None) -> None:
+        with _translated(key):
+            await self._connection.execute(
+                update(conversations).where(_is_key(conversations, key)).values(estimate=data)
+            )
 
 
 class _Updates(_Part):
@@ -420,8 +466,9 @@ class _Installations(_Part):
 class SqlUnitOfWork:
     """One connection and one transaction, from ``async with`` to commit or rollback."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, read_only: bool = False) -> None:
         self._engine = engine
+        self._read_only = read_only
         self._connection: AsyncConnection | None = None
         self._transaction: AsyncTransaction | None = None
 
@@ -432,7 +479,7 @@ class SqlUnitOfWork:
 
     @property
     def conversations(self) -> _Conversations:
-        return _Conversations(self._live())
+        return _Conversations(self._live(), lock=not self._read_only)
 
     @property
     def updates(self) -> _Updates:
@@ -457,6 +504,8 @@ class SqlUnitOfWork:
         try:
             with _translated():
                 connection = await self._engine.connect()
+                if self._read_only:
+                    await connection.execution_options(**{_READ_ONLY: True})
                 self._transaction = await connection.begin()
         except BaseException:
             if connection is not None:
@@ -501,15 +550,15 @@ class SqlStore:
         self._engine = engine
 
     @classmethod
-    def from_url(cls, database_url: str) -> SqlStore:
-        return cls(create_engine(database_url))
+    def from_url(cls, database_url: str, *, timeout: float | None = None) -> SqlStore:
+        return cls(create_engine(database_url, timeout=timeout))
 
     @property
     def engine(self) -> AsyncEngine:
         return self._engine
 
-    def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._engine)
+    def unit_of_work(self, *, read_only: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._engine, read_only=read_only)
 
     async def ping(self) -> None:
         with _translated():

@@ -198,8 +198,16 @@ class FakeConversations:
     async def mark_delivered(self, key: ConversationKey, dedupe_id: str) -> None:
         raise AssertionError("the console sends no update ids")
 
+    async def claim(self, key: ConversationKey, dedupe_id: str) -> bool:
+        return True
+
     async def quick_estimate(
-        self, text: str, *, locale: str | None = None, key: ConversationKey | None = None
+        self,
+        text: str,
+        *,
+        locale: str | None = None,
+        key: ConversationKey | None = None,
+        dedupe_id: str | None = None,
     ) -> tuple[Reply, ...]:
         return ()
 

@@ -17,12 +17,16 @@ EXAMPLE = [
 ]  # fmt: skip
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+#: An invalid value is refused before any maths: a hang shows as a TimeoutExpired.
+PROMPT = 10
+
+
+def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "erlang", *args],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
         check=False,
     )
 
@@ -103,15 +107,30 @@ def test_occupancy_cap_is_applied() -> None:
         (("--patience", "-3"), "--patience"),
         (("--shrinkage", "1"), "--shrinkage"),
         (("--calls", "many"), "--calls"),
+        # The hardening findings (issue 14): each was a traceback or a hang.
+        (("--calls", "1e300"), "--calls"),
+        (("--calls", "1e15"), "--calls"),
+        (("--calls", "1e9", "--patience", "60"), "--calls"),
+        (("--patience", "1e308"), "--patience"),
+        (("--patience", "5e-324"), "--patience"),
+        (("--max-occupancy", "5e-324"), "--max-occupancy"),
+        (("--max-occupancy", "1.5"), "--max-occupancy"),
+        (("--shrinkage", "0.99999999"), "--shrinkage"),
+        (("--interval-minutes", "1e-300"), "--calls"),
+        (("--interval-minutes", "1e9"), "--interval-minutes"),
+        (("--aht", "1e300"), "--aht"),
+        (("--answer-seconds", "1e308"), "--answer-seconds"),
+        (("--calls", "4000000", "--interval-minutes", "60"), "--calls"),
     ],
 )
-def test_invalid_input_exits_2_with_one_line(change: tuple[str, str], flag: str) -> None:
+def test_invalid_input_exits_2_with_one_line(change: tuple[str, ...], flag: str) -> None:
     args = list(EXAMPLE)
-    if change[0] in args:
-        args[args.index(change[0]) + 1] = change[1]
-    else:
-        args.extend(change)
-    done = run(*args, "--json")
+    for name, value in zip(change[::2], change[1::2], strict=True):
+        if name in args:
+            args[args.index(name) + 1] = value
+        else:
+            args.extend((name, value))
+    done = run(*args, "--json", timeout=PROMPT)
     assert done.returncode == 2
     assert done.stdout == ""
     assert "Traceback" not in done.stderr
@@ -124,3 +143,12 @@ def test_missing_required_flag_is_a_usage_error() -> None:
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr
+
+
+def test_the_largest_traffic_allowed_still_answers_promptly() -> None:
+    """10,000 Erlangs and more stay in bounds (the limit is 50,000), Erlang A included."""
+    args = ["--calls", "400000", "--interval-minutes", "60", "--aht", "180"]
+    args += ["--answer-seconds", "20", "--target", "0.8", "--patience", "60", "--json"]
+    done = run(*args, timeout=PROMPT * 3)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["traffic_erlangs"] == pytest.approx(20_000)

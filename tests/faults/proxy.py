@@ -2,8 +2,10 @@
 
 :meth:`TcpProxy.cut` resets every open connection and stops listening (new connections are
 refused, as with a database host that went away); :meth:`TcpProxy.restore` listens on the
-same port again. Deterministic, no database administration, and exactly what the service
-sees in a network partition.
+same port again. :meth:`TcpProxy.blackhole` keeps every connection open but lets nothing
+through (a database that stopped answering: no reset, no refusal, just silence) until
+:meth:`TcpProxy.unblock`. Deterministic, no database administration, and exactly what the
+service sees in a network partition.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ class TcpProxy:
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._open = asyncio.Event()
+        self._open.set()
         self.port = 0
 
     async def start(self) -> int:
@@ -45,10 +49,11 @@ class TcpProxy:
             self._writers.discard(end)
             end.close()
 
-    @staticmethod
-    async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+    async def _pipe(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
         with contextlib.suppress(ConnectionError, OSError):
             while data := await source.read(65536):
+                if not self._open.is_set():
+                    continue  # swallowed: the other end never hears of it
                 sink.write(data)
                 await sink.drain()
         with contextlib.suppress(ConnectionError, OSError, RuntimeError):
@@ -67,6 +72,14 @@ class TcpProxy:
         self._writers.clear()
         if server is not None:
             await server.wait_closed()
+
+    def blackhole(self) -> None:
+        """From now on, swallow everything in both directions (connections stay open)."""
+        self._open.clear()
+
+    def unblock(self) -> None:
+        """Let data through again (what was swallowed stays lost)."""
+        self._open.set()
 
     async def restore(self) -> None:
         """Listen again on the same port."""

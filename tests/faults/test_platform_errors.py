@@ -49,12 +49,16 @@ async def test_telegram_down_for_good_tells_the_user_once_and_counts_the_failure
     sqlite_url: str, telegram_api: FakeBotApi
 ) -> None:
     user = TelegramUser(telegram_api, 9102, language="pl")
-    async with serving(replica_settings(sqlite_url, telegram_api), host="127.0.0.1", port=0) as s:
+    settings = replica_settings(sqlite_url, telegram_api, metrics_port=0)
+    async with serving(settings, host="127.0.0.1", port=0) as s:
         telegram_api.fail("sendMessage", 500, "Internal Server Error", times=4)  # 1 + 3 retries
         texts = await user.say(s.url, "/start", settle=0.3)
         assert texts == [telegram_strings("pl").failed]
         assert s.metrics.value("sourcewise_replies_failed_total", {"platform": "telegram"}) == 1
-        async with aiohttp.ClientSession() as http, http.get(f"{s.url}/metrics") as response:
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"{s.metrics_url}/metrics") as response,
+        ):
             body = await response.text()
         assert 'sourcewise_replies_failed_total{platform="telegram"} 1.0' in body
 

@@ -241,6 +241,9 @@ async def test_acknowledge_rejects_foreign_and_unknown_buttons(store: Handoffs) 
     fire_id = (await HandoffRunner(store, notifier, clock=clock, worker="w").tick()).sent[0]
     foreign = await svc.acknowledge(fire_id, "@mallory", team=slack_team("T1", "C9"))
     assert foreign[0].kind is ReplyKind.ERROR
+    # A press from an unknown channel (a Telegram callback without ``message``) is refused.
+    nowhere = await svc.acknowledge(fire_id, "@mallory", team=None)
+    assert nowhere[0].kind is ReplyKind.ERROR
     assert (await store.fire(fire_id)).ack is None
     unknown = await svc.acknowledge(fire_id + 100, "@x")
     assert unknown[0].text == "That reminder no longer exists."

@@ -83,7 +83,9 @@ def replica_settings(
     slack: FakeSlackServer | None = None,
     **extra: Any,
 ) -> Settings:
-    values: dict[str, Any] = {"database_url": database_url, **extra}
+    # One worker process per replica keeps the suite's CPU in check on two cores; the pool's
+    # size is measured in bench/, not here.
+    values: dict[str, Any] = {"database_url": database_url, "workers": 1, **extra}
     if telegram is not None:
         values |= {
             "telegram_bot_token": telegram.token,

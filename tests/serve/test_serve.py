@@ -66,18 +66,36 @@ def test_adapters_follow_the_settings() -> None:
         serve_plan(Settings(database_url="memory://", slack_app_token="xapp-1"))
 
 
-async def test_with_nothing_configured_it_serves_health_and_metrics_only() -> None:
+async def test_without_a_token_metrics_are_not_on_the_public_port() -> None:
     async with (
         serving(Settings(database_url="memory://"), host="127.0.0.1", port=0, warm=False) as s,
+        aiohttp.ClientSession() as http,
+        http.get(f"{s.url}/metrics") as response,
+    ):
+        assert response.status == 404
+
+
+async def test_with_nothing_configured_it_serves_health_and_metrics_only() -> None:
+    settings = Settings(database_url="memory://", metrics_token="m-token", metrics_port=0)
+    async with (
+        serving(settings, host="127.0.0.1", port=0, warm=False) as s,
         aiohttp.ClientSession() as http,
     ):
         assert s.adapters == () and s.scheduler is None and s.telegram is None and s.slack is None
         async with http.get(f"{s.url}/healthz") as health:
             assert health.status == 200
-        async with http.get(f"{s.url}/metrics") as metrics:
+        # /metrics is not open to anyone on the public port (issue 14, finding 7) ...
+        async with http.get(f"{s.url}/metrics") as refused:
+            assert refused.status == 401
+        bearer = {"Authorization": "Bearer m-token"}
+        async with http.get(f"{s.url}/metrics", headers=bearer) as metrics:
             assert metrics.status == 200
             assert metrics.headers["Content-Type"].startswith("text/plain")
             assert "# TYPE sourcewise_turns_total counter" in await metrics.text()
+        # ... and open on the private metrics listener.
+        assert s.metrics_url and s.metrics_url != s.url
+        async with http.get(f"{s.metrics_url}/metrics") as private:
+            assert private.status == 200
         for path in ("/telegram/webhook", "/slack/events"):
             async with http.post(f"{s.url}{path}", json={}) as response:
                 assert response.status == 404
@@ -93,7 +111,8 @@ async def test_both_adapters_and_the_scheduler_share_one_port(
         # Every replica registers the public webhook URL and its secret on start.
         assert telegram_api.webhook_url == settings.telegram_webhook_url
         paths = {r.resource.canonical for r in s.web_app.router.routes() if r.resource}
-        assert {"/healthz", "/metrics", "/slack/events", "/telegram/webhook"} <= paths
+        assert {"/healthz", "/slack/events", "/telegram/webhook"} <= paths
+        assert "/metrics" not in paths  # no token, no private port: not served at all
 
 
 async def test_a_serve_process_starts_and_stops_cleanly_on_sigterm(

@@ -163,3 +163,27 @@ async def test_a_database_refusing_connections_is_unavailable_not_a_driver_error
         await connection.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
         await connection.close()
         await drop_pg_database(admin, url)
+
+
+def test_a_sqlite_database_is_private_to_its_owner(tmp_path: Path) -> None:
+    """Files 0600 in a 0700 folder (issue 14, finding 7), the WAL and shared memory too."""
+    import stat
+
+    folder = tmp_path / "fresh" / "data"
+    url = f"sqlite+aiosqlite:///{folder / 'private.db'}"
+
+    async def use() -> None:
+        store = SqlStore.from_url(url)
+        try:
+            async with store.unit_of_work() as uow:
+                await uow.estimates.recent(ConversationKey("t", "w", "u"), 1)
+        finally:
+            await store.aclose()
+
+    asyncio.run(migrate(url))
+    asyncio.run(use())
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    files = list(folder.iterdir())
+    assert files
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name

@@ -40,13 +40,14 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import ids
 from bot.adapters.slack.errors import SlackNotConfigured
 from bot.adapters.slack.handlers import SlackHandlers
 from bot.adapters.slack.handoff import ACK_ACTION, FORM_CALLBACK, HANDOFF_COMMAND, SlackHandoff
-from bot.adapters.slack.installations import MemoryStateStore, StoreInstallations
+from bot.adapters.slack.installations import MemoryStateStore, StoreInstallations, TokenCipher
 from bot.adapters.slack.logs import slack_logger
 from bot.adapters.slack.modal import FormAdapter
 from bot.adapters.slack.mode import SlackMode, SlackSecrets, resolve_mode
@@ -65,6 +66,8 @@ __all__ = [
     "install_slack_routes",
     "run_socket_mode",
 ]
+
+_log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 INSTALL_PATH = "/slack/install"
@@ -174,7 +177,17 @@ def build_slack_app(
             raise SlackNotConfigured(
                 "Slack OAuth mode needs the database (SOURCEWISE_DATABASE_URL)"
             )
-        installations = StoreInstallations(store, logger=logger)
+        cipher = None
+        if settings.secret_key is not None and settings.secret_key.get_secret_value().strip():
+            try:
+                cipher = TokenCipher(settings.secret_key.get_secret_value())
+            except ValueError:
+                raise SlackNotConfigured(
+                    "SOURCEWISE_SECRET_KEY is not a Fernet key (comma-separated, newest first)"
+                ) from None
+        else:
+            logger.warning("SOURCEWISE_SECRET_KEY is not set: Slack tokens are stored unencrypted")
+        installations = StoreInstallations(store, logger=logger, cipher=cipher)
         flow = AsyncOAuthFlow(
             client=client,
             logger=logger,
@@ -199,7 +212,10 @@ def build_slack_app(
     handlers = SlackHandlers(
         conversations, form=form if form is not None else FormAdapter(), logger=logger
     )
-    _register(bolt, handlers, SlackHandoff(handoff, locale=handlers.locale_of, logger=logger))
+    handoff_listeners = SlackHandoff(
+        handoff, locale=handlers.locale_of, logger=logger, claim=conversations.claim
+    )
+    _register(bolt, handlers, handoff_listeners)
     return SlackBot(bolt=bolt, secrets=secrets, handlers=handlers, lazy=lazy, logger=logger)
 
 
@@ -223,13 +239,29 @@ def _register(bolt: AsyncApp, h: SlackHandlers, handoff: SlackHandoff) -> None:
     bolt.view_closed(ids.FORM_CALLBACK)(h.ack)
 
 
-def install_slack_routes(web_app: web.Application, bolt_app: AsyncApp) -> None:
+def install_slack_routes(
+    web_app: web.Application, bolt_app: AsyncApp, *, signing_secret: str | None = None
+) -> None:
     """Serve ``bolt_app`` on ``web_app``: ``POST /slack/events`` (events, interactions,
     slash commands) and, in OAuth mode, ``GET /slack/install`` and
-    ``GET /slack/oauth_redirect``. Call before the web app starts (routes freeze then)."""
+    ``GET /slack/oauth_redirect``. Call before the web app starts (routes freeze then).
+
+    With ``signing_secret`` every request to ``/slack/events`` is checked by slack_sdk's
+    ``SignatureVerifier`` before bolt parses the body (bolt parses first, so an unsigned
+    garbage body was a 500 with a logged traceback): unsigned or stale requests get 401,
+    signed bodies bolt cannot parse get 400, neither with a traceback."""
+    verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
     async def events(request: web.Request) -> web.Response:
-        bolt_request = await to_bolt_request(request)
+        if verifier is not None:
+            body = await request.read()
+            if not verifier.is_valid_request(body, dict(request.headers)):
+                return web.Response(status=401, text="invalid signature")
+        try:
+            bolt_request = await to_bolt_request(request)
+        except Exception:  # bolt's parsing trips on any shape it did not expect
+            _log.info("slack: a signed request whose body is not a Slack payload, refused")
+            return web.Response(status=400, text="malformed payload")
         return await to_aiohttp_response(await bolt_app.async_dispatch(bolt_request))
 
     web_app.router.add_post(EVENTS_PATH, events)

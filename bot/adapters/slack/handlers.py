@@ -243,6 +243,16 @@ class SlackHandlers:
         if who is None or (command.kind is SlashKind.FORM and self._form is not None):
             return
         key = key_for(*who)
+        trigger = body.get("trigger_id")
+        # A replayed (or retried) signed command carries the same trigger id: act once, on
+        # whichever replica sees it first.
+        if (
+            isinstance(trigger, str)
+            and trigger
+            and not await self._conversations.claim(key, f"slash:{trigger}")
+        ):
+            self._log.info("/sourcewise %s delivered again; already handled", trigger)
+            return
 
         async def tell(text: str) -> None:
             await respond(text=text, response_type="ephemeral")

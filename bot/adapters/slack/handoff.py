@@ -195,6 +195,10 @@ def form_values(body: Mapping[str, Any]) -> dict[str, str]:
 # --- listeners -----------------------------------------------------------------------------
 
 
+#: Claims an update id in the database (``Conversations.claim``): True the first time.
+Claim = Callable[[ConversationKey, str], Awaitable[bool]]
+
+
 class SlackHandoff:
     """The handoff listeners (registered by :func:`bot.adapters.slack.app.build_slack_app`).
     ``service`` None: the feature is off and ``/handoff`` says so."""
@@ -205,10 +209,12 @@ class SlackHandoff:
         *,
         locale: LocaleLookup,
         logger: logging.Logger | None = None,
+        claim: Claim | None = None,
     ) -> None:
         self._service = service
         self._locale = locale
         self._log = logger or _log
+        self._claim = claim
 
     @staticmethod
     async def is_handoff(body: dict[str, Any]) -> bool:
@@ -247,6 +253,17 @@ class SlackHandoff:
         if who is None or not isinstance(channel, str) or not channel:
             return
         key = key_for(*who)
+        trigger = body.get("trigger_id")
+        # A replayed (or retried) signed command carries the same trigger id: act once, on
+        # whichever replica sees it first.
+        if (
+            self._claim is not None
+            and isinstance(trigger, str)
+            and trigger
+            and not await self._claim(key, f"slash:{trigger}")
+        ):
+            self._log.info("/handoff %s delivered again; already handled", trigger)
+            return
         try:
             locale = await self._locale(client, key)
             if self._service is None:

@@ -25,7 +25,57 @@ from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 
 from bot.store.base import Store
 
-__all__ = ["MemoryStateStore", "StoreInstallations"]
+__all__ = ["ENCRYPTED_PREFIX", "MemoryStateStore", "StoreInstallations", "TokenCipher"]
+
+#: How an encrypted value starts in ``slack_installations.data``.
+ENCRYPTED_PREFIX = "fernet:"
+
+
+def _is_secret(name: str) -> bool:
+    """The fields of slack_sdk's records that grant access: tokens and the webhook URL."""
+    return name.endswith(("_token", "_secret")) or name == "incoming_webhook_url"
+
+
+class TokenCipher:
+    """Encrypts the secret fields of installation records at rest (``cryptography``'s
+    Fernet: AES-128-CBC with HMAC-SHA256, authenticated, with a timestamp).
+
+    ``keys`` are ``SOURCEWISE_SECRET_KEY`` split on commas, newest first: new values are
+    encrypted with the first, values encrypted with any of them are read (``MultiFernet``),
+    which is how a key is rotated. Values stored before encryption was turned on are read
+    as they are and encrypted the next time the record is saved. Raises ``ValueError`` for
+    a key that is not a Fernet key (32 url-safe base64-encoded bytes).
+    """
+
+    def __init__(self, keys: str) -> None:
+        from cryptography.fernet import Fernet, MultiFernet
+
+        parts = [k.strip() for k in keys.split(",") if k.strip()]
+        if not parts:
+            raise ValueError("no key")
+        self._fernet = MultiFernet([Fernet(k.encode()) for k in parts])
+
+    def seal(self, record: dict[str, Any]) -> dict[str, Any]:
+        return {
+            name: (
+                ENCRYPTED_PREFIX + self._fernet.encrypt(value.encode()).decode()
+                if _is_secret(name) and isinstance(value, str) and value
+                else value
+            )
+            for name, value in record.items()
+        }
+
+    def open(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The record with its secret fields decrypted. Raises ``cryptography.fernet
+        .InvalidToken`` when no configured key decrypts a value (a key was dropped)."""
+        return {
+            name: (
+                self._fernet.decrypt(value.removeprefix(ENCRYPTED_PREFIX).encode()).decode()
+                if isinstance(value, str) and value.startswith(ENCRYPTED_PREFIX)
+                else value
+            )
+            for name, value in record.items()
+        }
 
 
 def _record(obj: Installation | Bot) -> dict[str, Any]:
@@ -35,9 +85,24 @@ def _record(obj: Installation | Bot) -> dict[str, Any]:
 class StoreInstallations(AsyncInstallationStore):
     """slack_sdk's installation store port, backed by :class:`bot.store.base.Store`."""
 
-    def __init__(self, store: Store, *, logger: logging.Logger | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        logger: logging.Logger | None = None,
+        cipher: TokenCipher | None = None,
+    ) -> None:
         self._store = store
         self._logger = logger or logging.getLogger(__name__)
+        self._cipher = cipher
+
+    def _seal(self, record: dict[str, Any]) -> dict[str, Any]:
+        return self._cipher.seal(record) if self._cipher is not None else record
+
+    def _open(self, record: dict[str, Any] | None) -> dict[str, Any] | None:
+        if record is None or self._cipher is None:
+            return record
+        return self._cipher.open(record)
 
     @property
     def logger(self) -> logging.Logger:
@@ -51,7 +116,7 @@ class StoreInstallations(AsyncInstallationStore):
                 team_id=installation.team_id,
                 user_id=installation.user_id,
                 is_enterprise_install=bool(installation.is_enterprise_install),
-                data=_record(installation),
+                data=self._seal(_record(installation)),
             )
             if installation.bot_token:
                 bot = installation.to_bot()
@@ -61,7 +126,7 @@ class StoreInstallations(AsyncInstallationStore):
                     team_id=bot.team_id,
                     user_id=None,
                     is_enterprise_install=bool(bot.is_enterprise_install),
-                    data=_record(bot),
+                    data=self._seal(_record(bot)),
                 )
             await uow.commit()
 
@@ -75,7 +140,7 @@ class StoreInstallations(AsyncInstallationStore):
                 team_id=bot.team_id,
                 user_id=None,
                 is_enterprise_install=bool(bot.is_enterprise_install),
-                data=_record(bot),
+                data=self._seal(_record(bot)),
             )
             await uow.commit()
 
@@ -93,6 +158,7 @@ class StoreInstallations(AsyncInstallationStore):
                 team_id=team_id,
                 is_enterprise_install=bool(is_enterprise_install),
             )
+        data = self._open(data)
         return Bot(**data) if data is not None else None
 
     async def async_find_installation(
@@ -120,6 +186,7 @@ class StoreInstallations(AsyncInstallationStore):
                     team_id=team_id,
                     is_enterprise_install=bool(is_enterprise_install),
                 )
+        data, bot = self._open(data), self._open(bot)
         if data is None:
             return None
         if bot is not None:

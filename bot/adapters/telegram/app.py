@@ -39,8 +39,9 @@ from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeDe
 from telegram.error import TelegramError
 from telegram.ext import Application, BaseUpdateProcessor, TypeHandler
 
+from bot.adapters.telegram.buttons import LongButtons
 from bot.adapters.telegram.errors import TelegramNotConfigured
-from bot.adapters.telegram.handlers import TelegramHandlers
+from bot.adapters.telegram.handlers import DELIVERY, Delivery, TelegramHandlers
 from bot.adapters.telegram.handoff import FormDrafts, TelegramHandoff
 from bot.adapters.telegram.logs import install_token_filter
 from bot.adapters.telegram.retry import RetryingRateLimiter
@@ -146,9 +147,9 @@ def build_application(
     without an updater (updates then arrive through :func:`install_telegram_routes`).
 
     ``handoff`` enables ``/handoff`` (without it the command answers that it is off);
-    ``drafts`` is where open ``/handoff form`` answers are kept (the app's store, so a
-    restart loses nothing; default: memory). Raises :class:`TelegramNotConfigured` without
-    ``TELEGRAM_BOT_TOKEN``.
+    ``drafts`` is where open ``/handoff form`` answers and long button data are kept (the
+    app's store, so a restart or another replica loses nothing; default: memory). Raises
+    :class:`TelegramNotConfigured` without ``TELEGRAM_BOT_TOKEN``.
     """
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         raise TelegramNotConfigured("TELEGRAM_BOT_TOKEN is not set")
@@ -168,10 +169,14 @@ def build_application(
     if webhook:
         builder = builder.updater(None)
     application: TelegramApplication = builder.build()
-    form_drafts = FormDrafts(drafts if drafts is not None else MemoryStore())
+    shared = drafts if drafts is not None else MemoryStore()
+    form_drafts = FormDrafts(shared)
     handlers = TelegramHandlers(
         conversations,
-        handoff=TelegramHandoff(handoff, form_drafts if handoff is not None else None),
+        handoff=TelegramHandoff(
+            handoff, form_drafts if handoff is not None else None, claim=conversations.claim
+        ),
+        buttons=LongButtons(shared),
     )
     application.add_handler(TypeHandler(Update, handlers.on_update))
     application.add_error_handler(handlers.on_error)
@@ -232,8 +237,9 @@ def install_telegram_routes(
     """``POST path``: check ``X-Telegram-Bot-Api-Secret-Token`` (403 if wrong or missing),
     parse the update (400 if it is not one) and handle it with the running ``application``
     (503 if it is not running, so Telegram retries later); 200 once it is handled, so an
-    update in flight when a replica dies is redelivered. Replies go out as their own Bot
-    API calls."""
+    update in flight when a replica dies is redelivered; 503 when its turn could not be
+    saved (the database is unavailable), so Telegram delivers it again. Replies go out as
+    their own Bot API calls."""
     if not secret:
         raise TelegramNotConfigured("a webhook needs SOURCEWISE_TELEGRAM_WEBHOOK_SECRET")
     expected = secret.encode()
@@ -256,9 +262,18 @@ def install_telegram_routes(
         # chat's updates stay in order): a replica killed mid-turn then never acknowledged
         # it, Telegram redelivers it (to this or another replica) and the service's dedupe
         # makes sure it is applied and answered once.
-        await application.update_processor.process_update(
-            update, application.process_update(update)
-        )
+        delivery = Delivery()
+        token = DELIVERY.set(delivery)
+        try:
+            await application.update_processor.process_update(
+                update, application.process_update(update)
+            )
+        finally:
+            DELIVERY.reset(token)
+        if delivery.unsaved:
+            # Not saved (the database is down or stalled): not acknowledged either, so
+            # Telegram delivers it again, and the update-id claim answers it once.
+            return web.Response(status=503)
         return web.Response(status=200)
 
     web_app.router.add_post(path, receive)

@@ -16,19 +16,24 @@ Telegram-side habits kept here, not in the core:
 - a choice button on any message but the newest question of its conversation is stale: the
   press gets a short notice and the old keyboard is removed (after a restart the newest
   question is unknown; the core then judges the press by its question id);
-- one-line and inline estimates have no conversation state to dedupe them, so their update
-  ids are remembered in memory (PTB confirms polled updates, so redelivery within a process
-  is what remains). Their replies go out without action buttons: "why", "what if" act on
-  the conversation's own estimate, which a one-liner does not set, and in groups the
-  follow-ups belong in the private chat anyway.
+- one-line and inline estimates and the group pointer have no conversation state, so their
+  update ids are claimed in the database through the service (``quick_estimate(dedupe_id=)``,
+  ``claim``): a redelivery to any replica answers nothing. One-liners' replies go out
+  without action buttons: "why", "what if" act on the conversation's own estimate, which a
+  one-liner does not set, and in groups the follow-ups belong in the private chat anyway;
+- inline queries arrive at every keystroke: each user's query waits ``inline_debounce``
+  seconds and is dropped if a newer one from the same user arrived meanwhile, and answers
+  are cached per replica by (language, text), so "8 agents" typed twice is priced once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections import OrderedDict
 from collections.abc import Sequence
+from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
 from telegram import (
@@ -45,6 +50,7 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext
 
+from bot.adapters.telegram.buttons import LongButtons
 from bot.adapters.telegram.handoff import TelegramHandoff
 from bot.adapters.telegram.render import Outgoing, Rendered, render_replies, split_text
 from bot.adapters.telegram.strings import strings
@@ -62,13 +68,18 @@ from bot.adapters.telegram.translate import (
 )
 from bot.core.events import Pick, Reply, ReplyKind, Submit, Toggle
 from bot.core.ports import ConversationKey, Conversations
+from bot.store.base import StoreError
 
-__all__ = ["TelegramHandlers"]
+__all__ = ["DELIVERY", "Delivery", "TelegramHandlers"]
 
 _log = logging.getLogger(__name__)
 
-#: How many recent update ids, keyboards and long button tokens the process remembers.
+#: How many recent keyboards and long button tokens the process remembers.
 _MEMORY = 10_000
+#: An inline query waits this long for the user's next keystroke before it is priced.
+INLINE_DEBOUNCE_SECONDS = 0.35
+#: Inline answers kept per replica, by (language, text).
+_INLINE_CACHE = 2_000
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -92,11 +103,23 @@ class _Recent(Generic[K, V]):
         while len(self._items) > self._size:
             self._items.popitem(last=False)
 
-    def pop(self, key: K) -> None:
-        self._items.pop(key, None)
-
     def __contains__(self, key: object) -> bool:
         return key in self._items
+
+
+class Delivery:
+    """One webhook delivery in progress: ``unsaved`` is set when its turn could not be saved,
+    so the webhook answers non-2xx and Telegram redelivers it."""
+
+    __slots__ = ("unsaved",)
+
+    def __init__(self) -> None:
+        self.unsaved = False
+
+
+#: Set by the webhook route around one update's handling (None when long polling, where
+#: Telegram does not redeliver and the user is told instead).
+DELIVERY: ContextVar[Delivery | None] = ContextVar("sourcewise_telegram_delivery", default=None)
 
 
 class TelegramHandlers:
@@ -109,10 +132,15 @@ class TelegramHandlers:
         *,
         memory: int = _MEMORY,
         handoff: TelegramHandoff | None = None,
+        buttons: LongButtons | None = None,
+        inline_debounce: float = INLINE_DEBOUNCE_SECONDS,
     ) -> None:
         self._conversations = conversations
+        self._buttons = buttons
         self._handoff = handoff
-        self._seen: _Recent[str, bool] = _Recent(memory)
+        self._inline_debounce = inline_debounce
+        self._inline_latest: _Recent[str, str] = _Recent(memory)
+        self._inline_answers: _Recent[tuple[str, str], str] = _Recent(_INLINE_CACHE)
         # The newest question message of each conversation, and whether its keyboard is
         # still on it; and which messages were questions (their buttons go stale).
         self._newest: _Recent[ConversationKey, tuple[int, bool]] = _Recent(memory)
@@ -136,18 +164,23 @@ class TelegramHandlers:
             case ButtonPress():
                 await self._press(bot, intent)
             case QuickEstimate() | InlineEstimate() | PrivateOnly():
-                if intent.dedupe_id in self._seen:
-                    _log.info("update %s delivered again; already answered", intent.dedupe_id)
-                    return
-                self._seen.put(intent.dedupe_id, True)
-                try:
-                    await self._stateless(bot, intent)
-                except BaseException:
-                    self._seen.pop(intent.dedupe_id)  # not answered: let a redelivery try
-                    raise
+                await self._stateless(bot, intent)
 
     async def on_error(self, update: object, context: Context) -> None:
-        """Last resort for anything a handler let through: log it, tell the user if we can."""
+        """Last resort for anything a handler let through: log it, tell the user if we can.
+
+        A turn that could not be saved (the database is unavailable or timed out) on a
+        webhook delivery is not apologised for: the webhook answers non-2xx
+        (:data:`DELIVERY`), Telegram delivers the update again, and that delivery answers.
+        """
+        delivery = DELIVERY.get()
+        if delivery is not None and isinstance(context.error, StoreError):
+            _log.warning(
+                "turn not saved (%s); asking Telegram to deliver the update again",
+                type(context.error).__name__,
+            )
+            delivery.unsaved = True
+            return
         _log.error("handling a Telegram update failed", exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
             locale = update.effective_user.language_code if update.effective_user else None
@@ -173,6 +206,8 @@ class TelegramHandlers:
         data = press.data
         if data is not None and data.kind is ButtonKind.LONG:
             data = self._long_data.get(press.raw)
+            if data is None and self._buttons is not None:
+                data = await self._buttons.find(press.raw)  # sent by another replica
         event = button_event(data) if data is not None else None
         if data is None or event is None or self._is_stale(press, data):
             await self._answer(bot, press.query_id, strings(press.locale).stale)
@@ -211,7 +246,9 @@ class TelegramHandlers:
         self, bot: Bot, press: ButtonPress, reply: Reply, locale: str | None
     ) -> bool:
         """Show the toggled state on the same message; False if it could not be edited."""
-        (out, *_) = self._render([reply], locale=locale).messages
+        rendered = self._render([reply], locale=locale)
+        await self._keep(rendered)
+        (out, *_) = rendered.messages
         assert press.message_id is not None
         try:
             if out.photo is None and press.message_text is not None:
@@ -292,8 +329,11 @@ class TelegramHandlers:
         match intent:
             case QuickEstimate():
                 replies = await self._conversations.quick_estimate(
-                    intent.text, locale=intent.locale, key=intent.key
+                    intent.text, locale=intent.locale, key=intent.key, dedupe_id=intent.dedupe_id
                 )
+                if not replies:
+                    _log.info("update %s delivered again; already answered", intent.dedupe_id)
+                    return
                 await self._send(
                     bot,
                     intent.chat_id,
@@ -306,6 +346,9 @@ class TelegramHandlers:
             case InlineEstimate():
                 await self._inline(bot, intent)
             case PrivateOnly():
+                where = ConversationKey("telegram", str(intent.chat_id), "")
+                if not await self._conversations.claim(where, intent.dedupe_id):
+                    return
                 words = strings(intent.locale)
                 link = f"https://t.me/{bot.username}?start=group"
                 await bot.send_message(
@@ -320,15 +363,23 @@ class TelegramHandlers:
                 )
 
     async def _inline(self, bot: Bot, intent: InlineEstimate) -> None:
+        user = intent.key.user
+        self._inline_latest.put(user, intent.query_id)
+        if intent.text and self._inline_debounce > 0:
+            await asyncio.sleep(self._inline_debounce)
+            if self._inline_latest.get(user) != intent.query_id:
+                return  # the user typed on: only their newest query is answered
+        if not await self._conversations.claim(intent.key, intent.dedupe_id):
+            return
         words = strings(intent.locale)
         button = InlineQueryResultsButton(words.inline_open, start_parameter="inline")
         results: list[InlineQueryResultArticle] = []
+        cache_time = 30
         if intent.text:
-            # No key: inline queries arrive at every keystroke ("8", "8 a", "8 agents"),
-            # and half-typed requests must not fill the user's estimate history.
-            replies = await self._conversations.quick_estimate(intent.text, locale=intent.locale)
-            body = "\n\n".join(r.text.strip() for r in replies if r.text.strip())
-            if body:
+            body = await self._inline_body(intent)
+            if body is None:
+                cache_time = 0  # busy: nothing worth Telegram's cache
+            elif body:
                 first, _, rest = body.partition("\n")
                 digest = hashlib.blake2s(
                     f"{intent.locale}\x1f{intent.text}".encode(), digest_size=16
@@ -342,8 +393,23 @@ class TelegramHandlers:
                     )
                 )
         await bot.answer_inline_query(
-            intent.query_id, results, cache_time=30, is_personal=True, button=button
+            intent.query_id, results, cache_time=cache_time, is_personal=True, button=button
         )
+
+    async def _inline_body(self, intent: InlineEstimate) -> str | None:
+        """The text of the inline result (cached per replica); None when the bot was busy."""
+        cache_key = (intent.locale or "", intent.text)
+        cached = self._inline_answers.get(cache_key)
+        if cached is not None:
+            return cached
+        # No key: inline queries arrive at every keystroke ("8", "8 a", "8 agents"), and
+        # half-typed requests must not fill the user's estimate history.
+        replies = await self._conversations.quick_estimate(intent.text, locale=intent.locale)
+        if not any(r.kind in (ReplyKind.RESULT, ReplyKind.ERROR) for r in replies):
+            return None
+        body = "\n\n".join(r.text.strip() for r in replies if r.text.strip())
+        self._inline_answers.put(cache_key, body)
+        return body
 
     # --- sending -----------------------------------------------------------------------------
 
@@ -355,6 +421,11 @@ class TelegramHandlers:
         for token, data in rendered.long_data.items():
             self._long_data.put(token, data)
         return rendered
+
+    async def _keep(self, rendered: Rendered) -> None:
+        """Long button data goes to the database before its message goes out."""
+        if rendered.long_data and self._buttons is not None:
+            await self._buttons.keep(rendered.long_data)
 
     async def _send(
         self,
@@ -368,6 +439,7 @@ class TelegramHandlers:
         actions: bool = True,
     ) -> None:
         rendered = self._render(replies, locale=locale, actions=actions)
+        await self._keep(rendered)
         for index, out in enumerate(rendered.messages):
             quote = reply_to if index == 0 else None
             message = await _send_one(bot, chat_id, out, reply_to=quote)

@@ -25,8 +25,7 @@ to the conversation untouched.
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +66,8 @@ HANDOFF_COMMAND = "handoff"
 DRAFT_PLATFORM = "telegram.handoff_form"
 #: Telegram shows at most 200 characters in a button's toast.
 _TOAST_LIMIT = 200
-_MEMORY = 10_000
+#: Claims an update id in the database (``Conversations.claim``): True the first time.
+Claim = Callable[[ConversationKey, str], Awaitable[bool]]
 
 
 # --- intents (pure) ------------------------------------------------------------------------
@@ -243,12 +243,15 @@ class TelegramHandoff:
     is off and ``/handoff`` says so. ``drafts`` keeps open forms (see :class:`FormDrafts`)."""
 
     def __init__(
-        self, service: HandoffService | None, drafts: FormDrafts | None, *, memory: int = _MEMORY
+        self,
+        service: HandoffService | None,
+        drafts: FormDrafts | None,
+        *,
+        claim: Claim | None = None,
     ) -> None:
         self._service = service
         self._drafts = drafts
-        self._memory = memory
-        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._claim = claim
 
     async def handle(self, bot: Bot, update: Update) -> bool:
         """Act on ``update`` if it is ours; False hands it on to the conversation."""
@@ -260,7 +263,7 @@ class TelegramHandoff:
                 await self._ack(bot, intent)
                 return True
             case RosterCommand():
-                if self._first_time(intent.dedupe_id):
+                if await self._first_time(intent.where, intent.user_id, intent.dedupe_id):
                     await self._command(bot, intent)
                 return True
             case OtherCommand():
@@ -268,15 +271,17 @@ class TelegramHandoff:
             case FormAnswer():
                 return await self._answer(bot, intent)
 
-    def _first_time(self, dedupe_id: str) -> bool:
-        """Remember handled update ids (a webhook retry or a redelivered poll)."""
-        if dedupe_id in self._seen:
-            _log.info("update %s delivered again; already answered", dedupe_id)
-            return False
-        self._seen[dedupe_id] = None
-        while len(self._seen) > self._memory:
-            self._seen.popitem(last=False)
-        return True
+    async def _first_time(self, where: Where, user_id: int, dedupe_id: str) -> bool:
+        """Claim the update id in the database (a webhook retry, a redelivered poll, another
+        replica): True the first time only. Without ``claim`` (tests of the parsing) always
+        True."""
+        if self._claim is None:
+            return True
+        key = ConversationKey("telegram", where.team.channel, str(user_id))
+        if await self._claim(key, dedupe_id):
+            return True
+        _log.info("update %s delivered again; already answered", dedupe_id)
+        return False
 
     async def _command(self, bot: Bot, intent: RosterCommand) -> None:
         where = intent.where
@@ -307,7 +312,7 @@ class TelegramHandoff:
             _log.info("handoff form %s changed meanwhile; left as it is", key)
         if intent.name != "cancel":
             return False
-        if self._first_time(intent.dedupe_id):
+        if await self._first_time(intent.where, intent.user_id, intent.dedupe_id):
             cancelled = Reply(strings(intent.locale).handoff_cancelled)
             await self._send(bot, intent.where, [cancelled], locale=intent.locale)
         return True
@@ -320,7 +325,7 @@ class TelegramHandoff:
         draft = await self._drafts.load(key)
         if draft.answers is None:
             return False
-        if not self._first_time(intent.dedupe_id):
+        if not await self._first_time(where, intent.user_id, intent.dedupe_id):
             return True
         turn = await self._service.form_step(
             where.team, draft.answers, intent.text, locale=intent.locale, actor=intent.actor

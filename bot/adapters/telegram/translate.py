@@ -13,7 +13,7 @@ Button callback data is our own compact format, at most 64 bytes (Telegram's lim
     d|<marker>|<question>             Done under a multi-select -> Submit
     a|<marker>|<command>[:<arg>]      an action button          -> Command
     h|<marker>|<digest>               any of the above that did not fit in 64 bytes; the
-                                      full data is kept by the process that sent it
+                                      full data is kept in the database (.buttons)
 
 ``<marker>`` is a 4-character digest of the keyboard (question and every button value), so a
 press can be matched to the keyboard it came from; data we cannot read (an older format, a

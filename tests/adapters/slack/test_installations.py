@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
-from bot.adapters.slack.installations import MemoryStateStore, StoreInstallations
+from bot.adapters.slack.installations import (
+    ENCRYPTED_PREFIX,
+    MemoryStateStore,
+    StoreInstallations,
+    TokenCipher,
+)
 from bot.store import MemoryStore, Store, open_store
 from tests.store.databases import sqlite_copy
 
@@ -86,3 +91,26 @@ async def test_oauth_states_are_single_use_and_expire() -> None:
     assert not await states.async_consume("never-issued")
     expired = MemoryStateStore(expiration_seconds=0)
     assert not await expired.async_consume(await expired.async_issue())
+
+
+async def test_tokens_are_encrypted_at_rest_and_keys_rotate(any_store: Store) -> None:
+    """With ``SOURCEWISE_SECRET_KEY`` the stored record holds no token in clear (issue 14,
+    finding 7); a new key put first still reads what the old one wrote."""
+    from cryptography.fernet import Fernet
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    await StoreInstallations(any_store, cipher=TokenCipher(old)).async_save(
+        _installation("T1", token="xoxb-secret-1")
+    )
+    async with any_store.unit_of_work() as uow:
+        raw = await uow.installations.find(kind="bot", enterprise_id=None, team_id="T1")
+    assert raw is not None
+    assert "xoxb-secret-1" not in repr(raw)
+    assert str(raw["bot_token"]).startswith(ENCRYPTED_PREFIX)
+    rotated = StoreInstallations(any_store, cipher=TokenCipher(f"{new},{old}"))
+    bot = await rotated.async_find_bot(enterprise_id=None, team_id="T1")
+    assert bot is not None and bot.bot_token == "xoxb-secret-1"
+    found = await rotated.async_find_installation(enterprise_id=None, team_id="T1")
+    assert found is not None and found.bot_token == "xoxb-secret-1"
+    with pytest.raises(ValueError):
+        TokenCipher("not a key")

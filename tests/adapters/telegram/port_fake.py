@@ -40,6 +40,9 @@ class _State:
     answers: dict[str, Any] = field(default_factory=dict)
 
 
+_NOBODY = ConversationKey("telegram", "", "")
+
+
 @dataclass
 class FakeConversations:
     long_action: str = "whatif:hours=24x7"
@@ -74,8 +77,15 @@ class FakeConversations:
         self.delivered.add(dedupe_id)
 
     async def quick_estimate(
-        self, text: str, *, locale: str | None = None, key: ConversationKey | None = None
+        self,
+        text: str,
+        *,
+        locale: str | None = None,
+        key: ConversationKey | None = None,
+        dedupe_id: str | None = None,
     ) -> tuple[Reply, ...]:
+        if dedupe_id is not None and not await self.claim(key or _NOBODY, dedupe_id):
+            return ()
         self.quick_texts.append(text)
         return (
             Reply(
@@ -90,6 +100,13 @@ class FakeConversations:
         self, key: ConversationKey, *, limit: int = 5
     ) -> tuple[dict[str, Any], ...]:
         return ()
+
+    async def claim(self, key: ConversationKey, dedupe_id: str) -> bool:
+        if dedupe_id in self.claimed:
+            return False
+        self.claimed[dedupe_id] = ()
+        self.delivered.add(dedupe_id)
+        return True
 
     def _step(self, state: _State, event: Event) -> tuple[Reply, ...]:
         match event:
