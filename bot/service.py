@@ -136,7 +136,7 @@ class ConversationService:
         *,
         runner: TurnRunner | None = None,
         default_locale: str | None = None,
-        max_attempts: int = 8,
+        max_attempts: int = 24,
         resend_after: timedelta = DEFAULT_RESEND_AFTER,
     ) -> None:
         if max_attempts < 1:
@@ -163,6 +163,8 @@ class ConversationService:
         ``resend_after`` from the first delivery to decide. With no capacity for a heavy turn
         the one reply is :func:`busy_reply` and nothing is saved or claimed.
         """
+        # Turns of one conversation race to the version check (the load holds no lock, so the
+        # work runs outside any transaction): a burst of n taps needs up to n rounds.
         for attempt in range(1, self._max_attempts + 1):
             try:
                 turn = await self._turn(key, event, dedupe_id=dedupe_id, locale=locale)
@@ -170,7 +172,7 @@ class ConversationService:
                 if attempt == self._max_attempts:
                     raise
                 # Jittered backoff so colliding replicas do not collide again in lockstep.
-                await asyncio.sleep(random.uniform(0, 0.005 * attempt))
+                await asyncio.sleep(random.uniform(0, 0.01 * min(attempt, 10)))
                 continue
             if turn is None:  # only a claimed update can be a duplicate
                 assert dedupe_id is not None

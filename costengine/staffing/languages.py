@@ -24,8 +24,8 @@ discrete-event simulation of routing by language in tests/costengine/test_langua
   ``o_j = max(0, s_j A - rho m_j)``, where ``rho`` (:data:`SPILL_OCCUPANCY`, 75%) is the
   load single-language agents carry before contacts spill over — set against the
   simulation: at 85% the rule left a three-language team just short of the target. ``N`` is
-  the smallest count (at least the pooled one) where, for every language, Erlang C on ``s_l A + sum_{j != l} o_j``
-  needs no more than ``m_l + M`` agents.
+  the smallest count (at least the pooled one) where, for every language, Erlang C on
+  ``s_l A + sum_{j != l} o_j`` needs no more than ``m_l + M`` agents.
 
 Checked against the simulation (seeded, 100,000 contacts an hour-configuration): the rule
 never understaffs, and one agent fewer than it gives misses the target in most cases. The
