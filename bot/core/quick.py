@@ -22,21 +22,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import TYPE_CHECKING
 
-from babel.core import get_global
 from pydantic import JsonValue, ValidationError
 
+from bot.core.actions import result_actions
 from bot.core.answers import default_timezone, scenario_from_answers
+from bot.core.cldr import zone_territory
 from bot.core.errors import CoreError, ParseError, QuickParseError
-from bot.core.events import Reply, ReplyKind
+from bot.core.locales import normalize_locale
 from bot.core.parsing import clean, find_numbers, parse_service_level, rounded
 from bot.core.regions import known_regions, region_facts
+from bot.core.replies import QuickResult, Rejection
 from bot.core.vocab import norm, vocabulary
-from bot.render.env import normalize_locale
 from costengine.errors import EngineError
 from costengine.limits import MAX_CONTACTS_PER_MONTH, MAX_MONTHLY_COST, MAX_TEAM_SIZE
 from costengine.results import Estimate
-from costengine.scenario import Channel, Scenario
+from costengine.scenario import Channel, HoursPreset, Scenario
+
+if TYPE_CHECKING:
+    from bot.core.events import Reply
 
 __all__ = [
     "DEFAULT_REGIONS",
@@ -44,6 +49,7 @@ __all__ = [
     "QuickRequest",
     "answer_quick",
     "parse_quick",
+    "quick_reply",
     "read_fields",
     "volume_answers",
 ]
@@ -368,8 +374,7 @@ class QuickRequest:
 
 
 def _zone_region(zone: str) -> str | None:
-    territories = get_global("zone_territories")
-    territory = territories.get(zone)
+    territory = zone_territory(zone)
     for code in known_regions():
         facts = region_facts(code)
         if territory in (facts.territory, *facts.members):
@@ -474,20 +479,32 @@ def _default_estimator(scenario: Scenario) -> Estimate:
     return estimate(scenario)
 
 
-def answer_quick(
+def quick_reply(
     text: str, locale: str, *, estimator: Estimator | None = None
-) -> tuple[tuple[Reply, ...], Estimate | None]:
-    """Parse, estimate and render a one-line request; on a bad line, a localized error
-    reply ending with the grammar example (and no estimate)."""
-    from bot.render.result import render_quick
-
-    locale = normalize_locale(locale)
+) -> tuple[QuickResult | Rejection, Estimate | None]:
+    """Parse and estimate a one-line request: a :class:`QuickResult` and its estimate, or on
+    a bad line a :class:`Rejection` that ends with the grammar example (and no estimate)."""
     try:
         request = parse_quick(text, locale)
         result = (estimator or _default_estimator)(request.scenario)
     except QuickParseError as exc:
-        return (Reply(text=exc.message(locale), kind=ReplyKind.ERROR),), None
+        return Rejection(exc.key, dict(exc.params), grammar=True), None
     except EngineError as exc:
-        error = QuickParseError("error.ratecard", {"reason": str(exc)[:200]})
-        return (Reply(text=error.message(locale), kind=ReplyKind.ERROR),), None
-    return render_quick(result, locale, request.defaults_used), result
+        return Rejection("error.ratecard", {"reason": str(exc)[:200]}, grammar=True), None
+    around_the_clock = result.scenario.coverage.preset is HoursPreset.TWENTY_FOUR_SEVEN
+    actions = result_actions(around_the_clock=around_the_clock)
+    return QuickResult(result, request.defaults_used, actions), result
+
+
+def answer_quick(
+    text: str, locale: str, *, estimator: Estimator | None = None
+) -> tuple[tuple[Reply, ...], Estimate | None]:
+    """:func:`quick_reply` rendered in ``locale``: a forwarder to :func:`bot.turn.answer_quick`.
+
+    Kept only while ``bot/service.py`` still imports it from here; once the service imports
+    ``bot.turn.answer_quick`` (same signature), delete this function and the one
+    ``ignore_imports`` line of the core's contract in ``pyproject.toml``.
+    """
+    from bot.turn import answer_quick as rendered
+
+    return rendered(text, locale, estimator=estimator)
