@@ -27,9 +27,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from telegram import (
     Bot,
@@ -62,6 +61,7 @@ from bot.adapters.telegram.translate import (
 )
 from bot.core.events import Pick, Reply, ReplyKind, Submit, Toggle
 from bot.core.ports import ConversationKey, Conversations
+from bot.recent import Recent, SeenIds
 
 __all__ = ["TelegramHandlers"]
 
@@ -70,33 +70,7 @@ _log = logging.getLogger(__name__)
 #: How many recent update ids, keyboards and long button tokens the process remembers.
 _MEMORY = 10_000
 
-K = TypeVar("K")
-V = TypeVar("V")
-
 Context = CallbackContext[Any, Any, Any, Any]
-
-
-class _Recent(Generic[K, V]):
-    """A bounded mapping that forgets the least recently written entries."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._items: OrderedDict[K, V] = OrderedDict()
-
-    def get(self, key: K) -> V | None:
-        return self._items.get(key)
-
-    def put(self, key: K, value: V) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self._size:
-            self._items.popitem(last=False)
-
-    def pop(self, key: K) -> None:
-        self._items.pop(key, None)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._items
 
 
 class TelegramHandlers:
@@ -112,12 +86,12 @@ class TelegramHandlers:
     ) -> None:
         self._conversations = conversations
         self._handoff = handoff
-        self._seen: _Recent[str, bool] = _Recent(memory)
+        self._seen = SeenIds(memory)
         # The newest question message of each conversation, and whether its keyboard is
         # still on it; and which messages were questions (their buttons go stale).
-        self._newest: _Recent[ConversationKey, tuple[int, bool]] = _Recent(memory)
-        self._questions: _Recent[tuple[int, int], bool] = _Recent(memory)
-        self._long_data: _Recent[str, ButtonData] = _Recent(memory)
+        self._newest: Recent[ConversationKey, tuple[int, bool]] = Recent(memory)
+        self._questions: Recent[tuple[int, int], bool] = Recent(memory)
+        self._long_data: Recent[str, ButtonData] = Recent(memory)
 
     # --- PTB entry points ----------------------------------------------------------------------
 
@@ -136,14 +110,13 @@ class TelegramHandlers:
             case ButtonPress():
                 await self._press(bot, intent)
             case QuickEstimate() | InlineEstimate() | PrivateOnly():
-                if intent.dedupe_id in self._seen:
+                if not self._seen.first_time(intent.dedupe_id):
                     _log.info("update %s delivered again; already answered", intent.dedupe_id)
                     return
-                self._seen.put(intent.dedupe_id, True)
                 try:
                     await self._stateless(bot, intent)
                 except BaseException:
-                    self._seen.pop(intent.dedupe_id)  # not answered: let a redelivery try
+                    self._seen.forget(intent.dedupe_id)  # not answered: let a redelivery try
                     raise
 
     async def on_error(self, update: object, context: Context) -> None:

@@ -25,7 +25,6 @@ to the conversation untouched.
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +41,7 @@ from bot.core.ports import ConversationKey
 from bot.handoff.messages import parse_ack_value
 from bot.handoff.roster import TeamKey
 from bot.handoff.service import FORM_QUESTION, HandoffService
+from bot.recent import SeenIds
 from bot.store.base import StaleConversation, Store
 
 __all__ = [
@@ -247,8 +247,7 @@ class TelegramHandoff:
     ) -> None:
         self._service = service
         self._drafts = drafts
-        self._memory = memory
-        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._seen = SeenIds(memory)
 
     async def handle(self, bot: Bot, update: Update) -> bool:
         """Act on ``update`` if it is ours; False hands it on to the conversation."""
@@ -270,12 +269,9 @@ class TelegramHandoff:
 
     def _first_time(self, dedupe_id: str) -> bool:
         """Remember handled update ids (a webhook retry or a redelivered poll)."""
-        if dedupe_id in self._seen:
+        if not self._seen.first_time(dedupe_id):
             _log.info("update %s delivered again; already answered", dedupe_id)
             return False
-        self._seen[dedupe_id] = None
-        while len(self._seen) > self._memory:
-            self._seen.popitem(last=False)
         return True
 
     async def _command(self, bot: Bot, intent: RosterCommand) -> None:
