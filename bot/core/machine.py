@@ -44,7 +44,7 @@ from bot.core.events import (
 )
 from bot.core.form import validate_form
 from bot.core.locales import LOCALES, normalize_locale
-from bot.core.parsing import rounded
+from bot.core.parsing import plain_text, rounded
 from bot.core.questions import (
     QUESTION_IDS,
     Answers,
@@ -79,7 +79,6 @@ from costengine.errors import (
     UnknownRegion,
 )
 from costengine.estimate import estimate as engine_estimate
-from costengine.limits import MAX_CONTACTS_PER_MONTH, MAX_MONTHLY_COST, MAX_TEAM_SIZE
 from costengine.results import Estimate
 from costengine.scenario import HoursPreset, Scenario
 
@@ -637,20 +636,25 @@ def _apply_whatif(
     return _merge_fields(answers, fields)
 
 
+def _reparse(question_id: str, value: Decimal) -> JsonValue:
+    """A number a what-if computed, as an answer read by the question's own parser, so a
+    result out of the question's range is refused for the same reason a typed one is."""
+    return question(question_id).parse(plain_text(value))
+
+
 def _scaled(answers: Answers, change: Decimal) -> dict[str, JsonValue]:
+    """The workload scaled by ``1 + change``: the team size, else each channel's volume."""
     factor = 1 + change
     updated = dict(answers)
     if answers.get("sizing") == "team":
         size = Decimal(str(answers.get("team_size", 1))) * factor
-        whole = int(rounded(size))
-        updated["team_size"] = min(max(whole, 1), MAX_TEAM_SIZE)
+        updated["team_size"] = _reparse("team_size", rounded(size))
         return updated
     channels = answers.get("channels")
     for channel in channels if isinstance(channels, list) else []:
         key = f"volume_{channel}"
         if isinstance(answers.get(key), str):
-            amount = rounded(Decimal(str(answers[key])) * factor)
-            updated[key] = str(min(max(amount, Decimal(1)), Decimal(MAX_CONTACTS_PER_MONTH)))
+            updated[key] = _reparse(key, rounded(Decimal(str(answers[key])) * factor))
     return updated
 
 
@@ -675,15 +679,10 @@ def _merge_fields(
     if fields.service_level is not None:
         put("service_level", dict[str, JsonValue](fields.service_level))
     if fields.current_cost is not None:
-        if fields.current_cost > MAX_MONTHLY_COST:
-            raise ParseError("error.bad_whatif")
-        put("current_cost", str(rounded(fields.current_cost, Decimal("0.01"))))
+        put("current_cost", _reparse("current_cost", fields.current_cost))
     if fields.team_size is not None:
-        team = fields.team_size
-        if team != team.to_integral_value() or not 1 <= team <= MAX_TEAM_SIZE:
-            raise ParseError("error.bad_whatif")
         updated["sizing"] = "team"
-        put("team_size", int(team))
+        put("team_size", _reparse("team_size", fields.team_size))
     if fields.volumes:
         chosen = updated.get("channels")
         channels = [str(c) for c in chosen] if isinstance(chosen, list) else []

@@ -31,12 +31,12 @@ from bot.core.answers import default_timezone, scenario_from_answers
 from bot.core.cldr import zone_territory
 from bot.core.errors import CoreError, ParseError, QuickParseError
 from bot.core.locales import normalize_locale
-from bot.core.parsing import clean, find_numbers, parse_service_level, rounded
+from bot.core.parsing import clean, find_numbers, parse_service_level, plain_text, rounded
+from bot.core.questions import question
 from bot.core.regions import known_regions, region_facts
 from bot.core.replies import QuickResult, Rejection
 from bot.core.vocab import norm, vocabulary
 from costengine.errors import EngineError
-from costengine.limits import MAX_CONTACTS_PER_MONTH, MAX_MONTHLY_COST, MAX_TEAM_SIZE
 from costengine.results import Estimate
 from costengine.scenario import Channel, HoursPreset, Scenario
 
@@ -355,12 +355,14 @@ def _read_number(tokens: list[_Token], index: int, fields: Fields) -> int:
     return position
 
 
-def _check(value: Decimal, low: int, high: int) -> Decimal:
-    if value < low:
-        raise QuickParseError("error.too_small", {"min": low})
-    if value > high:
-        raise QuickParseError("error.too_large", {"max": high})
-    return value
+def _answer(question_id: str, value: Decimal) -> JsonValue:
+    """A number the line gave, as the answer the question's own parser makes of it: its
+    range and form are checked there, once; a refusal keeps its reason and gains the
+    grammar example."""
+    try:
+        return question(question_id).parse(plain_text(value))
+    except ParseError as exc:
+        raise QuickParseError(exc.key, exc.params) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,7 +405,7 @@ def volume_answers(fields: Fields, channels: list[str]) -> tuple[dict[str, JsonV
             found[channel] = max(share, Decimal(1))
     answers: dict[str, JsonValue] = {}
     for channel, amount in found.items():
-        answers[f"volume_{channel}"] = str(_check(amount, 1, MAX_CONTACTS_PER_MONTH))
+        answers[f"volume_{channel}"] = _answer(f"volume_{channel}", amount)
     return answers, [channel for channel in channels if channel in found]
 
 
@@ -446,15 +448,10 @@ def parse_quick(text: str, locale: str) -> QuickRequest:
         else default("service_level", None)
     )
     answers["current_cost"] = (
-        None
-        if fields.current_cost is None
-        else str(rounded(_check(fields.current_cost, 0, MAX_MONTHLY_COST), Decimal("0.01")))
+        None if fields.current_cost is None else _answer("current_cost", fields.current_cost)
     )
     if fields.team_size is not None:
-        team = _check(fields.team_size, 1, MAX_TEAM_SIZE)
-        if team != team.to_integral_value():
-            raise QuickParseError("error.not_whole")
-        answers.update(sizing="team", team_size=int(team))
+        answers.update(sizing="team", team_size=_answer("team_size", fields.team_size))
     else:
         volumes, _ = volume_answers(fields, channels)
         answers.update(sizing="volume", aht_mode=None, **volumes)

@@ -177,3 +177,65 @@ def test_replies_are_frozen_picklable_data_never_text(events: tuple[object, ...]
         assert pickle.loads(pickle.dumps(reply)) == reply
         with pytest.raises(FrozenInstanceError):
             setattr(reply, fields(reply)[0].name, None)
+
+
+# --- each answer validated once: what-ifs and one-liners go through the questions' parsers --
+
+
+def _team_result(team: str) -> ConversationState:
+    state = step(None, Start("en")).state
+    values = {
+        "kind": "customer_service",
+        "region": "PL",
+        "channels": ("phone",),
+        "team_size": team,
+        "languages": ("pl",),
+        "hours": "business",
+    }
+    return _walk(state, FormSubmit(values)).state
+
+
+def test_a_scaled_team_beyond_the_questions_range_is_refused_not_clamped() -> None:
+    from costengine.limits import MAX_TEAM_SIZE
+
+    state = _team_result(str(MAX_TEAM_SIZE))
+    result = _walk(state, Command("whatif", "volume=+20%"))
+    assert result.state == state and result.estimate is None
+    rejection = result.replies[0]
+    assert isinstance(rejection, Rejection) and rejection.key == "error.too_large"
+    assert str(rejection.params["max"]) == str(MAX_TEAM_SIZE)
+
+
+def test_a_typed_team_size_in_a_what_if_is_read_by_the_team_question() -> None:
+    state = _team_result("8")
+    too_many = _walk(state, Command("whatif", "30000 agents")).replies[0]
+    assert isinstance(too_many, Rejection) and too_many.key == "error.too_large"
+    fraction = _walk(state, Command("whatif", "8.5 agents")).replies[0]
+    assert isinstance(fraction, Rejection) and fraction.key == "error.not_whole"
+    grown = _walk(state, Command("whatif", "12 agents"))
+    assert grown.state.answers["team_size"] == 12 and grown.estimate is not None
+
+
+def test_a_volume_scaled_below_one_contact_is_refused_by_the_volume_question() -> None:
+    state = _reach("current_cost")
+    state = _walk(state, Command("skip"), Command("compute")).state
+    low = state.model_copy(update={"answers": {**state.answers, "volume_phone": "1"}})
+    rejection = _walk(low, Command("whatif", "volume=-90%")).replies[0]
+    assert isinstance(rejection, Rejection) and rejection.key == "error.too_small"
+
+
+def test_a_one_line_request_is_checked_by_the_same_parsers() -> None:
+    from bot.core.errors import QuickParseError
+    from bot.core.quick import parse_quick
+
+    for line, key in (
+        ("30000 agents", "error.too_large"),
+        ("8.5 agents", "error.not_whole"),
+        ("8 agents €20000000000", "error.too_large"),
+        ("99000000000 calls/month", "error.too_large"),
+    ):
+        with pytest.raises(QuickParseError) as caught:
+            parse_quick(line, "en")
+        assert caught.value.key == key, line
+    request = parse_quick("8 agents €40k", "en")
+    assert request.answers["current_cost"] == "40000.00" and request.answers["team_size"] == 8
