@@ -10,7 +10,7 @@ language is a folder of templates, and a new front end may draw the same data it
 Conventions: ``answers`` is a snapshot of the conversation's answers (question id -> JSON
 value) that the renderer needs to word a question's placeholders and current answer;
 ``actions`` are action values ("back", "edit:channels", "whatif:hours=24x7") that come back
-as :class:`~bot.core.events.Command` events when pressed; catalogue ``key``\\ s name texts in
+as :class:`~bot.core.events.Command` events when pressed; a ``key`` names a text in
 ``templates/<locale>/conversation.toml``.
 """
 
