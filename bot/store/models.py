@@ -40,6 +40,7 @@ __all__ = [
     "conversations",
     "estimates",
     "handoff_acks",
+    "handoff_drafts",
     "handoff_fires",
     "handoff_regions",
     "handoff_rosters",
@@ -84,6 +85,17 @@ conversations = Table(
     *_key_columns(),
     Column("state", JSONDocument, nullable=False),
     # Optimistic concurrency: every save must name the version it read.
+    Column("version", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("platform", "workspace", "user_id"),
+)
+
+#: Open ``/handoff form`` drafts (migration ``0003``): the answers so far, NULL once closed.
+handoff_drafts = Table(
+    "handoff_drafts",
+    metadata,
+    *_key_columns(),
+    Column("answers", JSONDocument, nullable=True),
     Column("version", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("platform", "workspace", "user_id"),
