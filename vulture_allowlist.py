@@ -9,6 +9,7 @@ new finding means dead code to delete, or one more reviewed line here.
 from bot.adapters.slack import installations
 from bot.adapters.telegram.app import ChatOrderedProcessor
 from bot.adapters.telegram.translate import QuickEstimate
+from bot.core.replies import ExplanationView
 from bot.handoff.roster import Region
 from bot.handoff.schedule import ShiftChange
 from bot.render.catalog import Catalog
@@ -42,6 +43,8 @@ _.layout_features
 _.isolation_level
 # mypy's compile-time check that the service keeps its port (bot/service.py).
 _._implements_the_port
+# An enum member the core builds from its value (ExplanationView("details")).
+ExplanationView.DETAILS
 # Parts of a value's shape that only tests read today (reviewed: small, documented, kept).
 Region.duration_minutes
 ShiftChange.outgoing_shift_start

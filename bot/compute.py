@@ -45,9 +45,9 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from bot.core.events import Event, Reply
-from bot.core.machine import Estimator, StepResult
+from bot.core.machine import Estimator
 from bot.core.state import ConversationState
-from bot.turn import run_turn
+from bot.turn import TurnResult, answer_quick, run_turn
 from costengine import Estimate, RateCard, Scenario, estimate
 
 __all__ = [
@@ -128,7 +128,7 @@ _WORKER_ESTIMATOR = RateCardEstimator()
 
 def compute_turn(
     state: ConversationState | None, event: Event, locale: str | None, known: Estimate | None
-) -> StepResult:
+) -> TurnResult:
     """In a worker: one whole turn (step and rendering), pricing only what ``known`` does
     not cover."""
     return run_turn(state, event, locale=locale, estimator=Reusing(_WORKER_ESTIMATOR, known))
@@ -142,8 +142,6 @@ def compute_quick(text: str, locale: str) -> tuple[tuple[Reply, ...], Estimate |
 def _quick(
     text: str, locale: str, estimator: Estimator
 ) -> tuple[tuple[Reply, ...], Estimate | None]:
-    from bot.core.quick import answer_quick
-
     replies, priced = answer_quick(text, locale, estimator=estimator)
     return tuple(replies), priced
 
@@ -161,13 +159,11 @@ def warm_up() -> None:
     (a one-line estimate, about 2 s). Runs before the server listens, so a load balancer's
     health check only sends traffic to a replica that answers at full speed."""
     from bot.core.events import Start, Text
-    from bot.core.machine import step
-    from bot.core.quick import answer_quick
     from bot.render.env import LOCALES
 
     for locale in LOCALES:
-        started = step(None, Start(locale=locale))
-        step(started.state, Text("1"))
+        started = run_turn(None, Start(locale=locale))
+        run_turn(started.state, Text("1"))
     answer_quick("8 agents", "en")
 
 
@@ -177,7 +173,7 @@ def _ready() -> int:
 
 def _inline_turn(
     state: ConversationState | None, event: Event, locale: str | None, estimator: Estimator
-) -> StepResult:
+) -> TurnResult:
     return run_turn(state, event, locale=locale, estimator=estimator)
 
 
@@ -276,7 +272,7 @@ class TurnRunner:
         *,
         locale: str | None,
         known: Estimate | None,
-    ) -> StepResult:
+    ) -> TurnResult:
         """The turn's result; raises :class:`Busy` when a heavy turn finds no capacity."""
         try:
             return run_turn(state, event, locale=locale, estimator=_refuse)

@@ -16,10 +16,11 @@ the parts are wired together, not inside them:
 ``GET /metrics`` (:func:`install_metrics_route`) serves them in the Prometheus text format.
 
 Logs (:func:`configure_logging`): one JSON object per line on stderr, so a log shipper can
-parse them without guessing. Every record passes a :class:`Redactor` that removes the
-configured secrets (every ``SecretStr`` in :class:`~bot.config.Settings`, the database
-password) and anything shaped like one (Telegram bot tokens, Slack ``xox…``/``xapp-`` tokens,
-URL passwords, ``Bearer`` values, ``secret=``/``token:`` fields), in the message, the traceback
+parse them without guessing. Every record passes the one :class:`~bot.redaction.Redactor`
+(shared with the adapters' log filters), which removes the configured secrets (every
+``SecretStr`` in :class:`~bot.config.Settings`, the database password) and anything shaped
+like one (Telegram bot tokens, Slack ``xox…``/``xapp-`` tokens, URL passwords, ``Bearer``
+values, ``secret=``/``token:``/``password=`` fields), in the message, the traceback
 and the extra fields alike: a token in a request URL logged by a library is caught too.
 """
 
@@ -28,13 +29,11 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-import re
 import sys
 import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, TextIO
-from urllib.parse import quote
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
@@ -45,6 +44,7 @@ from sqlalchemy.engine import make_url
 from bot.core.events import Event, Reply
 from bot.core.ports import ConversationKey, Conversations, Turn
 from bot.handoff.runner import HandoffRunner, TickReport
+from bot.redaction import REDACTED, RedactingFilter, Redactor
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -67,7 +67,6 @@ __all__ = [
     "secrets_of",
 ]
 
-REDACTED: Final = "[redacted]"
 METRICS_PATH: Final = "/metrics"
 
 #: Turn latency buckets (seconds): fine below 50 ms (the goal), coarse above.
@@ -301,50 +300,6 @@ def install_metrics_route(
 
 # --- redaction -------------------------------------------------------------------------------
 
-#: Telegram bot tokens (``123456:AA…``), also inside ``/bot<token>/`` request URLs.
-_TELEGRAM_TOKEN = re.compile(r"(?<![0-9])[0-9]{5,12}:[A-Za-z0-9_-]{30,}")
-#: Slack bot, user, app-level, refresh and config tokens.
-_SLACK_TOKEN = re.compile(r"\bx(?:ox[abpersc]|app)-[A-Za-z0-9-]+")
-#: ``scheme://user:password@host``: the password goes, the user stays.
-_URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)[^@/\s]+@")
-#: ``Authorization: Bearer abc`` and ``Bearer abc``.
-_BEARER = re.compile(r"(?P<head>\bBearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
-#: ``'client_secret': 'abc'``, ``secret_token=abc``, ``"access_token": "…"``, ``password=…``.
-_FIELD = re.compile(
-    r"""(?P<name>["']?\w*(?:secret|token|password)["']?\s*[:=]\s*)"""
-    r"""(?P<quote>["']?)[^"'\s,&}]+(?P=quote)""",
-    re.IGNORECASE,
-)
-
-
-class Redactor:
-    """Removes known secret values and secret-shaped strings from text.
-
-    Known values are matched verbatim and percent-encoded (a token in a URL), longest first
-    so a secret containing another is removed whole.
-    """
-
-    __slots__ = ("_secrets",)
-
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
-        forms = {form for s in secrets if s for form in (s, quote(s, safe=""))}
-        self._secrets = tuple(sorted(forms, key=len, reverse=True))
-
-    @property
-    def secrets(self) -> tuple[str, ...]:
-        return self._secrets
-
-    def __call__(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        text = _TELEGRAM_TOKEN.sub(REDACTED, text)
-        text = _SLACK_TOKEN.sub(REDACTED, text)
-        text = _URL_PASSWORD.sub(lambda m: f"{m.group('head')}{REDACTED}@", text)
-        text = _BEARER.sub(lambda m: f"{m.group('head')}{REDACTED}", text)
-        return _FIELD.sub(
-            lambda m: f"{m.group('name')}{m.group('quote')}{REDACTED}{m.group('quote')}", text
-        )
-
 
 def secrets_of(settings: Settings) -> tuple[str, ...]:
     """Every secret value ``settings`` holds: its ``SecretStr`` fields and the database
@@ -361,33 +316,6 @@ def secrets_of(settings: Settings) -> tuple[str, ...]:
     if password:
         found.append(str(password))
     return tuple(s for s in found if s)
-
-
-class RedactingFilter(logging.Filter):
-    """Rewrites a record's message, traceback and stack with secrets removed; never drops
-    a record. Put it on a handler: a handler's filters see every record that reaches it,
-    whichever logger created it."""
-
-    def __init__(self, redactor: Redactor) -> None:
-        super().__init__()
-        self.redactor = redactor
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):  # malformed arguments: keep the template only
-            message = str(record.msg)
-        cleaned = self.redactor(message)
-        if cleaned != message or record.args:
-            record.msg, record.args = cleaned, None
-        if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = self.redactor(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
-        elif record.exc_text:
-            record.exc_text = self.redactor(record.exc_text)
-        if record.stack_info:
-            record.stack_info = self.redactor(record.stack_info)
-        return True
 
 
 #: LogRecord attributes that are not "extra" fields.

@@ -1,14 +1,16 @@
-"""The conversation core: neutral events in, neutral replies out, no platform in sight.
+"""The conversation core: neutral events in, structured replies out, no platform, no words.
 
 - :func:`step` (``bot.core.machine``): the pure state machine of the guided dialogue;
+- :mod:`bot.core.replies`: what ``step`` answers with (Ask, Rejection, Summary, Result...),
+  plain data that ``bot.render`` words per locale (``bot.turn.run_turn`` does both);
 - :class:`ConversationState` (``bot.core.state``): what is saved between two messages;
 - :data:`QUESTIONS` (``bot.core.questions``): every question, defined once;
-- :func:`parse_quick` / :func:`answer_quick` (``bot.core.quick``): ``/estimate`` in one line;
+- :func:`parse_quick` / :func:`quick_reply` (``bot.core.quick``): ``/estimate`` in one line;
 - :data:`FORM_FIELDS` / :func:`validate_form` (``bot.core.form``): the one-screen form.
 
-The machine, the quick reader and the form import the engine and the renderers, which in
-turn import :mod:`bot.core.events`; so they are loaded on first use (PEP 562) to keep
-``import bot.core.events`` light and free of import cycles.
+The core never imports the renderer (an import-linter contract in ``pyproject.toml``). The
+machine, the quick reader and the form import the engine and build vocabularies from CLDR,
+so they are loaded on first use (PEP 562) to keep ``import bot.core.events`` light.
 """
 
 from __future__ import annotations
@@ -34,17 +36,11 @@ from bot.core.events import (
 
 if TYPE_CHECKING:
     from bot.core.commands import COMMANDS, command_from_text, split_action
-    from bot.core.form import (
-        FORM_FIELDS,
-        FormField,
-        FormFieldView,
-        FormResult,
-        form_fields,
-        validate_form,
-    )
+    from bot.core.form import FORM_FIELDS, FormField, FormResult, validate_form
     from bot.core.machine import Estimator, StepResult, step
     from bot.core.questions import QUESTION_IDS, QUESTIONS, Question, QuestionKind
-    from bot.core.quick import QuickRequest, answer_quick, parse_quick
+    from bot.core.quick import QuickRequest, parse_quick, quick_reply
+    from bot.core.replies import Message
     from bot.core.state import ConversationState, Phase
 
 __all__ = [
@@ -59,10 +55,10 @@ __all__ = [
     "Estimator",
     "Event",
     "FormField",
-    "FormFieldView",
     "FormResult",
     "FormSubmit",
     "Image",
+    "Message",
     "ParseError",
     "Phase",
     "Pick",
@@ -77,10 +73,9 @@ __all__ = [
     "Submit",
     "Text",
     "Toggle",
-    "answer_quick",
     "command_from_text",
-    "form_fields",
     "parse_quick",
+    "quick_reply",
     "split_action",
     "step",
     "validate_form",
@@ -92,10 +87,9 @@ _LAZY: dict[str, str] = {
     "split_action": "bot.core.commands",
     "FORM_FIELDS": "bot.core.form",
     "FormField": "bot.core.form",
-    "FormFieldView": "bot.core.form",
     "FormResult": "bot.core.form",
-    "form_fields": "bot.core.form",
     "validate_form": "bot.core.form",
+    "Message": "bot.core.replies",
     "Estimator": "bot.core.machine",
     "StepResult": "bot.core.machine",
     "step": "bot.core.machine",
@@ -104,8 +98,8 @@ _LAZY: dict[str, str] = {
     "Question": "bot.core.questions",
     "QuestionKind": "bot.core.questions",
     "QuickRequest": "bot.core.quick",
-    "answer_quick": "bot.core.quick",
     "parse_quick": "bot.core.quick",
+    "quick_reply": "bot.core.quick",
     "ConversationState": "bot.core.state",
     "Phase": "bot.core.state",
 }

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from bot.core.events import Command
+from bot.core.locales import LOCALES
 from bot.core.vocab import norm, vocabulary
-from bot.render.env import LOCALES
 
 __all__ = [
     "COMMANDS",

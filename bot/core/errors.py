@@ -6,21 +6,21 @@
         └── QuickParseError(key, params)  a one-line ``/estimate`` request was not understood
 
 A rejected answer is an ordinary event in a conversation, not a failure: the machine turns a
-:class:`ParseError` into a localized ERROR reply plus the re-asked question. That is why the
-error carries a catalogue key and JSON-able parameters instead of an English sentence: the
-same rejection reads correctly in English, Polish and Chinese.
+:class:`ParseError` into a :class:`~bot.core.replies.Rejection` plus the re-asked question.
+That is why the error carries a catalogue key and JSON-able parameters instead of an English
+sentence: the renderer (``bot.render.conversation.error_text``) words the same rejection in
+English, Polish and Chinese.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 
-from bot.render.catalog import lookup
-
-__all__ = ["CoreError", "ParseError", "QuickParseError"]
+__all__ = ["CoreError", "ParamValue", "ParseError", "QuickParseError"]
 
 #: Parameter values a message may be filled with (numbers are formatted by Babel filters).
-ParamValue = str | int | float
+ParamValue = str | int | float | Decimal
 
 
 class CoreError(Exception):
@@ -35,15 +35,7 @@ class ParseError(CoreError):
         self.params: dict[str, ParamValue] = dict(params or {})
         super().__init__(key if not self.params else f"{key} {self.params}")
 
-    def message(self, locale: str) -> str:
-        """The explanation in ``locale`` (the question's example is added by the caller)."""
-        return lookup(locale, self.key, **self.params)
-
 
 class QuickParseError(ParseError):
-    """A one-line estimate request could not be understood; the message ends with the
+    """A one-line estimate request could not be understood; its explanation ends with the
     grammar example so the user can fix the line in one go."""
-
-    def message(self, locale: str) -> str:
-        explanation = lookup(locale, self.key, **self.params)
-        return f"{explanation}\n{lookup(locale, 'quick.grammar')}"

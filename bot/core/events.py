@@ -4,7 +4,8 @@ An adapter's whole job is two translations (bolt's ``adapter/flask/handler.py`` 
 platform update -> :data:`Event`, and :class:`Reply` -> platform message. The core never
 knows which platform it talks to; an adapter never knows what a question means.
 
-Replies carry text already rendered in the user's locale (Jinja2 + Babel, ``bot.render``);
+A :class:`Reply` carries text already rendered in the user's locale: the core decides in
+structured replies (``bot.core.replies``) and ``bot.render`` words them (Jinja2 + Babel);
 ``choices`` and ``actions`` carry stable ``value`` strings that come back as :class:`Pick`,
 :class:`Toggle` or :class:`Command` events, so a button pressed on any platform means the
 same thing to the core.

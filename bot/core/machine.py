@@ -1,15 +1,17 @@
 """The conversation as one pure function: ``step(state, event) -> StepResult``.
 
-Functional core, imperative shell: the service loads the state, calls :func:`step`, sends the
-replies and saves the new state. ``step`` does no I/O besides calling the (pure,
-deterministic) engine and the renderers, so the same state and event always give the same
-answer, and any turn can be replayed in a test.
+Functional core, imperative shell: the service loads the state, runs the turn
+(:func:`bot.turn.run_turn`: this step, then the renderer), sends the replies and saves the new
+state. ``step`` does no I/O besides calling the (pure, deterministic) engine, and it words
+nothing: it returns structured replies (:mod:`bot.core.replies`) that ``bot.render`` turns
+into text per locale. So the same state and event always give the same answer, and any turn
+can be replayed in a test.
 
 The flow: greeting -> questions (in :data:`~bot.core.questions.QUESTIONS` order, skipping
 those that do not apply) -> summary (every answer with an ``edit:<id>`` button, then
 ``compute``) -> result (``why``, ``details``, ``whatif:...``) -> follow-ups. Commands work at
-every step. A rejected input gives an ERROR reply and the re-asked question, and returns the
-*same* state object: nothing already answered is ever lost.
+every step. A rejected input gives a :class:`~bot.core.replies.Rejection` and the re-asked
+question, and returns the *same* state object: nothing already answered is ever lost.
 """
 
 from __future__ import annotations
@@ -20,53 +22,55 @@ from decimal import Decimal
 
 from pydantic import JsonValue, ValidationError
 
+from bot.core.actions import DETAILS_ACTIONS, WHY_ACTIONS, result_actions
 from bot.core.answers import MissingAnswer, missing, scenario_from_answers
+from bot.core.catalogue import plain_label
 from bot.core.commands import (
     COMMANDS,
     command_from_text,
     parse_locale,
     parse_volume_change,
 )
-from bot.core.display import show_answer
 from bot.core.errors import ParseError, QuickParseError
 from bot.core.events import (
     Command,
     Event,
     FormSubmit,
     Pick,
-    Reply,
-    ReplyKind,
     Start,
     Submit,
     Text,
     Toggle,
 )
 from bot.core.form import validate_form
-from bot.core.parsing import rounded
+from bot.core.locales import LOCALES, normalize_locale
+from bot.core.parsing import plain_text, rounded
 from bot.core.questions import (
     QUESTION_IDS,
     Answers,
     Question,
     QuestionKind,
+    channel_of,
     question,
     relevant,
 )
 from bot.core.quick import Fields, read_fields, volume_answers
 from bot.core.replies import (
-    action,
-    error_reply,
-    help_reply,
-    info_reply,
-    language_reply,
-    question_label,
-    question_reply,
-    summary_reply,
+    Ask,
+    Explanation,
+    ExplanationView,
+    FormRejection,
+    Help,
+    LanguagePick,
+    Message,
+    Notice,
+    Rejection,
+    Result,
+    Summary,
+    WhatIfApplied,
 )
 from bot.core.state import ConversationState, Phase
 from bot.core.vocab import norm
-from bot.render.catalog import lookup
-from bot.render.env import normalize_locale
-from bot.render.result import RESULT_ACTIONS, render_details, render_result, render_why
 from costengine.errors import (
     EngineError,
     InvalidScenario,
@@ -75,9 +79,8 @@ from costengine.errors import (
     UnknownRegion,
 )
 from costengine.estimate import estimate as engine_estimate
-from costengine.limits import MAX_CONTACTS_PER_MONTH, MAX_MONTHLY_COST, MAX_TEAM_SIZE
 from costengine.results import Estimate
-from costengine.scenario import Scenario
+from costengine.scenario import HoursPreset, Scenario
 
 __all__ = ["Estimator", "StepResult", "step"]
 
@@ -91,11 +94,12 @@ MAX_HISTORY = 64
 
 @dataclass(frozen=True, slots=True)
 class StepResult:
-    """What one event did: the new state, the replies to send, and the estimate when this
-    turn computed one (so the service can keep it in the user's history)."""
+    """What one event did: the new state, the structured replies (for ``bot.render`` to
+    word), and the estimate when this turn computed one (so the service can keep it in the
+    user's history)."""
 
     state: ConversationState
-    replies: tuple[Reply, ...]
+    replies: tuple[Message, ...]
     estimate: Estimate | None = None
 
 
@@ -163,13 +167,9 @@ def _dispatch(state: ConversationState, event: Event, turn: _Turn) -> StepResult
 
 def _form(state: ConversationState, event: FormSubmit, turn: _Turn) -> StepResult:
     """A whole form at once: every field checked; valid answers go straight to a result."""
-    result = validate_form(event.values, state.locale)
+    result = validate_form(event.values)
     if not result.ok:
-        lines = [lookup(state.locale, "error.form")]
-        for question_id, message in result.errors.items():
-            label = question_label(question(question_id), result.answers, state.locale)
-            lines.append(f"• {label}: {message}")
-        rejection = Reply(text="\n".join(lines), kind=ReplyKind.ERROR)
+        rejection = FormRejection(tuple(result.errors.items()), result.answers)
         return StepResult(state, (rejection, *_prompt(state)))
     filled = ConversationState(locale=state.locale, locale_locked=state.locale_locked)
     filled = filled.model_copy(update={"answers": result.answers})
@@ -199,57 +199,71 @@ def _current(state: ConversationState) -> Question | None:
 # --- prompts --------------------------------------------------------------------------------
 
 
-def _result_actions(state: ConversationState) -> tuple[Reply, ...]:
-    labels = {
-        "why": "actions.why",
-        "details": "actions.details",
-        "whatif:hours=24x7": "actions.whatif_24x7",
-        "whatif:hours=business": "actions.whatif_business",
-        "whatif:volume=+20%": "actions.whatif_more",
-        "whatif:volume=-20%": "actions.whatif_less",
-        "restart": "actions.restart",
-    }
-    values = list(RESULT_ACTIONS)
-    if state.answers.get("hours") == "24x7" and "whatif:hours=24x7" in values:
-        values[values.index("whatif:hours=24x7")] = "whatif:hours=business"
-    actions = [action(state.locale, value, labels.get(value)) for value in values]
-    return (info_reply(lookup(state.locale, "next_steps"), actions),)
+def _next_actions(state: ConversationState) -> tuple[str, ...]:
+    return result_actions(around_the_clock=state.answers.get("hours") == "24x7")
 
 
-def _prompt(state: ConversationState, lead: str | None = None) -> tuple[Reply, ...]:
+def _ask_reply(q: Question, state: ConversationState, lead: Notice | None) -> Ask:
+    """Ask ``q`` as ``state`` stands: its options, what is toggled, back and skip."""
+    can_back = state.editing or any(
+        question(previous).when(state.answers) for previous in state.history
+    )
+    multi = q.kind is QuestionKind.MULTI
+    actions = (*(("back",) if can_back else ()), *(("skip",) if q.optional else ()))
+    return Ask(
+        question=q.id,
+        answers=dict(state.answers),
+        choices=q.options(state.answers),
+        multi=multi,
+        selected=tuple(dict.fromkeys(state.pending)) if multi else (),
+        actions=actions,
+        lead=lead,
+    )
+
+
+def _summary_reply(answers: Answers) -> Summary:
+    """Every relevant answer with an ``edit:<id>`` action, then compute and restart."""
+    shown = tuple(q.id for q in relevant(answers) if q.id in answers)
+    actions = (*(f"edit:{question_id}" for question_id in shown), "compute", "restart")
+    return Summary(dict(answers), shown, actions)
+
+
+def _prompt(state: ConversationState, lead: Notice | None = None) -> tuple[Message, ...]:
     """What the user should see to carry on from ``state``."""
-    locale = state.locale
     q = _current(state)
     if q is not None:
-        can_back = state.editing or any(
-            question(previous).when(state.answers) for previous in state.history
-        )
-        return (
-            question_reply(
-                q, state.answers, locale, pending=state.pending, can_back=can_back, lead=lead
-            ),
-        )
-    replies: tuple[Reply, ...]
+        return (_ask_reply(q, state, lead),)
+    replies: tuple[Message, ...]
     if state.phase is Phase.SUMMARY:
-        replies = (summary_reply(state.answers, locale),)
+        replies = (_summary_reply(state.answers),)
     elif state.phase is Phase.RESULT:
-        replies = _result_actions(state)
+        replies = (Notice("next_steps", actions=_next_actions(state)),)
     else:
-        replies = (info_reply(lookup(locale, "cancelled"), [action(locale, "start")]),)
-    return ((info_reply(lead),) if lead else ()) + replies
+        replies = (Notice("cancelled", actions=("start",)),)
+    return ((lead,) if lead else ()) + replies
+
+
+def _rejection(error: ParseError, q: Question | None, answers: Answers) -> Rejection:
+    return Rejection(
+        key=error.key,
+        params=dict(error.params),
+        question=q.id if q is not None else None,
+        answers=dict(answers) if q is not None else {},
+        grammar=isinstance(error, QuickParseError),
+    )
 
 
 def _reject(state: ConversationState, error: ParseError, q: Question | None = None) -> StepResult:
-    """An ERROR reply and the re-prompt; the state is returned untouched.
+    """A :class:`Rejection` and the re-prompt; the state is returned untouched.
 
     ``q`` is the question whose answer was rejected: its example is shown. Errors about the
     flow itself ("nothing to go back to") come without an example.
     """
-    rejection = error_reply(error, q, state.answers, state.locale)
+    rejection = _rejection(error, q, state.answers)
     return StepResult(state, (rejection, *_prompt(state)))
 
 
-def _ask(state: ConversationState, question_id: str, *, lead: str | None = None) -> StepResult:
+def _ask(state: ConversationState, question_id: str, *, lead: Notice | None = None) -> StepResult:
     previous = state.answers.get(question_id)
     pending: tuple[str, ...] = ()
     if question(question_id).kind is QuestionKind.MULTI and isinstance(previous, list):
@@ -260,7 +274,7 @@ def _ask(state: ConversationState, question_id: str, *, lead: str | None = None)
     return StepResult(asked, _prompt(asked, lead))
 
 
-def _summary(state: ConversationState, *, lead: str | None = None) -> StepResult:
+def _summary(state: ConversationState, *, lead: Notice | None = None) -> StepResult:
     shown = state.model_copy(
         update={"phase": Phase.SUMMARY, "current": None, "pending": (), "editing": False}
     )
@@ -272,7 +286,7 @@ def _begin(state: ConversationState, lead_key: str) -> StepResult:
     first = missing({})
     assert first is not None
     opened = _ask(fresh, first)
-    return StepResult(opened.state, (info_reply(lookup(fresh.locale, lead_key)), *opened.replies))
+    return StepResult(opened.state, (Notice(lead_key), *opened.replies))
 
 
 # --- answers --------------------------------------------------------------------------------
@@ -307,7 +321,7 @@ def _text(state: ConversationState, text: str, turn: _Turn) -> StepResult:
     if state.phase is Phase.RESULT:
         # After a result, a bare change ("24/7", "12 agents", "UK") is a what-if.
         attempt = _whatif(state, text, turn)
-        if attempt.replies and attempt.replies[0].kind is ReplyKind.ERROR:
+        if attempt.replies and isinstance(attempt.replies[0], Rejection):
             return _reject(state, ParseError("error.after_result"))
         return attempt
     return StepResult(state, _prompt(state))
@@ -359,7 +373,8 @@ def _command(state: ConversationState, command: Command, turn: _Turn) -> StepRes
         return StepResult(cancelled, _prompt(cancelled))
     if name == "help":
         q = _current(state)
-        return StepResult(state, (help_reply(q, state.answers, state.locale), *_prompt(state)))
+        shown = Help(q.id if q else None, dict(state.answers) if q else {})
+        return StepResult(state, (shown, *_prompt(state)))
     if name == "language":
         return _language(state, arg)
     if name == "back":
@@ -379,16 +394,17 @@ def _command(state: ConversationState, command: Command, turn: _Turn) -> StepRes
 
 def _start(state: ConversationState) -> StepResult:
     if state.phase in (Phase.ASKING, Phase.SUMMARY) and state.answers:
-        return StepResult(state, _prompt(state, lookup(state.locale, "welcome_back")))
+        return StepResult(state, _prompt(state, Notice("welcome_back")))
     return _begin(state, "greeting")
 
 
 def _language(state: ConversationState, arg: str) -> StepResult:
     code = parse_locale(arg) if arg else None
     if code is None:
-        return StepResult(state, (language_reply(state.locale), *_prompt(state)))
+        pick = LanguagePick(tuple(f"language:{code}" for code in LOCALES))
+        return StepResult(state, (pick, *_prompt(state)))
     switched = state.model_copy(update={"locale": code, "locale_locked": True})
-    return StepResult(switched, _prompt(switched, lookup(code, "language_set")))
+    return StepResult(switched, _prompt(switched, Notice("language_set")))
 
 
 def _back(state: ConversationState) -> StepResult:
@@ -443,7 +459,9 @@ def _question_named(state: ConversationState, arg: str) -> Question | None:
         return None
     wanted = norm(arg)
     for q in relevant(state.answers):
-        if wanted == q.id or wanted == norm(question_label(q, state.answers, state.locale)):
+        channel = channel_of(q.id)
+        label = plain_label(state.locale, q.template, channel.value if channel else None)
+        if wanted == q.id or (label is not None and wanted == norm(label)):
             return q
     return None
 
@@ -483,7 +501,7 @@ def _fix(state: ConversationState, question_id: str | None, error: ParseError) -
         return _reject(state, error)
     moved = state.model_copy(update={"editing": True})
     asked = _ask(moved, question_id)
-    shown = error_reply(error, question(question_id), state.answers, state.locale)
+    shown = _rejection(error, question(question_id), state.answers)
     return StepResult(asked.state, (shown, *asked.replies))
 
 
@@ -497,7 +515,7 @@ def _scenario(state: ConversationState) -> Scenario | StepResult:
     try:
         return scenario_from_answers(state.answers)
     except MissingAnswer as gap:
-        return _ask(state, gap.question, lead=lookup(state.locale, "error.not_ready"))
+        return _ask(state, gap.question, lead=Notice("error.not_ready"))
     except ValidationError as exc:
         location = ".".join(str(part) for part in exc.errors()[0]["loc"])
         return _fix(state, _question_for_field(state, location), ParseError("error.inconsistent"))
@@ -518,7 +536,9 @@ def _estimate(state: ConversationState, scenario: Scenario, turn: _Turn) -> Esti
         return _reject(state, ParseError("error.ratecard", {"reason": str(exc)[:200]}))
 
 
-def _compute(state: ConversationState, turn: _Turn, *, lead: str | None = None) -> StepResult:
+def _compute(
+    state: ConversationState, turn: _Turn, *, lead: WhatIfApplied | None = None
+) -> StepResult:
     scenario = _scenario(state)
     if isinstance(scenario, StepResult):
         return scenario
@@ -534,9 +554,12 @@ def _compute(state: ConversationState, turn: _Turn, *, lead: str | None = None) 
             "last_scenario": scenario,
         }
     )
-    replies = render_result(result, state.locale)
+    around_the_clock = result.scenario.coverage.preset is HoursPreset.TWENTY_FOUR_SEVEN
+    replies: tuple[Message, ...] = (
+        Result(result, result_actions(around_the_clock=around_the_clock)),
+    )
     if lead:
-        replies = (info_reply(lead), *replies)
+        replies = (lead, *replies)
     return StepResult(shown, replies, result)
 
 
@@ -546,8 +569,9 @@ def _explain(state: ConversationState, which: str, turn: _Turn) -> StepResult:
     result = _estimate(state, state.last_scenario, turn)
     if isinstance(result, StepResult):
         return result
-    render = render_why if which == "why" else render_details
-    return StepResult(state, render(result, state.locale))
+    view = ExplanationView(which)
+    actions = WHY_ACTIONS if view is ExplanationView.WHY else DETAILS_ACTIONS
+    return StepResult(state, (Explanation(result, view, actions),))
 
 
 # --- what if --------------------------------------------------------------------------------
@@ -566,33 +590,22 @@ def _whatif(state: ConversationState, arg: str, turn: _Turn) -> StepResult:
     gap = missing(answers)
     if gap is not None:
         return _ask(moved.model_copy(update={"editing": True}), gap)
-    return _compute(moved, turn, lead=_applied_text(moved, changed, change))
+    return _compute(moved, turn, lead=_applied(moved, changed, change))
 
 
-def _suggest(state: ConversationState) -> tuple[Reply, ...]:
-    suggestion = _result_actions(state)[0]
-    return (info_reply(lookup(state.locale, "whatif.suggest"), suggestion.actions),)
+def _suggest(state: ConversationState) -> tuple[Message, ...]:
+    return (Notice("whatif.suggest", actions=_next_actions(state)),)
 
 
-def _applied_text(state: ConversationState, changed: list[str], change: Decimal | None) -> str:
-    locale = state.locale
+def _applied(
+    state: ConversationState, changed: list[str], change: Decimal | None
+) -> WhatIfApplied | None:
+    """What the what-if changed, for the lead line above the new result (None: nothing
+    that applies to this scenario changed)."""
     if change is not None:
-        label = lookup(locale, "whatif.volume", change=change)
-        return lookup(locale, "whatif.applied", label=label, value="").rstrip(" →")
-    parts = []
-    for question_id in changed:
-        q = question(question_id)
-        if not q.when(state.answers):
-            continue
-        parts.append(
-            lookup(
-                locale,
-                "whatif.applied",
-                label=question_label(q, state.answers, locale),
-                value=show_answer(q, state.answers, locale),
-            )
-        )
-    return "\n".join(parts)
+        return WhatIfApplied(dict(state.answers), volume_change=change)
+    shown = tuple(qid for qid in changed if question(qid).when(state.answers))
+    return WhatIfApplied(dict(state.answers), shown) if shown else None
 
 
 def _apply_whatif(
@@ -623,20 +636,25 @@ def _apply_whatif(
     return _merge_fields(answers, fields)
 
 
+def _reparse(question_id: str, value: Decimal) -> JsonValue:
+    """A number a what-if computed, as an answer read by the question's own parser, so a
+    result out of the question's range is refused for the same reason a typed one is."""
+    return question(question_id).parse(plain_text(value))
+
+
 def _scaled(answers: Answers, change: Decimal) -> dict[str, JsonValue]:
+    """The workload scaled by ``1 + change``: the team size, else each channel's volume."""
     factor = 1 + change
     updated = dict(answers)
     if answers.get("sizing") == "team":
         size = Decimal(str(answers.get("team_size", 1))) * factor
-        whole = int(rounded(size))
-        updated["team_size"] = min(max(whole, 1), MAX_TEAM_SIZE)
+        updated["team_size"] = _reparse("team_size", rounded(size))
         return updated
     channels = answers.get("channels")
     for channel in channels if isinstance(channels, list) else []:
         key = f"volume_{channel}"
         if isinstance(answers.get(key), str):
-            amount = rounded(Decimal(str(answers[key])) * factor)
-            updated[key] = str(min(max(amount, Decimal(1)), Decimal(MAX_CONTACTS_PER_MONTH)))
+            updated[key] = _reparse(key, rounded(Decimal(str(answers[key])) * factor))
     return updated
 
 
@@ -661,15 +679,10 @@ def _merge_fields(
     if fields.service_level is not None:
         put("service_level", dict[str, JsonValue](fields.service_level))
     if fields.current_cost is not None:
-        if fields.current_cost > MAX_MONTHLY_COST:
-            raise ParseError("error.bad_whatif")
-        put("current_cost", str(rounded(fields.current_cost, Decimal("0.01"))))
+        put("current_cost", _reparse("current_cost", fields.current_cost))
     if fields.team_size is not None:
-        team = fields.team_size
-        if team != team.to_integral_value() or not 1 <= team <= MAX_TEAM_SIZE:
-            raise ParseError("error.bad_whatif")
         updated["sizing"] = "team"
-        put("team_size", int(team))
+        put("team_size", _reparse("team_size", fields.team_size))
     if fields.volumes:
         chosen = updated.get("channels")
         channels = [str(c) for c in chosen] if isinstance(chosen, list) else []

@@ -48,6 +48,7 @@ __all__ = [
     "parse_timezone",
     "parse_volume",
     "parse_windows",
+    "plain_text",
     "prepare",
     "rounded",
 ]
@@ -200,6 +201,13 @@ def rounded(value: Decimal, step: Decimal = Decimal(1)) -> Decimal:
     if abs(value) >= _HUGE:
         return value
     return value.quantize(step, rounding=ROUND_HALF_UP)
+
+
+def plain_text(value: Decimal) -> str:
+    """``value`` written the way every parser here reads it back exactly: digits and a
+    decimal point, no exponent ("12000", "2500.50"). What-ifs and one-line requests hand
+    their numbers to a question's own parser this way, so its limits are checked there."""
+    return format(value, "f")
 
 
 def _in_range(value: Decimal, low: Decimal, high: Decimal) -> Decimal:

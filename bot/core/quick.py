@@ -22,28 +22,33 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from typing import TYPE_CHECKING
 
-from babel.core import get_global
 from pydantic import JsonValue, ValidationError
 
+from bot.core.actions import result_actions
 from bot.core.answers import default_timezone, scenario_from_answers
+from bot.core.cldr import zone_territory
 from bot.core.errors import CoreError, ParseError, QuickParseError
-from bot.core.events import Reply, ReplyKind
-from bot.core.parsing import clean, find_numbers, parse_service_level, rounded
+from bot.core.locales import normalize_locale
+from bot.core.parsing import clean, find_numbers, parse_service_level, plain_text, rounded
+from bot.core.questions import question
 from bot.core.regions import known_regions, region_facts
+from bot.core.replies import QuickResult, Rejection
 from bot.core.vocab import norm, vocabulary
-from bot.render.env import normalize_locale
 from costengine.errors import EngineError
-from costengine.limits import MAX_CONTACTS_PER_MONTH, MAX_MONTHLY_COST, MAX_TEAM_SIZE
 from costengine.results import Estimate
-from costengine.scenario import Channel, Scenario
+from costengine.scenario import Channel, HoursPreset, Scenario
+
+if TYPE_CHECKING:
+    pass
 
 __all__ = [
     "DEFAULT_REGIONS",
     "Fields",
     "QuickRequest",
-    "answer_quick",
     "parse_quick",
+    "quick_reply",
     "read_fields",
     "volume_answers",
 ]
@@ -349,12 +354,14 @@ def _read_number(tokens: list[_Token], index: int, fields: Fields) -> int:
     return position
 
 
-def _check(value: Decimal, low: int, high: int) -> Decimal:
-    if value < low:
-        raise QuickParseError("error.too_small", {"min": low})
-    if value > high:
-        raise QuickParseError("error.too_large", {"max": high})
-    return value
+def _answer(question_id: str, value: Decimal) -> JsonValue:
+    """A number the line gave, as the answer the question's own parser makes of it: its
+    range and form are checked there, once; a refusal keeps its reason and gains the
+    grammar example."""
+    try:
+        return question(question_id).parse(plain_text(value))
+    except ParseError as exc:
+        raise QuickParseError(exc.key, exc.params) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,8 +375,7 @@ class QuickRequest:
 
 
 def _zone_region(zone: str) -> str | None:
-    territories = get_global("zone_territories")
-    territory = territories.get(zone)
+    territory = zone_territory(zone)
     for code in known_regions():
         facts = region_facts(code)
         if territory in (facts.territory, *facts.members):
@@ -398,7 +404,7 @@ def volume_answers(fields: Fields, channels: list[str]) -> tuple[dict[str, JsonV
             found[channel] = max(share, Decimal(1))
     answers: dict[str, JsonValue] = {}
     for channel, amount in found.items():
-        answers[f"volume_{channel}"] = str(_check(amount, 1, MAX_CONTACTS_PER_MONTH))
+        answers[f"volume_{channel}"] = _answer(f"volume_{channel}", amount)
     return answers, [channel for channel in channels if channel in found]
 
 
@@ -441,15 +447,10 @@ def parse_quick(text: str, locale: str) -> QuickRequest:
         else default("service_level", None)
     )
     answers["current_cost"] = (
-        None
-        if fields.current_cost is None
-        else str(rounded(_check(fields.current_cost, 0, MAX_MONTHLY_COST), Decimal("0.01")))
+        None if fields.current_cost is None else _answer("current_cost", fields.current_cost)
     )
     if fields.team_size is not None:
-        team = _check(fields.team_size, 1, MAX_TEAM_SIZE)
-        if team != team.to_integral_value():
-            raise QuickParseError("error.not_whole")
-        answers.update(sizing="team", team_size=int(team))
+        answers.update(sizing="team", team_size=_answer("team_size", fields.team_size))
     else:
         volumes, _ = volume_answers(fields, channels)
         answers.update(sizing="volume", aht_mode=None, **volumes)
@@ -474,20 +475,18 @@ def _default_estimator(scenario: Scenario) -> Estimate:
     return estimate(scenario)
 
 
-def answer_quick(
+def quick_reply(
     text: str, locale: str, *, estimator: Estimator | None = None
-) -> tuple[tuple[Reply, ...], Estimate | None]:
-    """Parse, estimate and render a one-line request; on a bad line, a localized error
-    reply ending with the grammar example (and no estimate)."""
-    from bot.render.result import render_quick
-
-    locale = normalize_locale(locale)
+) -> tuple[QuickResult | Rejection, Estimate | None]:
+    """Parse and estimate a one-line request: a :class:`QuickResult` and its estimate, or on
+    a bad line a :class:`Rejection` that ends with the grammar example (and no estimate)."""
     try:
         request = parse_quick(text, locale)
         result = (estimator or _default_estimator)(request.scenario)
     except QuickParseError as exc:
-        return (Reply(text=exc.message(locale), kind=ReplyKind.ERROR),), None
+        return Rejection(exc.key, dict(exc.params), grammar=True), None
     except EngineError as exc:
-        error = QuickParseError("error.ratecard", {"reason": str(exc)[:200]})
-        return (Reply(text=error.message(locale), kind=ReplyKind.ERROR),), None
-    return render_quick(result, locale, request.defaults_used), result
+        return Rejection("error.ratecard", {"reason": str(exc)[:200]}, grammar=True), None
+    around_the_clock = result.scenario.coverage.preset is HoursPreset.TWENTY_FOUR_SEVEN
+    actions = result_actions(around_the_clock=around_the_clock)
+    return QuickResult(result, request.defaults_used, actions), result

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from babel.core import get_global
-
+from bot.core.cldr import territory_zones
 from costengine.money import known_currencies
 from costengine.ratecard import available_regions, load_ratecard
 from costengine.scenario import Channel
@@ -62,8 +61,7 @@ def region_facts(code: str) -> RegionFacts:
     territory = str(extra.get("territory", code))
     zones = _strings(extra.get("zones"))
     if not zones:
-        territory_zones = get_global("territory_zones")
-        zones = tuple(sorted(str(zone) for zone in territory_zones.get(territory, ["UTC"])))[:4]
+        zones = tuple(sorted(territory_zones().get(territory, ("UTC",))))[:4]
     return RegionFacts(
         code=code,
         territory=territory,

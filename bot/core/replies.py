@@ -1,147 +1,198 @@
-"""The conversation's own replies: questions, rejections, the summary, help, notices.
+"""What the core answers, as plain data: structured replies the renderer turns into words.
 
-Each builder returns neutral :class:`~bot.core.events.Reply` objects with text already in
-the user's locale; buttons carry stable values (choice values, or action values such as
-``"edit:channels"``) so every platform sends back the same events. Result views ("why?",
-"details") are not here: :mod:`bot.render.result` draws them.
+:func:`bot.core.machine.step` decides *what* to say — ask this question with these choices,
+reject that answer for this reason, show this estimate with these follow-ups — and returns
+it as the frozen values below. It never words anything: ``bot.render.replies.render_replies``
+turns each into the neutral :class:`~bot.core.events.Reply` adapters send, in the user's
+locale (Jinja2 + Babel). So the conversation can be tested without a catalogue, a new
+language is a folder of templates, and a new front end may draw the same data its own way.
+
+Conventions: ``answers`` is a snapshot of the conversation's answers (question id -> JSON
+value) that the renderer needs to word a question's placeholders and current answer;
+``actions`` are action values ("back", "edit:channels", "whatif:hours=24x7") that come back
+as :class:`~bot.core.events.Command` events when pressed; a ``key`` names a text in
+``templates/<locale>/conversation.toml``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
 
-from bot.core.display import choice_label, show_answer
-from bot.core.errors import ParseError
-from bot.core.events import Choice, Reply, ReplyKind
-from bot.core.questions import Answers, Question, QuestionKind, relevant
-from bot.render.catalog import catalog, lookup
-from bot.render.env import LOCALES
+from pydantic import JsonValue
+
+from bot.core.errors import ParamValue
+from costengine.results import Estimate
 
 __all__ = [
-    "HELP_COMMANDS",
-    "action",
-    "error_reply",
-    "help_reply",
-    "info_reply",
-    "language_reply",
-    "prompt_params",
-    "question_label",
-    "question_reply",
-    "summary_reply",
+    "Answers",
+    "Ask",
+    "Explanation",
+    "ExplanationView",
+    "FieldError",
+    "FormRejection",
+    "Help",
+    "LanguagePick",
+    "Message",
+    "Notice",
+    "QuickResult",
+    "Rejection",
+    "Result",
+    "Summary",
+    "WhatIfApplied",
 ]
 
-#: Commands listed by help, in this order.
-HELP_COMMANDS: tuple[str, ...] = (
-    "back",
-    "skip",
-    "help",
-    "language",
-    "restart",
-    "cancel",
-    "why",
-    "details",
-    "whatif",
+#: The answers so far, question id -> stored JSON value (``None``: skipped, default applies).
+Answers = Mapping[str, JsonValue]
+
+
+def _empty_answers() -> dict[str, JsonValue]:
+    return {}
+
+
+def _empty_params() -> dict[str, ParamValue]:
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A catalogue text (``key`` filled with ``params``) with follow-up ``actions``:
+    greetings, "language set", "cancelled", "next steps" under a result."""
+
+    key: str
+    params: Mapping[str, ParamValue] = field(default_factory=_empty_params)
+    actions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """Ask ``question``. ``choices`` are the option values to offer (their labels are the
+    renderer's), ``selected`` the toggled values of a multi-select, ``actions`` "back" and
+    "skip" where they apply; the current answer is ``answers[question]`` when present.
+    ``lead`` is a notice shown above the question in the same message."""
+
+    question: str
+    answers: Answers = field(default_factory=_empty_answers)
+    choices: tuple[str, ...] = ()
+    multi: bool = False
+    selected: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    lead: Notice | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """The last input was rejected: ``key``/``params`` say why. ``question`` is the
+    question whose answer was rejected (its example answer is shown), None for errors about
+    the flow itself; ``grammar``: a one-line request, so the grammar example follows."""
+
+    key: str
+    params: Mapping[str, ParamValue] = field(default_factory=_empty_params)
+    question: str | None = None
+    answers: Answers = field(default_factory=_empty_answers)
+    grammar: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """Why one field of a form was rejected; ``example``: the question's example follows."""
+
+    key: str
+    params: Mapping[str, ParamValue] = field(default_factory=_empty_params)
+    example: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FormRejection:
+    """A submitted form had errors: one per field (question id), in form order."""
+
+    errors: tuple[tuple[str, FieldError], ...]
+    answers: Answers = field(default_factory=_empty_answers)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Every answer given (``questions``, in asking order) with ``actions``: an edit per row,
+    then compute and restart."""
+
+    answers: Answers
+    questions: tuple[str, ...]
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Help:
+    """Help for where the user is: the open ``question`` explained (if any), the commands."""
+
+    question: str | None = None
+    answers: Answers = field(default_factory=_empty_answers)
+
+
+@dataclass(frozen=True, slots=True)
+class LanguagePick:
+    """Which language? ``actions`` are ``language:<code>``, one per template locale."""
+
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """An estimate to show: the four models, the winner and why, with ``actions`` as
+    follow-ups and, when ``chart``, the cost chart attached."""
+
+    estimate: Estimate
+    actions: tuple[str, ...]
+    chart: bool = True
+
+
+class ExplanationView(StrEnum):
+    WHY = "why"  # the working: staffing, the winner's costs, assumptions
+    DETAILS = "details"  # every model's line items and the sensitivity table
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """How ``estimate`` came about, at the depth ``view`` asks for."""
+
+    estimate: Estimate
+    view: ExplanationView
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuickResult:
+    """A one-line estimate: the estimate, the defaults it filled in (question ids, see
+    :attr:`bot.core.quick.QuickRequest.defaults_used`), follow-ups and the chart."""
+
+    estimate: Estimate
+    defaults_used: tuple[str, ...]
+    actions: tuple[str, ...]
+    chart: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class WhatIfApplied:
+    """A what-if changed the answers: ``changed`` question ids (shown with their new
+    answers from ``answers``), or a relative ``volume_change`` (0.2 is 20% more)."""
+
+    answers: Answers
+    changed: tuple[str, ...] = ()
+    volume_change: Decimal | None = None
+
+
+#: Everything :func:`bot.core.machine.step` may answer with.
+Message = (
+    Notice
+    | Ask
+    | Rejection
+    | FormRejection
+    | Summary
+    | Help
+    | LanguagePick
+    | Result
+    | Explanation
+    | QuickResult
+    | WhatIfApplied
 )
-
-
-def action(locale: str, value: str, label_key: str | None = None, **params: Any) -> Choice:
-    """A follow-up button: ``value`` is "command" or "command:arg"."""
-    key = label_key or f"actions.{value.partition(':')[0]}"
-    return Choice(value=value, label=lookup(locale, key, **params))
-
-
-def prompt_params(q: Question, answers: Answers) -> dict[str, Any]:
-    return q.params(answers)
-
-
-def question_label(q: Question, answers: Answers, locale: str) -> str:
-    """The short name of a question (summary rows, edit buttons)."""
-    return lookup(locale, f"{q.template}.label", **prompt_params(q, answers))
-
-
-def question_reply(
-    q: Question,
-    answers: Answers,
-    locale: str,
-    *,
-    pending: Iterable[str] = (),
-    can_back: bool = False,
-    lead: str | None = None,
-) -> Reply:
-    """Ask ``q``; a question answered before shows its current answer."""
-    params = prompt_params(q, answers)
-    lines = [lead] if lead else []
-    lines.append(lookup(locale, f"{q.template}.prompt", **params))
-    if q.kind is QuestionKind.MULTI:
-        lines.append(lookup(locale, "prompt.multi"))
-    if answers.get(q.id) is not None:
-        lines.append(lookup(locale, "prompt.current", value=show_answer(q, answers, locale)))
-    if q.optional:
-        lines.append(lookup(locale, "prompt.optional"))
-    actions = []
-    if can_back:
-        actions.append(action(locale, "back"))
-    if q.optional:
-        actions.append(action(locale, "skip"))
-    multi = q.kind is QuestionKind.MULTI
-    return Reply(
-        text="\n".join(lines),
-        kind=ReplyKind.QUESTION,
-        question=q.id,
-        choices=tuple(
-            Choice(value=value, label=choice_label(q, value, locale))
-            for value in q.options(answers)
-        ),
-        multi=multi,
-        selected=frozenset(pending) if multi else frozenset(),
-        actions=tuple(actions),
-    )
-
-
-def error_reply(error: ParseError, q: Question | None, answers: Answers, locale: str) -> Reply:
-    """Why the last input was rejected, with an example answer to ``q`` when there is one."""
-    lines = [error.message(locale)]
-    if q is not None:
-        example = lookup(locale, f"{q.template}.example", **prompt_params(q, answers))
-        lines.append(lookup(locale, "error.example", example=example))
-    return Reply(text="\n".join(lines), kind=ReplyKind.ERROR, question=q.id if q else None)
-
-
-def summary_reply(answers: Answers, locale: str) -> Reply:
-    """Every relevant answer, each with an ``edit:<id>`` button, then compute and restart."""
-    rows = []
-    edits = []
-    for q in relevant(answers):
-        if q.id not in answers:
-            continue
-        label = question_label(q, answers, locale)
-        rows.append((label, show_answer(q, answers, locale)))
-        edits.append(action(locale, f"edit:{q.id}", "actions.edit", label=label))
-    text = catalog().render(locale, "summary.j2", rows=rows)
-    actions = (*edits, action(locale, "compute"), action(locale, "restart"))
-    return Reply(text=text, kind=ReplyKind.SUMMARY, actions=actions)
-
-
-def help_reply(q: Question | None, answers: Answers, locale: str) -> Reply:
-    """Help for where the user is: the open question explained, then the commands."""
-    cat = catalog()
-    question_help = lookup(locale, f"{q.template}.help", **prompt_params(q, answers)) if q else None
-    commands = [
-        (cat.words(locale, f"words.command.{name}")[0], lookup(locale, f"help.{name}"))
-        for name in HELP_COMMANDS
-    ]
-    text = cat.render(locale, "help.j2", question_help=question_help, commands=commands)
-    return Reply(text=text, kind=ReplyKind.INFO)
-
-
-def info_reply(text: str, actions: Iterable[Choice] = ()) -> Reply:
-    return Reply(text=text, kind=ReplyKind.INFO, actions=tuple(actions))
-
-
-def language_reply(locale: str) -> Reply:
-    """Which language? One button per template locale (``language:<code>``)."""
-    return info_reply(
-        lookup(locale, "language_pick"),
-        [action(locale, f"language:{code}", f"actions.language_{code}") for code in LOCALES],
-    )

@@ -12,7 +12,6 @@ finds "język"), whitespace collapsed.
 
 from __future__ import annotations
 
-import pickle
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -20,13 +19,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from zoneinfo import available_timezones
 
-from babel import Locale
-from babel.core import UnknownLocaleError
-from babel.localedata import locale_identifiers, resolve_locale_filename
-
+from bot.core import cldr
+from bot.core.catalogue import catalogue_table
+from bot.core.cldr import autonym
+from bot.core.locales import LOCALES
 from bot.core.regions import known_currency_codes, known_regions, region_facts
-from bot.render.catalog import Catalog, catalog
-from bot.render.env import LOCALES
 
 __all__ = ["BABEL_LOCALES", "Match", "Vocabulary", "autonym", "norm", "vocabulary"]
 
@@ -118,20 +115,27 @@ def _bounded(word: str) -> str:
     return f"{before}{re.escape(word)}{after}"
 
 
-def _babel(locale: str) -> Locale:
-    return Locale.parse(locale)
-
-
 def _language_codes() -> list[str]:
-    english: dict[str, str] = dict(_babel("en").languages)
+    english = cldr.language_names("en")
     return sorted(
         code for code in english if code.isascii() and code.isalpha() and 2 <= len(code) <= 3
     )
 
 
-def _add_catalogue(vocab: Vocabulary, cat: Catalog) -> None:
+def _section(locale: str, prefix: str) -> dict[str, str | tuple[str, ...]]:
+    """Entries under ``prefix.`` keyed by the rest of the key (English fills gaps)."""
+    dotted = prefix + "."
+    merged: dict[str, str | tuple[str, ...]] = {}
+    for candidate in dict.fromkeys((LOCALES[0], locale)):
+        for key, entry in catalogue_table(candidate).items():
+            if key.startswith(dotted):
+                merged[key[len(dotted) :]] = entry
+    return merged
+
+
+def _add_catalogue(vocab: Vocabulary) -> None:
     for locale in LOCALES:
-        for key, entry in cat.section(locale, "words").items():
+        for key, entry in _section(locale, "words").items():
             group, _, value = key.partition(".")
             if value:
                 words = (entry,) if isinstance(entry, str) else entry
@@ -142,10 +146,10 @@ def _add_catalogue(vocab: Vocabulary, cat: Catalog) -> None:
 _LABEL_GROUPS = {"channels": "channel"}
 
 
-def _add_choice_labels(vocab: Vocabulary, cat: Catalog) -> None:
+def _add_choice_labels(vocab: Vocabulary) -> None:
     """Button labels are answers too: typing "Customer service" picks that button."""
     for locale in LOCALES:
-        for key, entry in cat.section(locale, "q").items():
+        for key, entry in _section(locale, "q").items():
             parts = key.split(".")
             if len(parts) == 3 and parts[1] == "choices" and isinstance(entry, str):
                 group = _LABEL_GROUPS.get(parts[0], parts[0])
@@ -157,38 +161,15 @@ def _add_languages(vocab: Vocabulary) -> None:
     for code in codes:
         vocab.add("language", [code], code)
     for locale in BABEL_LOCALES:
-        names = _babel(locale).languages
+        names = cldr.language_names(locale)
         for code in codes:
             if code in names:
                 vocab.add("language", [names[code]], code)
-    for identifier in locale_identifiers():
+    for identifier in cldr.locale_identifiers():
         if len(identifier) == 2 and identifier.isalpha():
             own = autonym(identifier)
             if own:
                 vocab.add("language", [own], identifier)
-
-
-def autonym(identifier: str) -> str | None:
-    """A language's name for itself ("polski"), read from the locale's own CLDR file.
-
-    Not through :class:`babel.Locale`: Babel keeps every locale it loads for the life of the
-    process, and the ~160 languages' full data are over 100 MB a server would carry forever
-    for one word each. Only a locale whose file lacks the name (``nb``, ``nn``: inherited
-    from ``no``) is loaded the Babel way.
-    """
-    try:
-        with open(resolve_locale_filename(identifier), "rb") as file:
-            data = pickle.load(file)  # Babel's own data file, shipped with Babel
-        own = data.get("languages", {}).get(identifier)
-    except (OSError, pickle.UnpicklingError, ValueError, AttributeError):
-        own = None
-    if own:
-        return str(own)
-    try:
-        inherited = _babel(identifier).languages.get(identifier)
-    except UnknownLocaleError:  # pragma: no cover - CLDR lists only loadable locales
-        return None
-    return str(inherited) if inherited else None
 
 
 def _add_regions(vocab: Vocabulary) -> None:
@@ -196,7 +177,7 @@ def _add_regions(vocab: Vocabulary) -> None:
         facts = region_facts(code)
         vocab.add("region", [code, facts.territory], code)
         for locale in BABEL_LOCALES:
-            territories = _babel(locale).territories
+            territories = cldr.territory_names(locale)
             for territory in (facts.territory, *facts.members):
                 if territory in territories:
                     vocab.add("region", [territories[territory]], code)
@@ -204,7 +185,7 @@ def _add_regions(vocab: Vocabulary) -> None:
     # Other countries are recognised too, so the user hears "no rate card for X" instead of
     # "what is X?": they map to the pseudo value "?<territory>".
     for locale in BABEL_LOCALES:
-        for territory, name in _babel(locale).territories.items():
+        for territory, name in cldr.territory_names(locale).items():
             if territory.isalpha():
                 vocab.add("region", [name], f"?{territory}")
 
@@ -213,21 +194,18 @@ def _add_currencies(vocab: Vocabulary) -> None:
     for code in known_currency_codes():
         vocab.add("currency", [code], code)
         for locale in (*BABEL_LOCALES, "en_US", "zh_Hans_CN", "pl_PL", "en_GB", "en_IN"):
-            babel = _babel(locale)
-            if code in babel.currencies:
-                vocab.add("currency", [babel.currencies[code]], code)
-            symbol = babel.currency_symbols.get(code)
+            names = cldr.currency_names(locale)
+            if code in names:
+                vocab.add("currency", [names[code]], code)
+            symbol = cldr.currency_symbols(locale).get(code)
             if symbol and symbol != code:
                 vocab.add("currency", [symbol], code)
 
 
 def _add_weekdays(vocab: Vocabulary) -> None:
     for locale in BABEL_LOCALES:
-        days = _babel(locale).days
-        for context in ("format", "stand-alone"):
-            for width in ("wide", "abbreviated", "short"):
-                for index, name in days[context][width].items():
-                    vocab.add("weekday", [name, name.rstrip(".")], str(index))
+        for index, name in cldr.weekday_names(locale):
+            vocab.add("weekday", [name, name.rstrip(".")], str(index))
 
 
 def _add_timezones(vocab: Vocabulary) -> None:
@@ -240,9 +218,8 @@ def _add_timezones(vocab: Vocabulary) -> None:
             city = zone.rsplit("/", 1)[1].replace("_", " ")
             cities.setdefault(norm(city), set()).add(zone)
     for locale in BABEL_LOCALES:
-        for zone, info in _babel(locale).time_zones.items():
-            city = info.get("city")
-            if city and zone in zones:
+        for zone, city in cldr.zone_cities(locale).items():
+            if zone in zones:
                 cities.setdefault(norm(city), set()).add(zone)
     for city, found in cities.items():
         if len(found) == 1:  # a city name that names two zones is not an answer
@@ -253,8 +230,8 @@ def _add_timezones(vocab: Vocabulary) -> None:
 def vocabulary() -> Vocabulary:
     """The process-wide vocabulary (built once from data; about a second)."""
     vocab = Vocabulary()
-    _add_catalogue(vocab, catalog())
-    _add_choice_labels(vocab, catalog())
+    _add_catalogue(vocab)
+    _add_choice_labels(vocab)
     _add_languages(vocab)
     _add_regions(vocab)
     _add_currencies(vocab)

@@ -13,7 +13,6 @@ error and raises :class:`KeyError`.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
@@ -22,27 +21,10 @@ from typing import Any
 
 from jinja2 import Template
 
+from bot.core.catalogue import CATALOG_FILE, Entry, catalogue_table
 from bot.render.env import DEFAULT_LOCALE, LOCALES, Renderer, normalize_locale, renderer
 
 __all__ = ["CATALOG_FILE", "Catalog", "catalog", "lookup"]
-
-#: The conversation catalogue in every ``templates/<locale>/`` folder.
-CATALOG_FILE = "conversation.toml"
-
-Entry = str | tuple[str, ...]
-
-
-def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Entry]:
-    flat: dict[str, Entry] = {}
-    for name, value in table.items():
-        key = f"{prefix}{name}"
-        if isinstance(value, Mapping):
-            flat.update(_flatten(value, key + "."))
-        elif isinstance(value, list):
-            flat[key] = tuple(str(item) for item in value)
-        else:
-            flat[key] = str(value)
-    return flat
 
 
 class Catalog:
@@ -51,19 +33,11 @@ class Catalog:
     def __init__(self, root: Path | None = None, render: Renderer | None = None) -> None:
         self._root = root or Path(str(files("templates")))
         self._renderer = render or (renderer() if root is None else Renderer(root))
-        self._tables: dict[str, dict[str, Entry]] = {}
         self._compiled: dict[tuple[str, str], Template] = {}
 
     def table(self, locale: str) -> Mapping[str, Entry]:
         """The flattened entries of one locale's own file (no fallback)."""
-        locale = normalize_locale(locale)
-        found = self._tables.get(locale)
-        if found is None:
-            path = self._root / locale / CATALOG_FILE
-            text = path.read_text(encoding="utf-8") if path.is_file() else ""
-            found = _flatten(tomllib.loads(text))
-            self._tables[locale] = found
-        return found
+        return catalogue_table(normalize_locale(locale), self._root)
 
     def keys(self, locale: str) -> frozenset[str]:
         return frozenset(self.table(locale))

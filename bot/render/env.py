@@ -26,22 +26,12 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-__all__ = ["DEFAULT_LOCALE", "LOCALES", "Renderer", "normalize_locale", "renderer"]
+from bot.core.locales import DEFAULT_LOCALE, LOCALES, normalize_locale
 
-#: Locales with a template folder; the first is the fallback.
-LOCALES: tuple[str, ...] = ("en", "zh", "pl")
-DEFAULT_LOCALE = "en"
+__all__ = ["DEFAULT_LOCALE", "LOCALES", "Renderer", "normalize_locale", "renderer"]
 
 #: Babel locale used for formatting in each template locale.
 _BABEL_LOCALE = {"en": "en_US", "zh": "zh_Hans_CN", "pl": "pl_PL"}
-
-
-def normalize_locale(code: str | None) -> str:
-    """Map a platform language code ("pl-PL", "zh-hans", "en_GB", None) to a template locale."""
-    if not code:
-        return DEFAULT_LOCALE
-    base = code.replace("_", "-").split("-")[0].lower()
-    return base if base in LOCALES else DEFAULT_LOCALE
 
 
 def _templates_root() -> Path:

@@ -15,11 +15,12 @@ never touches code. Four views, one per depth of the conversation:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from bot.core.actions import DETAILS_ACTIONS, RESULT_ACTIONS, WHY_ACTIONS, result_actions
 from bot.core.events import Choice, Image, Reply, ReplyKind
 from bot.core.regions import known_regions, region_facts
 from bot.render.env import Renderer, normalize_locale
@@ -46,15 +47,6 @@ __all__ = [
     "render_result",
     "render_why",
 ]
-
-#: Follow-ups offered under a result; the core maps each value back to a command.
-RESULT_ACTIONS: tuple[str, ...] = (
-    "why",
-    "details",
-    "whatif:hours=24x7",
-    "whatif:volume=+20%",
-    "restart",
-)
 
 #: The ``defaults_used`` keys :func:`render_quick` explains with the value it assumed; the
 #: bare question id ("languages") is accepted as well as the prefixed key.
@@ -128,6 +120,7 @@ class _View:
         return sep.join(self.labels.get("channel", str(channel)) for channel in channels)
 
     def actions(self, values: Iterable[str]) -> tuple[Choice, ...]:
+        """Follow-up buttons labelled from ``result.toml`` (``action.<value>``)."""
         return tuple(Choice(value, self.labels.get("action", value)) for value in values)
 
     # --- view rows ------------------------------------------------------------------------
@@ -319,33 +312,46 @@ class _View:
         alt = f"{self.labels.get('chart', 'alt')} {totals}"
         return Image(render_chart(self.estimate, self.locale), CHART_FILENAME, alt)
 
-    def result_actions(self) -> tuple[Choice, ...]:
-        values = list(RESULT_ACTIONS)
-        if self.estimate.scenario.coverage.preset is HoursPreset.TWENTY_FOUR_SEVEN:
-            values[values.index("whatif:hours=24x7")] = "whatif:hours=business"
-        return self.actions(values)
+    def result_actions(self, chosen: Sequence[str] | None) -> tuple[Choice, ...]:
+        """``chosen`` (the core's follow-ups) labelled; None: the core's default ones."""
+        if chosen is None:
+            preset = self.estimate.scenario.coverage.preset
+            chosen = result_actions(around_the_clock=preset is HoursPreset.TWENTY_FOUR_SEVEN)
+        return self.actions(chosen)
 
 
 def render_result(
-    estimate: Estimate, locale: str, *, renderer: Renderer | None = None
+    estimate: Estimate,
+    locale: str,
+    *,
+    actions: Sequence[str] | None = None,
+    chart: bool = True,
+    renderer: Renderer | None = None,
 ) -> tuple[Reply, ...]:
-    """The recommendation: four totals, the winner and why, risks, savings, break-even, chart."""
+    """The recommendation: four totals, the winner and why, risks, savings, break-even, chart.
+
+    ``actions``: the follow-up values to offer (default: the core's ``result_actions``)."""
     view = _View(estimate, locale, renderer)
     text = view.render("result.j2", **view.common())
     return (
         Reply(
             text=text,
             kind=ReplyKind.RESULT,
-            actions=view.result_actions(),
-            image=view.chart(),
+            actions=view.result_actions(actions),
+            image=view.chart() if chart else None,
         ),
     )
 
 
 def render_why(
-    estimate: Estimate, locale: str, *, renderer: Renderer | None = None
+    estimate: Estimate,
+    locale: str,
+    *,
+    actions: Sequence[str] = WHY_ACTIONS,
+    renderer: Renderer | None = None,
 ) -> tuple[Reply, ...]:
-    """The working, in three messages: staffing per pool, the winner's costs, assumptions."""
+    """The working, in three messages: staffing per pool, the winner's costs, assumptions;
+    ``actions`` go under the last one."""
     view = _View(estimate, locale, renderer)
     winner = estimate.models[estimate.recommendation.model]
     seen: set[str] = set()
@@ -360,17 +366,22 @@ def render_why(
     texts = [view.render("why.j2", part="staffing", items=[], **context)]
     texts += _chunks(view, "why.j2", "costs", items, context)
     texts.append(view.render("why.j2", part="assumptions", items=[], **context))
-    actions = view.actions(("details", "restart"))
+    buttons = view.actions(actions)
     return tuple(
-        Reply(text=text, kind=ReplyKind.INFO, actions=actions if last else ())
+        Reply(text=text, kind=ReplyKind.INFO, actions=buttons if last else ())
         for last, text in _flag_last(t for t in texts if t)
     )
 
 
 def render_details(
-    estimate: Estimate, locale: str, *, renderer: Renderer | None = None
+    estimate: Estimate,
+    locale: str,
+    *,
+    actions: Sequence[str] = DETAILS_ACTIONS,
+    renderer: Renderer | None = None,
 ) -> tuple[Reply, ...]:
-    """Every model's line items (one message each) and the sensitivity table."""
+    """Every model's line items (one message each) and the sensitivity table; ``actions``
+    go under the last one."""
     view = _View(estimate, locale, renderer)
     common = view.common()
     texts = [
@@ -393,9 +404,9 @@ def render_details(
             **common,
         )
     )
-    actions = view.actions(("why", "restart"))
+    buttons = view.actions(actions)
     return tuple(
-        Reply(text=text, kind=ReplyKind.INFO, actions=actions if last else ())
+        Reply(text=text, kind=ReplyKind.INFO, actions=buttons if last else ())
         for last, text in _flag_last(texts)
     )
 
@@ -405,6 +416,8 @@ def render_quick(
     locale: str,
     defaults_used: tuple[str, ...] = (),
     *,
+    actions: Sequence[str] | None = None,
+    chart: bool = True,
     renderer: Renderer | None = None,
 ) -> tuple[Reply, ...]:
     """One compact message for a phone: four totals, the winner, one reason, the defaults
@@ -420,8 +433,8 @@ def render_quick(
         Reply(
             text=text,
             kind=ReplyKind.RESULT,
-            actions=view.result_actions(),
-            image=view.chart(),
+            actions=view.result_actions(actions),
+            image=view.chart() if chart else None,
         ),
     )
 

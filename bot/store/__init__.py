@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot.store.base import (
     ConversationStore,
+    Draft,
+    DraftStore,
     EstimateHistory,
     EstimateRecord,
     InstallationKind,
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
 __all__ = [
     "MEMORY_URL",
     "ConversationStore",
+    "Draft",
+    "DraftStore",
     "EstimateHistory",
     "EstimateRecord",
     "InstallationKind",

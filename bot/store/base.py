@@ -7,7 +7,8 @@ it, so a process killed at any moment leaves either the whole turn or none of it
 
 Every persistent feature is a repository here, so one unit of work (and one fake) covers it:
 the conversation service's ``conversations``/``updates``/``estimates``, Slack's
-``installations`` and the handoff scheduler's ``handoff`` (its port is
+``installations``, the open ``/handoff form`` ``drafts`` and the handoff scheduler's
+``handoff`` (its port is
 :class:`bot.handoff.ports.HandoffRepository`, defined beside the feature that needs it).
 
 Two implementations keep these contracts, checked by one suite (``tests/store``, and
@@ -37,6 +38,8 @@ from bot.handoff.ports import HandoffRepository
 
 __all__ = [
     "ConversationStore",
+    "Draft",
+    "DraftStore",
     "EstimateHistory",
     "EstimateRecord",
     "InstallationKind",
@@ -101,6 +104,15 @@ class UpdateStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class Draft:
+    """An open form's answers so far (None: no form open) and the row's version (0: never
+    saved)."""
+
+    answers: dict[str, str] | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
 class EstimateRecord:
     created_at: datetime  # timezone-aware, UTC
     summary: JSONObject
@@ -134,6 +146,25 @@ class ConversationStore(Protocol):
     async def save(self, key: ConversationKey, state: JSONObject, *, expected_version: int) -> int:
         """Replace the state if the stored version is still ``expected_version`` (0: the row
         must not exist yet) and return the new version, ``expected_version + 1``.
+
+        Raises :class:`StaleConversation` when another unit of work saved first.
+        """
+        ...
+
+
+class DraftStore(Protocol):
+    """Open ``/handoff form`` drafts, one per key (platform, chat or topic, user), versioned
+    like a conversation so two replicas answering the same form cannot both win."""
+
+    async def load(self, key: ConversationKey) -> Draft:
+        """The draft and its version (``Draft(None, 0)`` if never saved)."""
+        ...
+
+    async def save(
+        self, key: ConversationKey, answers: dict[str, str] | None, *, expected_version: int
+    ) -> int:
+        """Replace the answers (None closes the form) if the stored version is still
+        ``expected_version`` (0: the row must not exist yet); return the new version.
 
         Raises :class:`StaleConversation` when another unit of work saved first.
         """
@@ -266,6 +297,9 @@ class UnitOfWork(Protocol):
 
     @property
     def installations(self) -> InstallationStore: ...
+
+    @property
+    def drafts(self) -> DraftStore: ...
 
     @property
     def handoff(self) -> HandoffRepository:

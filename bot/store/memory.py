@@ -20,6 +20,7 @@ from typing import Any, Self
 from bot.core.ports import ConversationKey
 from bot.handoff.ports import HandoffRepository
 from bot.store.base import (
+    Draft,
     EstimateRecord,
     InstallationKind,
     JSONObject,
@@ -61,6 +62,7 @@ class _Installation:
 class _Tables:
     conversations: dict[ConversationKey, Snapshot] = field(default_factory=dict)
     kept_estimates: dict[ConversationKey, bytes] = field(default_factory=dict)
+    drafts: dict[ConversationKey, Draft] = field(default_factory=dict)
     updates: dict[tuple[str, str], _Update] = field(default_factory=dict)
     estimates: list[tuple[ConversationKey, EstimateRecord]] = field(default_factory=list)
     installations: list[_Installation] = field(default_factory=list)
@@ -95,6 +97,27 @@ class _Conversations:
             self._tables.kept_estimates.pop(key, None)
         else:
             self._tables.kept_estimates[key] = bytes(data)
+
+
+class _Drafts:
+    def __init__(self, tables: _Tables) -> None:
+        self._tables = tables
+
+    async def load(self, key: ConversationKey) -> Draft:
+        found = self._tables.drafts.get(key)
+        if found is None:
+            return Draft(None, 0)
+        return Draft(_json(found.answers), found.version)
+
+    async def save(
+        self, key: ConversationKey, answers: dict[str, str] | None, *, expected_version: int
+    ) -> int:
+        current = self._tables.drafts.get(key)
+        version = 0 if current is None else current.version
+        if version != expected_version:
+            raise StaleConversation(key, f"expected version {expected_version}, found {version}")
+        self._tables.drafts[key] = Draft(_json(answers), version + 1)
+        return version + 1
 
 
 class _Updates:
@@ -259,6 +282,10 @@ class MemoryUnitOfWork:
     @property
     def installations(self) -> _Installations:
         return _Installations(self._tables())
+
+    @property
+    def drafts(self) -> _Drafts:
+        return _Drafts(self._tables())
 
     @property
     def handoff(self) -> HandoffRepository:

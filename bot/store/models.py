@@ -41,6 +41,7 @@ __all__ = [
     "conversations",
     "estimates",
     "handoff_acks",
+    "handoff_drafts",
     "handoff_fires",
     "handoff_regions",
     "handoff_rosters",
@@ -90,6 +91,17 @@ conversations = Table(
     # The last estimate shown (zlib-compressed JSON, since 0003), so "why?" and "details"
     # explain it instead of pricing the scenario again.
     Column("estimate", LargeBinary, nullable=True),
+    PrimaryKeyConstraint("platform", "workspace", "user_id"),
+)
+
+#: Open ``/handoff form`` drafts (migration ``0004``): the answers so far, NULL once closed.
+handoff_drafts = Table(
+    "handoff_drafts",
+    metadata,
+    *_key_columns(),
+    Column("answers", JSONDocument, nullable=True),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
     PrimaryKeyConstraint("platform", "workspace", "user_id"),
 )
 

@@ -41,6 +41,7 @@ from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 from bot.core.ports import ConversationKey
 from bot.handoff.ports import HandoffRepository
 from bot.store.base import (
+    Draft,
     EstimateRecord,
     InstallationKind,
     JSONObject,
@@ -53,6 +54,7 @@ from bot.store.base import (
 from bot.store.models import (
     conversations,
     estimates,
+    handoff_drafts,
     processed_updates,
     slack_installations,
 )
@@ -288,6 +290,47 @@ class _Conversations(_Part):
             )
 
 
+class _Drafts(_Part):
+    async def load(self, key: ConversationKey) -> Draft:
+        query = (
+            select(handoff_drafts.c.answers, handoff_drafts.c.version)
+            .where(_is_key(handoff_drafts, key))
+            .with_for_update()  # rendered on PostgreSQL only; SQLite already holds the lock
+        )
+        with _translated(key):
+            row = (await self._connection.execute(query)).one_or_none()
+        return Draft(None, 0) if row is None else Draft(row.answers, row.version)
+
+    async def save(
+        self, key: ConversationKey, answers: dict[str, str] | None, *, expected_version: int
+    ) -> int:
+        now = datetime.now(UTC)
+        with _translated(key):
+            if expected_version == 0:
+                try:
+                    await self._connection.execute(
+                        insert(handoff_drafts).values(
+                            platform=key.platform,
+                            workspace=key.workspace,
+                            user_id=key.user,
+                            answers=answers,
+                            version=1,
+                            updated_at=now,
+                        )
+                    )
+                except IntegrityError as exc:
+                    raise StaleConversation(key, "draft created concurrently") from exc
+                return 1
+            result = await self._connection.execute(
+                update(handoff_drafts)
+                .where(_is_key(handoff_drafts, key), handoff_drafts.c.version == expected_version)
+                .values(answers=answers, version=expected_version + 1, updated_at=now)
+            )
+        if result.rowcount != 1:
+            raise StaleConversation(key, f"draft version {expected_version} is no longer current")
+        return expected_version + 1
+
+
 class _Updates(_Part):
     def _is_claim(self, key: ConversationKey, update_id: str) -> ColumnElement[bool]:
         return and_(_is_key(processed_updates, key), processed_updates.c.update_id == update_id)
@@ -492,6 +535,10 @@ class SqlUnitOfWork:
     @property
     def installations(self) -> _Installations:
         return _Installations(self._live())
+
+    @property
+    def drafts(self) -> _Drafts:
+        return _Drafts(self._live())
 
     @property
     def handoff(self) -> HandoffRepository:

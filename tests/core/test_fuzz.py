@@ -19,11 +19,13 @@ from bot.core.commands import command_from_text, parse_volume_change
 from bot.core.errors import ParseError, QuickParseError
 from bot.core.events import ReplyKind, Text
 from bot.core.form import FORM_FIELDS, validate_form
-from bot.core.machine import step
 from bot.core.questions import QUESTIONS, Question
 from bot.core.quick import parse_quick
 from bot.core.state import ConversationState
 from bot.core.vocab import vocabulary
+from bot.render.conversation import error_text
+from bot.render.form import form_error_texts
+from bot.turn import run_turn
 from tests.core.test_machine import _reach
 
 FUZZ = settings(
@@ -66,7 +68,7 @@ def test_question_parsers_only_ever_reject_politely(q: Question, text: str) -> N
         q.parse(text)
     except ParseError as error:
         assert error.key.startswith("error.")
-        assert error.message("pl")  # the explanation renders
+        assert error_text(error, "pl")  # the explanation renders
 
 
 _STATES: dict[str, ConversationState] = {}
@@ -98,7 +100,7 @@ ASKED = [
 def test_step_never_crashes_and_a_rejection_changes_nothing(question_id: str, text: str) -> None:
     state = _state(question_id)
     before = state.model_dump(mode="json")
-    result = step(state, Text(text))
+    result = run_turn(state, Text(text))
     assert result.replies
     if result.replies[0].kind is ReplyKind.ERROR:
         assert result.state.model_dump(mode="json") == before
@@ -111,7 +113,7 @@ def test_quick_reader_only_ever_refuses_politely(text: str, locale: str) -> None
     try:
         request = parse_quick(text, locale)
     except QuickParseError as error:
-        assert error.message(locale)
+        assert error_text(error, locale)
     else:
         assert request.scenario.channels and request.scenario.languages
 
@@ -133,6 +135,7 @@ FORM_VALUES = st.dictionaries(
 @settings(max_examples=80, deadline=None, database=None)
 @given(values=FORM_VALUES, locale=st.sampled_from(["en", "pl", "zh"]))
 def test_form_validation_never_crashes(values: dict[str, str | Sequence[str]], locale: str) -> None:
-    result = validate_form(values, locale)
+    result = validate_form(values)
     assert result.ok or result.errors
-    assert all(isinstance(message, str) and message for message in result.errors.values())
+    texts = form_error_texts(result.errors, locale)
+    assert all(isinstance(message, str) and message for message in texts.values())

@@ -1,4 +1,5 @@
-"""Walkthroughs of the pure conversation machine, in English, Polish and Chinese."""
+"""Walkthroughs of the conversation in English, Polish and Chinese, as the service runs a
+turn (``bot.turn.run_turn``: the pure machine, then the renderer), compared as rendered text."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from bot.core.events import (
     Text,
     Toggle,
 )
-from bot.core.machine import StepResult, step
 from bot.core.state import ConversationState, Phase
+from bot.turn import TurnResult, run_turn
 from costengine.errors import UnknownRegion
 from costengine.estimate import estimate
 from costengine.results import Estimate
@@ -36,10 +37,10 @@ def run(
     *,
     locale: str = "en",
     state: ConversationState | None = None,
-) -> tuple[ConversationState, list[StepResult]]:
+) -> tuple[ConversationState, list[TurnResult]]:
     results = []
     for event in events:
-        result = step(state, event, locale=locale, estimator=fast)
+        result = run_turn(state, event, locale=locale, estimator=fast)
         dumped = result.state.model_dump(mode="json")
         assert ConversationState.model_validate(json.loads(json.dumps(dumped))) == result.state
         assert result.replies, f"no reply to {event}"
@@ -181,7 +182,7 @@ def test_rejection_keeps_the_state_byte_identical(question_id: str, locale: str)
     state = _reach(question_id, locale)
     before = json.dumps(state.model_dump(mode="json"), sort_keys=True)
     for bad in BAD_INPUTS[question_id]:
-        result = step(state, Text(bad), locale=locale, estimator=fast)
+        result = run_turn(state, Text(bad), locale=locale, estimator=fast)
         after = json.dumps(result.state.model_dump(mode="json"), sort_keys=True)
         assert after == before, bad
         error, question = result.replies
@@ -191,7 +192,7 @@ def test_rejection_keeps_the_state_byte_identical(question_id: str, locale: str)
 
 def test_error_explains_with_an_example_in_the_users_language() -> None:
     state = _reach("volume_phone", "pl")
-    error = step(state, Text("-5"), locale="pl").replies[0]
+    error = run_turn(state, Text("-5"), locale="pl").replies[0]
     assert "ujemna" in error.text and "Na przykład: 12 000" in error.text
 
 
@@ -213,14 +214,14 @@ def test_back_returns_to_the_previous_question_and_keeps_answers() -> None:
 
 def test_back_at_the_first_question_is_refused_without_changing_anything() -> None:
     state, _ = run([Start("en")])
-    result = step(state, Text("back"))
+    result = run_turn(state, Text("back"))
     assert result.state == state
     assert result.replies[0].kind is ReplyKind.ERROR
 
 
 def test_skip_only_for_optional_questions() -> None:
     state = _reach("languages")
-    result = step(state, Command("skip"))
+    result = run_turn(state, Command("skip"))
     assert result.state == state and result.replies[0].kind is ReplyKind.ERROR
     state = _reach("timezone")
     state, _ = run([Text("/skip")], state=state)
@@ -252,7 +253,7 @@ def test_edit_by_typed_label_and_unknown_edit() -> None:
     state, _ = run([Command("skip")], state=state)
     state, _ = run([Text("edit Channels")], state=state)
     assert state.current == "channels"
-    result = step(state, Command("edit", "nonsense"))
+    result = run_turn(state, Command("edit", "nonsense"))
     assert result.state == state and result.replies[0].kind is ReplyKind.ERROR
 
 
@@ -286,7 +287,7 @@ def test_restart_forgets_answers_but_keeps_the_chosen_language() -> None:
 )
 def test_help_explains_the_question_and_reasks_it(locale: str, word: str, marker: str) -> None:
     state = _reach("service_level", locale)
-    result = step(state, Text(word), locale=locale)
+    result = run_turn(state, Text(word), locale=locale)
     assert result.state == state
     help_reply, question = result.replies
     assert marker in help_reply.text and "80/20" in help_reply.text
@@ -308,7 +309,7 @@ def test_language_switches_and_reasks_in_the_new_language() -> None:
 
 def test_language_without_argument_offers_the_languages() -> None:
     state = _reach("sizing")
-    result = step(state, Command("language"))
+    result = run_turn(state, Command("language"))
     assert result.state == state
     values = [action.value for action in result.replies[0].actions]
     assert values == ["language:en", "language:zh", "language:pl"]
@@ -337,7 +338,7 @@ def _computed(locale: str = "en") -> ConversationState:
 def test_why_and_details_explain_without_changing_the_state() -> None:
     state = _computed()
     for word in ("why?", "details", "/why"):
-        result = step(state, Text(word), estimator=fast)
+        result = run_turn(state, Text(word), estimator=fast)
         assert result.state == state and result.estimate is None
         assert result.replies and all(r.kind is ReplyKind.INFO for r in result.replies)
 
@@ -382,9 +383,9 @@ def test_what_if_a_team_size_or_region() -> None:
 def test_what_if_nonsense_is_refused_and_keeps_the_result() -> None:
     state = _computed()
     for arg in ("volume=+abc", "nonsense", "hours=sometimes", "team_size=-3"):
-        result = step(state, Command("whatif", arg), estimator=fast)
+        result = run_turn(state, Command("whatif", arg), estimator=fast)
         assert result.state == state and result.replies[0].kind is ReplyKind.ERROR
-    result = step(state, Command("whatif"))
+    result = run_turn(state, Command("whatif"))
     assert result.state == state
     assert any(a.value.startswith("whatif:") for a in result.replies[0].actions)
 
@@ -392,7 +393,7 @@ def test_what_if_nonsense_is_refused_and_keeps_the_result() -> None:
 def test_result_follow_ups_need_a_result() -> None:
     state = _reach("hours")
     for event in (Command("why"), Command("details"), Command("whatif", "hours=24x7")):
-        result = step(state, event)
+        result = run_turn(state, event)
         assert result.state == state and result.replies[0].kind is ReplyKind.ERROR
 
 
@@ -411,7 +412,7 @@ def test_stale_buttons_and_unknown_commands_are_refused() -> None:
         Command("frobnicate"),
         Toggle("hours", "24x7"),
     ):
-        result = step(state, event)
+        result = run_turn(state, event)
         assert result.state == state and result.replies[0].kind is ReplyKind.ERROR, event
 
 
@@ -419,7 +420,7 @@ def test_multi_select_toggles_then_submits() -> None:
     state = _reach("channels")
     state, results = run([Toggle("channels", "chat"), Toggle("channels", "social")], state=state)
     assert results[-1].replies[0].selected == frozenset({"chat", "social"})
-    empty = step(state.model_copy(update={"pending": ()}), Submit("channels"))
+    empty = run_turn(state.model_copy(update={"pending": ()}), Submit("channels"))
     assert empty.replies[0].kind is ReplyKind.ERROR
     state, _ = run([Text("done")], state=state)
     assert state.answers["channels"] == ["chat", "social"]
@@ -436,7 +437,7 @@ def test_a_form_submission_goes_straight_to_a_result() -> None:
     }
     state, results = run([FormSubmit(values)], locale="pl")
     assert state.phase is Phase.RESULT and results[-1].estimate is not None
-    bad = step(state, FormSubmit({**values, "team_size": "-1"}), locale="pl")
+    bad = run_turn(state, FormSubmit({**values, "team_size": "-1"}), locale="pl")
     assert bad.state == state and bad.replies[0].kind is ReplyKind.ERROR
 
 
@@ -446,14 +447,14 @@ def test_an_engine_refusal_sends_the_user_to_the_question() -> None:
 
     state = _reach("current_cost")
     state, _ = run([Command("skip")], state=state)
-    result = step(state, Command("compute"), estimator=refuses)
+    result = run_turn(state, Command("compute"), estimator=refuses)
     assert result.estimate is None and result.state.current == "region"
     assert [r.kind for r in result.replies] == [ReplyKind.ERROR, ReplyKind.QUESTION]
 
 
 def test_the_first_event_may_be_anything() -> None:
     for event in (Text("hello"), Command("help"), Pick("x", "y"), Command("language", "pl")):
-        result = step(None, event)
+        result = run_turn(None, event)
         assert result.state.phase is Phase.ASKING and result.state.current == "kind"
 
 
@@ -461,5 +462,5 @@ def test_after_a_result_a_bare_change_is_a_what_if() -> None:
     state = _computed()
     state, results = run([Text("24/7")], state=state)
     assert results[-1].estimate is not None and state.answers["hours"] == "24x7"
-    result = step(state, Text("frobnicate"), estimator=fast)
+    result = run_turn(state, Text("frobnicate"), estimator=fast)
     assert result.state == state and result.replies[0].kind is ReplyKind.ERROR

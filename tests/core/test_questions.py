@@ -7,9 +7,9 @@ import pytest
 from pydantic import JsonValue
 
 from bot.core.answers import answers_from_scenario, missing, scenario_from_answers
-from bot.core.display import choice_label, show_answer
 from bot.core.errors import ParseError
 from bot.core.questions import QUESTION_IDS, QUESTIONS, Question, QuestionKind, relevant
+from bot.render.answers import choice_label, show_answer
 from bot.render.catalog import catalog, lookup
 from bot.render.env import LOCALES
 

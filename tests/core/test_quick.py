@@ -8,7 +8,8 @@ import pytest
 
 from bot.core.errors import QuickParseError
 from bot.core.events import ReplyKind
-from bot.core.quick import answer_quick, parse_quick
+from bot.core.quick import parse_quick
+from bot.turn import answer_quick
 from costengine.estimate import estimate
 from costengine.results import Estimate
 from costengine.scenario import Channel, HoursPreset, Scenario, SupportKind

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 
 from bot.core.errors import ParseError
 from bot.core.events import Command, Event, Pick, ReplyKind, Start, Submit, Text
-from bot.core.machine import step
 from bot.core.questions import QUESTIONS
 from bot.core.state import ConversationState
+from bot.render.conversation import error_text
+from bot.turn import run_turn
 from tests.fuzz.strategies import JUNK, fuzz_settings, mixed
 
 LOCALES = ("en", "pl", "zh")
@@ -57,13 +58,13 @@ _VOLUME_PATH: dict[str, Event] = {
 def state_at(question_id: str, locale: str) -> ConversationState:
     """A conversation in ``locale`` whose open question is ``question_id``."""
     for path in (_TEAM_PATH, _VOLUME_PATH):
-        state = step(None, Start(locale)).state
+        state = run_turn(None, Start(locale)).state
         for _ in range(40):
             if state.current == question_id:
                 return state
             if state.current not in path:
                 break
-            state = step(state, path[state.current]).state
+            state = run_turn(state, path[state.current]).state
     raise LookupError(f"no path reaches {question_id}")
 
 
@@ -84,7 +85,7 @@ def test_a_question_parser_returns_a_value_or_a_localized_rejection(
         BY_ID[question_id].parse(text)
     except ParseError as error:
         assert error.key.startswith("error.")
-        assert error.message(locale).strip()
+        assert error_text(error, locale).strip()
 
 
 @fuzz_settings(1500)
@@ -93,7 +94,7 @@ def test_a_turn_never_crashes_and_a_rejected_answer_changes_nothing(
     question_id: str, text: str, locale: str
 ) -> None:
     state = state_at(question_id, locale)
-    result = step(state, Text(text))
+    result = run_turn(state, Text(text))
     assert result.replies
     assert all(reply.text.strip() or reply.image for reply in result.replies)
     if result.replies[0].kind is ReplyKind.ERROR:

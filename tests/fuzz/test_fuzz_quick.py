@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from bot.core.errors import QuickParseError
 from bot.core.quick import Fields, parse_quick, read_fields
 from bot.core.vocab import vocabulary
+from bot.render.conversation import error_text
 from tests.fuzz.strategies import JUNK, WORDS, fuzz_settings, mixed
 
 LOCALES = ("en", "pl", "zh", "de", "")
@@ -38,7 +39,7 @@ def test_the_quick_reader_returns_a_full_request_or_a_localized_refusal(
     try:
         request = parse_quick(text, locale)
     except QuickParseError as error:
-        message = error.message(locale or "en")
+        message = error_text(error, locale or "en")
         assert message.strip() and "\n" in message  # explanation, then the grammar example
     else:
         scenario = request.scenario
@@ -62,6 +63,6 @@ def test_what_if_follow_ups_are_read_or_refused_politely(text: str, locale: str)
         fields = read_fields(text)
     except QuickParseError as error:
         assert error.key.startswith(("error.", "quick."))
-        assert error.message(locale or "en").strip()
+        assert error_text(error, locale or "en").strip()
     else:
         assert isinstance(fields, Fields)

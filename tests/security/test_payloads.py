@@ -11,6 +11,7 @@ from bot.app import serving
 from bot.core.errors import ParseError
 from bot.core.parsing import MAX_CHARS
 from bot.http import MAX_BODY_BYTES
+from bot.render.conversation import error_text
 from tests.fakes.slack_server import FakeSlackServer
 from tests.fakes.telegram_server import FakeBotApi
 from tests.replicas.harness import (
@@ -60,8 +61,8 @@ async def test_a_10_kb_message_is_rejected_in_the_users_language(
             tg_reply = await tg.say(s.url, long_text[:4096])  # Telegram's own cap
             sl_reply = await sl.say(s.url, long_text)
             too_long = ParseError("error.too_long", {"max": MAX_CHARS})
-            assert too_long.message("pl") in tg_reply[0]
-            assert too_long.message("zh") in sl_reply[0]
+            assert error_text(too_long, "pl") in tg_reply[0]
+            assert error_text(too_long, "zh") in sl_reply[0]
             for user, before in ((tg, tg_before), (sl, sl_before)):
                 after = await load(sqlite_url, user.key)
                 assert (after.state or {}).get("answers") == (before.state or {}).get("answers")

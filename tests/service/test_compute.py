@@ -205,7 +205,7 @@ async def test_the_kept_estimate_is_the_one_shown(store: Store) -> None:
 
 def test_reusing_prices_only_what_it_does_not_know() -> None:
     counting = Counting()
-    from bot.core.quick import answer_quick
+    from bot.turn import answer_quick
 
     _, known = answer_quick("8 agents phone US", "en", estimator=counting)
     assert known is not None and counting.priced == 1

@@ -19,7 +19,13 @@ BACKENDS = [
 ]
 SQL_BACKENDS = [p for p in BACKENDS if p.values[0] != "memory"]
 
-_TABLES = ("conversations", "processed_updates", "estimates", "slack_installations")
+_TABLES = (
+    "conversations",
+    "handoff_drafts",
+    "processed_updates",
+    "estimates",
+    "slack_installations",
+)
 
 
 @pytest.fixture(scope="session")

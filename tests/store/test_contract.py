@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.core.ports import ConversationKey
-from bot.store import StaleConversation, Store
+from bot.store import Draft, StaleConversation, Store
 from tests.store.worker import increment
 
 ALICE = ConversationKey("telegram", "chat-1", "alice")
@@ -241,6 +241,54 @@ async def test_prune_forgets_old_claims_only(store: Store) -> None:
         await uow.commit()
     async with store.unit_of_work() as uow:
         assert await uow.updates.claim(ALICE, "old")
+
+
+# --- handoff form drafts -------------------------------------------------------------------
+
+
+async def test_a_draft_round_trips_closes_and_counts_versions(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        assert await uow.drafts.load(ALICE) == Draft(None, 0)
+        assert await uow.drafts.save(ALICE, {"region": "EU"}, expected_version=0) == 1
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        opened = await uow.drafts.load(ALICE)
+        assert opened == Draft({"region": "EU"}, 1)
+        answers = {"region": "EU", "note": "zażółć \x00 😀"}
+        assert await uow.drafts.save(ALICE, answers, expected_version=1) == 2
+        assert await uow.drafts.save(ALICE, None, expected_version=2) == 3  # closed
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.drafts.load(ALICE) == Draft(None, 3)
+        # a draft is not a conversation: the conversations table never sees it
+        assert (await uow.conversations.load(ALICE)).version == 0
+
+
+async def test_a_stale_draft_save_is_refused_and_rolled_back(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        await uow.drafts.save(ALICE, {"a": "1"}, expected_version=0)
+        await uow.commit()
+    for stale in (0, 2):
+        with pytest.raises(StaleConversation):
+            async with store.unit_of_work() as uow:
+                await uow.drafts.save(ALICE, {"a": "2"}, expected_version=stale)
+    async with store.unit_of_work() as uow:
+        await uow.drafts.save(ALICE, {"a": "3"}, expected_version=1)  # never committed
+    async with store.unit_of_work() as uow:
+        assert await uow.drafts.load(ALICE) == Draft({"a": "1"}, 1)
+
+
+@pytest.mark.parametrize("other", NEIGHBOURS, ids=["platform", "workspace", "user"])
+async def test_drafts_are_isolated_by_the_whole_key(store: Store, other: ConversationKey) -> None:
+    async with store.unit_of_work() as uow:
+        await uow.drafts.save(ALICE, {"mine": "yes"}, expected_version=0)
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.drafts.load(other) == Draft(None, 0)
+        assert await uow.drafts.save(other, {"theirs": "yes"}, expected_version=0) == 1
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.drafts.load(ALICE) == Draft({"mine": "yes"}, 1)
 
 
 # --- estimate history ----------------------------------------------------------------------

@@ -20,7 +20,13 @@ from bot.store.sqla import create_engine
 from tests.store.conftest import SQL_BACKENDS
 from tests.store.databases import pg_database
 
-MY_TABLES = {"conversations", "processed_updates", "estimates", "slack_installations"}
+MY_TABLES = {
+    "conversations",
+    "handoff_drafts",
+    "processed_updates",
+    "estimates",
+    "slack_installations",
+}
 
 
 @pytest.fixture(params=SQL_BACKENDS)
@@ -102,3 +108,72 @@ def test_config_finds_the_scripts_without_an_ini_file() -> None:
     config = alembic_config()
     assert config.config_file_name is None
     assert Path(config.get_main_option("script_location") or "").joinpath("env.py").is_file()
+
+
+async def test_0004_moves_open_form_drafts_out_of_conversations_and_back(empty_url: str) -> None:
+    """Drafts kept as conversations under the old made-up platform carry over, answers and
+    version, to ``handoff_drafts`` (platform ``telegram``); a downgrade puts them back."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from bot.core.ports import ConversationKey
+    from bot.store import Draft, open_store
+
+    await migrate(empty_url, "0003")
+    engine = create_engine(empty_url)
+    insert = text(
+        "INSERT INTO conversations (platform, workspace, user_id, state, version, updated_at)"
+        " VALUES (:platform, :workspace, :user, :state, :version, :at)"
+    )
+    rows = [
+        ("telegram.handoff_form", "-100:7", "42", '{"answers": {"region": "EU"}}', 3),
+        ("telegram.handoff_form", "-100", "43", '{"answers": null}', 2),
+        ("telegram", "-100", "42", '{"locale": "en"}', 5),  # a conversation: stays
+    ]
+    try:
+        async with engine.begin() as connection:
+            for platform, workspace, user, state, version in rows:
+                await connection.execute(
+                    insert,
+                    {
+                        "platform": platform,
+                        "workspace": workspace,
+                        "user": user,
+                        "state": state,
+                        "version": version,
+                        "at": datetime.now(UTC),
+                    },
+                )
+    finally:
+        await engine.dispose()
+    await migrate(empty_url, "0004")
+    store = open_store(empty_url)
+    try:
+        async with store.unit_of_work() as uow:
+            moved = await uow.drafts.load(ConversationKey("telegram", "-100:7", "42"))
+            closed = await uow.drafts.load(ConversationKey("telegram", "-100", "43"))
+            old = await uow.conversations.load(
+                ConversationKey("telegram.handoff_form", "-100:7", "42")
+            )
+            kept = await uow.conversations.load(ConversationKey("telegram", "-100", "42"))
+    finally:
+        await store.aclose()
+    assert moved == Draft({"region": "EU"}, 3) and closed == Draft(None, 2)
+    assert old.version == 0 and kept.state == {"locale": "en"} and kept.version == 5
+    assert await migrate(empty_url, "0002", downgrade=True) == "0002"
+    assert "handoff_drafts" not in await _tables(empty_url)
+    engine = create_engine(empty_url)
+    try:
+        async with engine.connect() as connection:
+            back = (
+                await connection.execute(
+                    text(
+                        "SELECT state, version FROM conversations WHERE user_id = '42'"
+                        " AND platform = 'telegram.handoff_form'"
+                    )
+                )
+            ).one()
+    finally:
+        await engine.dispose()
+    assert back.version == 3 and "EU" in str(back.state)

@@ -22,7 +22,7 @@ from bot.adapters.slack.handlers import SlackHandlers
 from bot.adapters.slack.handoff import SlackHandoff, handoff_form_view, handoff_message
 from bot.adapters.slack.home import home_view
 from bot.adapters.slack.installations import MemoryStateStore, StoreInstallations
-from bot.adapters.slack.logs import SecretFilter, redact, slack_logger
+from bot.adapters.slack.logs import slack_logger
 from bot.adapters.slack.modal import FieldSpec, FormAdapter, errors_by_block, form_view
 from bot.adapters.slack.mode import SlackMode, SlackSecrets, resolve_mode
 from bot.adapters.slack.send import open_dm, post_replies, reply_message
@@ -46,7 +46,6 @@ __all__ = [
     "FormAdapter",
     "Inbound",
     "MemoryStateStore",
-    "SecretFilter",
     "SlackAdapterError",
     "SlackBot",
     "SlackHandlers",
@@ -74,7 +73,6 @@ __all__ = [
     "open_dm",
     "parse_slash_command",
     "post_replies",
-    "redact",
     "reply_blocks",
     "reply_message",
     "resolve_mode",

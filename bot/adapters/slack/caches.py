@@ -1,11 +1,11 @@
 """Small per-process memories of the Slack adapter: bounded, no I/O, no globals.
 
-- :class:`RecentIds`: event ids this process already took on. Slack retries an event it
-  thinks timed out (``X-Slack-Retry-Num``, same ``event_id``) while the first delivery may
-  still be in a lazy listener; the conversation service would also refuse the duplicate once
-  the first turn committed, but this catches the retry before it reaches the database.
 - :class:`LocaleCache`: each user's Slack language, so ``users.info`` is not called on every
   click.
+
+(The event ids this process already took on are a :class:`bot.recent.SeenIds`: Slack retries
+an event it thinks timed out, ``X-Slack-Retry-Num`` with the same ``event_id``, while the
+first delivery may still be in a lazy listener.)
 """
 
 from __future__ import annotations
@@ -14,31 +14,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-__all__ = ["LocaleCache", "RecentIds"]
-
-
-class RecentIds:
-    """The last ``capacity`` ids seen, in arrival order."""
-
-    def __init__(self, capacity: int = 10_000) -> None:
-        self._capacity = capacity
-        self._seen: OrderedDict[str, None] = OrderedDict()
-
-    def first_time(self, update_id: str | None) -> bool:
-        """True (and remember it) if ``update_id`` was not seen; None ids always pass."""
-        if update_id is None:
-            return True
-        if update_id in self._seen:
-            return False
-        self._seen[update_id] = None
-        while len(self._seen) > self._capacity:
-            self._seen.popitem(last=False)
-        return True
-
-    def forget(self, update_id: str | None) -> None:
-        """Let a retry through after the first attempt failed."""
-        if update_id is not None:
-            self._seen.pop(update_id, None)
+__all__ = ["LocaleCache"]
 
 
 class LocaleCache:

@@ -24,7 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import ids
 from bot.adapters.slack.blocks import mark_answered
-from bot.adapters.slack.caches import LocaleCache, RecentIds
+from bot.adapters.slack.caches import LocaleCache
 from bot.adapters.slack.home import home_view
 from bot.adapters.slack.modal import FormAdapter
 from bot.adapters.slack.send import open_dm, post_replies, reply_message, user_locale
@@ -42,6 +42,7 @@ from bot.adapters.slack.translate import (
 )
 from bot.core.events import Command, Reply, ReplyKind
 from bot.core.ports import ConversationKey, Conversations
+from bot.recent import SeenIds
 
 __all__ = ["SlackHandlers"]
 
@@ -58,13 +59,13 @@ class SlackHandlers:
         *,
         form: FormAdapter | None = None,
         logger: logging.Logger | None = None,
-        recent_ids: RecentIds | None = None,
+        recent_ids: SeenIds | None = None,
         locales: LocaleCache | None = None,
     ) -> None:
         self._conversations = conversations
         self._form = form
         self._log = logger or logging.getLogger(__name__)
-        self._recent = recent_ids or RecentIds()
+        self._recent = recent_ids or SeenIds()
         self._locales = locales or LocaleCache()
 
     # --- shared steps ------------------------------------------------------------------------

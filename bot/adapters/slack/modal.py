@@ -166,8 +166,8 @@ ValidateFunction = Callable[[Values, str | None], Mapping[str, str]]
 
 
 def core_fields(locale: str | None) -> tuple[FieldSpec, ...]:
-    """The core's form fields (``bot.core.form.form_fields``) in ``locale``."""
-    from bot.core.form import form_fields
+    """The core's form fields in ``locale`` (``bot.render.form.form_fields``)."""
+    from bot.render.form import form_fields
 
     return tuple(
         FieldSpec(
@@ -192,10 +192,11 @@ def _submitted(values: Values) -> dict[str, str | tuple[str, ...]]:
 
 
 def core_validate(values: Values, locale: str | None) -> Mapping[str, str]:
-    """The core's verdict on a submission (``bot.core.form.validate_form``)."""
+    """The core's verdict on a submission (``bot.core.form.validate_form``), in words."""
     from bot.core.form import validate_form
+    from bot.render.form import form_error_texts
 
-    return validate_form(_submitted(values), locale or "en").errors
+    return form_error_texts(validate_form(_submitted(values)).errors, locale or "en")
 
 
 class FormAdapter:

@@ -15,7 +15,7 @@ from bot.adapters.telegram.app import (
 from bot.adapters.telegram.errors import TelegramAdapterError, TelegramNotConfigured
 from bot.adapters.telegram.handlers import TelegramHandlers
 from bot.adapters.telegram.handoff import FormDrafts, TelegramHandoff, classify_handoff
-from bot.adapters.telegram.logs import TokenFilter, install_token_filter
+from bot.adapters.telegram.logs import install_token_filter
 from bot.adapters.telegram.render import Outgoing, Rendered, render_replies, render_reply
 from bot.adapters.telegram.retry import RetryingRateLimiter
 from bot.adapters.telegram.strings import TelegramStrings, strings
@@ -53,7 +53,6 @@ __all__ = [
     "TelegramHandoff",
     "TelegramNotConfigured",
     "TelegramStrings",
-    "TokenFilter",
     "api_urls",
     "build_application",
     "classify",

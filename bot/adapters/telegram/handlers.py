@@ -31,10 +31,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections import OrderedDict
 from collections.abc import Sequence
 from contextvars import ContextVar
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from telegram import (
     Bot,
@@ -68,6 +67,7 @@ from bot.adapters.telegram.translate import (
 )
 from bot.core.events import Pick, Reply, ReplyKind, Submit, Toggle
 from bot.core.ports import ConversationKey, Conversations
+from bot.recent import Recent
 from bot.store.base import StoreError
 
 __all__ = ["DELIVERY", "Delivery", "TelegramHandlers"]
@@ -81,30 +81,7 @@ INLINE_DEBOUNCE_SECONDS = 0.35
 #: Inline answers kept per replica, by (language, text).
 _INLINE_CACHE = 2_000
 
-K = TypeVar("K")
-V = TypeVar("V")
-
 Context = CallbackContext[Any, Any, Any, Any]
-
-
-class _Recent(Generic[K, V]):
-    """A bounded mapping that forgets the least recently written entries."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._items: OrderedDict[K, V] = OrderedDict()
-
-    def get(self, key: K) -> V | None:
-        return self._items.get(key)
-
-    def put(self, key: K, value: V) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self._size:
-            self._items.popitem(last=False)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._items
 
 
 class Delivery:
@@ -139,13 +116,13 @@ class TelegramHandlers:
         self._buttons = buttons
         self._handoff = handoff
         self._inline_debounce = inline_debounce
-        self._inline_latest: _Recent[str, str] = _Recent(memory)
-        self._inline_answers: _Recent[tuple[str, str], str] = _Recent(_INLINE_CACHE)
+        self._inline_latest: Recent[str, str] = Recent(memory)
+        self._inline_answers: Recent[tuple[str, str], str] = Recent(_INLINE_CACHE)
         # The newest question message of each conversation, and whether its keyboard is
         # still on it; and which messages were questions (their buttons go stale).
-        self._newest: _Recent[ConversationKey, tuple[int, bool]] = _Recent(memory)
-        self._questions: _Recent[tuple[int, int], bool] = _Recent(memory)
-        self._long_data: _Recent[str, ButtonData] = _Recent(memory)
+        self._newest: Recent[ConversationKey, tuple[int, bool]] = Recent(memory)
+        self._questions: Recent[tuple[int, int], bool] = Recent(memory)
+        self._long_data: Recent[str, ButtonData] = Recent(memory)
 
     # --- PTB entry points ----------------------------------------------------------------------
 

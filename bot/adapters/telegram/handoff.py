@@ -14,11 +14,11 @@ to the conversation untouched.
   own button decoding, which would call it stale. The service records who and when and
   edits the reminder; the presser gets the confirmation as the button's toast.
 - ``/handoff form`` asks one field at a time. The draft answers are kept per chat (or
-  topic) and user in the store (:class:`FormDrafts`), so a restart between two answers
-  loses nothing. While a draft is open, the user's next plain message answers it: any
-  text in a private chat; in a group only a reply to the bot (questions are sent with
-  ``ForceReply`` so the reply box opens, and privacy mode still lets the answer through).
-  ``/cancel`` drops an open form; any other command but ``/handoff`` drops it silently,
+  topic) and user in the store (:class:`FormDrafts`, the unit of work's ``drafts``), so a
+  restart between two answers loses nothing. While a draft is open, the user's next plain
+  message answers it: any text in a private chat; in a group only a reply to the bot (questions
+  are sent with ``ForceReply`` so the reply box opens, and privacy mode still lets the answer
+  through). ``/cancel`` drops an open form; any other command but ``/handoff`` drops it silently,
   so an abandoned form never captures a later estimate conversation.
 """
 
@@ -41,13 +41,11 @@ from bot.core.ports import ConversationKey
 from bot.handoff.messages import parse_ack_value
 from bot.handoff.roster import TeamKey
 from bot.handoff.service import FORM_QUESTION, HandoffService
-from bot.store.base import StaleConversation, Store
+from bot.store.base import Draft, StaleConversation, Store
 
 __all__ = [
-    "DRAFT_PLATFORM",
     "HANDOFF_COMMAND",
     "AckPress",
-    "Draft",
     "FormAnswer",
     "FormDrafts",
     "HandoffIntent",
@@ -62,8 +60,6 @@ __all__ = [
 _log = logging.getLogger(__name__)
 
 HANDOFF_COMMAND = "handoff"
-#: The ``platform`` of form drafts in the store's conversations table (never a chat's).
-DRAFT_PLATFORM = "telegram.handoff_form"
 #: Telegram shows at most 200 characters in a button's toast.
 _TOAST_LIMIT = 200
 #: Claims an update id in the database (``Conversations.claim``): True the first time.
@@ -195,21 +191,13 @@ def classify_handoff(update: Update, *, bot_id: int, bot_username: str) -> Hando
 # --- form drafts ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """An open form's answers so far (None: no form open) and the row's version."""
-
-    answers: dict[str, str] | None
-    version: int
-
-
 class FormDrafts:
     """Open ``/handoff form`` drafts, one per (chat or topic, user).
 
-    Kept as a JSON state in the store's conversations table under the platform
-    :data:`DRAFT_PLATFORM`, which no conversation uses: the same versioned, transactional
-    row as a guided conversation, on SQLite or PostgreSQL, surviving restarts and shared by
-    replicas. A concurrent save raises :class:`~bot.store.base.StaleConversation`.
+    Kept in the store's ``drafts`` repository (:class:`~bot.store.base.DraftStore`, its own
+    table since migration ``0004``): a versioned, transactional row on SQLite or PostgreSQL,
+    surviving restarts and shared by replicas. A concurrent save raises
+    :class:`~bot.store.base.StaleConversation`.
     """
 
     def __init__(self, store: Store) -> None:
@@ -217,21 +205,17 @@ class FormDrafts:
 
     @staticmethod
     def key(team: TeamKey, user_id: int) -> ConversationKey:
-        return ConversationKey(DRAFT_PLATFORM, team.channel, str(user_id))
+        return ConversationKey("telegram", team.channel, str(user_id))
 
     async def load(self, key: ConversationKey) -> Draft:
         async with self._store.unit_of_work() as uow:
-            snapshot = await uow.conversations.load(key)
-        answers = (snapshot.state or {}).get("answers")
-        if not isinstance(answers, dict):
-            return Draft(None, snapshot.version)
-        return Draft({str(k): str(v) for k, v in answers.items()}, snapshot.version)
+            return await uow.drafts.load(key)
 
     async def save(
         self, key: ConversationKey, answers: dict[str, str] | None, *, version: int
     ) -> None:
         async with self._store.unit_of_work() as uow:
-            await uow.conversations.save(key, {"answers": answers}, expected_version=version)
+            await uow.drafts.save(key, answers, expected_version=version)
             await uow.commit()
 
 

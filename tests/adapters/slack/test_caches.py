@@ -2,17 +2,7 @@
 
 from __future__ import annotations
 
-from bot.adapters.slack.caches import LocaleCache, RecentIds
-
-
-def test_recent_ids_pass_each_id_once_until_forgotten() -> None:
-    recent = RecentIds(capacity=2)
-    assert recent.first_time("a") and not recent.first_time("a")
-    recent.forget("a")
-    assert recent.first_time("a")
-    assert recent.first_time("b") and recent.first_time("c")
-    assert recent.first_time("a")  # evicted: the oldest went first
-    assert recent.first_time(None) and recent.first_time(None)
+from bot.adapters.slack.caches import LocaleCache
 
 
 def test_locales_expire() -> None:

@@ -1,4 +1,4 @@
-"""Secret redaction in log records."""
+"""The Slack adapter's logger (and the SQL-parameter loggers) redact with the shared filter."""
 
 from __future__ import annotations
 
@@ -6,24 +6,14 @@ import logging
 
 import pytest
 
-from bot.adapters.slack.logs import REDACTED, SecretFilter, redact, slack_logger
+from bot.adapters.slack.logs import PARAMETER_LOGGERS, slack_logger
+from bot.redaction import REDACTED, RedactingFilter
 
 
-def test_known_secrets_token_shapes_and_secret_fields_are_redacted() -> None:
-    text = (
-        "params: {'client_secret': 'abc123', 'code': 'x'} token xoxb-12-34-zz "
-        'body: {"access_token": "xoxp-9", "ok": true} app xapp-1-A-2 signing s3cr3t'
-    )
-    cleaned = redact(text, ["s3cr3t"])
-    for leaked in ("abc123", "xoxb-12-34-zz", "xoxp-9", "xapp-1-A-2", "s3cr3t"):
-        assert leaked not in cleaned
-    assert "'code': 'x'" in cleaned and '"ok": true' in cleaned
-    assert cleaned.count(REDACTED) == 5
-
-
-def test_the_filter_rewrites_messages_and_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
-    logger = logging.getLogger("tests.slack.redaction")
-    logger.addFilter(SecretFilter(["hunter2"]))
+def test_the_adapter_logger_rewrites_messages_and_tracebacks(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    logger = slack_logger(["hunter2"], name="tests.slack.redaction")
     caplog.set_level(logging.DEBUG, logger="tests.slack.redaction")
     logger.debug("password %s and %s", "hunter2", "xoxb-1-2")
     try:
@@ -39,5 +29,7 @@ def test_the_filter_rewrites_messages_and_tracebacks(caplog: pytest.LogCaptureFi
 def test_slack_logger_replaces_its_filter_instead_of_stacking() -> None:
     logger = slack_logger(["a"], name="tests.slack.stack")
     logger = slack_logger(["b"], name="tests.slack.stack")
-    assert sum(isinstance(f, SecretFilter) for f in logger.filters) == 1
-    assert any(isinstance(f, SecretFilter) for f in logging.getLogger("aiosqlite").filters)
+    (only,) = [f for f in logger.filters if isinstance(f, RedactingFilter)]
+    assert only.redactor.secrets == ("b",)
+    for name in PARAMETER_LOGGERS:
+        assert any(isinstance(f, RedactingFilter) for f in logging.getLogger(name).filters)

@@ -17,7 +17,7 @@ from bot.adapters.telegram.app import (
     install_telegram_webhook,
     set_webhook,
 )
-from bot.adapters.telegram.logs import REDACTED
+from bot.redaction import REDACTED
 from tests.adapters.telegram.conftest import polling, settings_for
 from tests.adapters.telegram.port_fake import FakeConversations
 from tests.fakes.telegram_server import FakeBotApi

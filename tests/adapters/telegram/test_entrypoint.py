@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.telegram.logs import REDACTED
 from bot.cli import main
+from bot.redaction import REDACTED
 from tests.fakes.telegram_server import FakeBotApi
 
 _ENV = (
