@@ -267,6 +267,8 @@ class _Evaluator:
         if found is None:
             if factor == 1.0 and self.work.team is not None:
                 found = self.work.team.plan
+            elif factor == 1.0:
+                found = self.planner.plan(self.work.volumes)
             else:
                 found = self.planner.plan(self._scaled(self.work.volumes, factor))
             self._plans[factor] = found

@@ -86,8 +86,9 @@ def price_partial(
         kept, given = parts[key]
         if kept.empty or given.empty:
             continue
+        # A per-user price buys the whole help desk: a part is bought per ticket or agent.
         quote = cheapest_quote(
-            given, market.destinations, users=market.users, destination=market.destination
+            given, market.destinations, users=Decimal(0), destination=market.destination
         )
         if quote is None:
             continue
