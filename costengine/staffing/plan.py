@@ -42,7 +42,7 @@ import math
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import compress
 from types import MappingProxyType
 
@@ -506,6 +506,12 @@ class _Week:
 QUIET_OCCUPANCY = 0.5
 
 
+@lru_cache(maxsize=64)
+def _week(mask: tuple[bool, ...], floor: int) -> _Week:
+    """The week's forms, kept: every plan of an estimate (and of the next) shares a few masks."""
+    return _Week.of(mask, floor)
+
+
 def _breaks(
     needed: Sequence[float], live_busy: Sequence[float], inputs: StaffingInputs
 ) -> tuple[list[float], list[float]]:
@@ -518,14 +524,24 @@ def _breaks(
     """
     cap = inputs.occupancy_cap
     shrink = inputs.on_shift_shrinkage
-    present: list[float] = []
-    left: list[float] = []
-    for agents, busy in zip(needed, live_busy, strict=True):
-        quiet = QUIET_OCCUPANCY * agents - busy
-        absorbed = min(shrink * agents, quiet) if quiet > 0.0 else 0.0
-        present.append(agents + (shrink * agents - absorbed) / (1.0 - shrink))
-        idle = cap * agents - busy - absorbed
-        left.append(idle if idle > 0.0 else 0.0)
+    on_duty = 1.0 - shrink
+    # Per hour: the break time a quiet hour's slack absorbs, then who covers the rest.
+    slack = [
+        QUIET_OCCUPANCY * agents - busy for agents, busy in zip(needed, live_busy, strict=True)
+    ]
+    absorbed = [
+        (min(shrink * agents, quiet) if quiet > 0.0 else 0.0)
+        for agents, quiet in zip(needed, slack, strict=True)
+    ]
+    present = [
+        agents + (shrink * agents - taken) / on_duty
+        for agents, taken in zip(needed, absorbed, strict=True)
+    ]
+    idle = [
+        cap * agents - busy - taken
+        for agents, busy, taken in zip(needed, live_busy, absorbed, strict=True)
+    ]
+    left = [free if free > 0.0 else 0.0 for free in idle]
     return present, left
 
 
@@ -687,7 +703,7 @@ def staff_streams(
 ) -> tuple[Team, ...]:
     """The teams that carry ``streams`` in the open hours of ``mask``."""
     queues = {} if queues is None else queues
-    week = _Week.of(mask, inputs.floor_agents)
+    week = _week(mask, inputs.floor_agents)
     live = [s for s in streams if s.live and s.weekly > 0]
     deferrable = [s for s in streams if not s.live and s.weekly > 0]
     if not week.positions and (live or deferrable):
