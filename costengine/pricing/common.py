@@ -164,21 +164,9 @@ class Workload:
         """People-on-shift hours per average week."""
         return math.fsum(self.present)
 
-    @property
-    def agent_hours(self) -> float:
-        return self.present_hours
-
     @cached_property
     def busy_hours(self) -> float:
         return math.fsum(self.busy)
-
-    @property
-    def hourly_agents(self) -> tuple[float, ...]:
-        return self.present
-
-    @property
-    def hourly_busy(self) -> tuple[float, ...]:
-        return self.busy
 
     @property
     def empty(self) -> bool:
@@ -367,9 +355,6 @@ class PricingContext:
         for path in paths[1:]:
             found *= self.value(path)
         return found
-
-    def loaded_salary(self) -> Decimal:
-        return self.salary() * (1 + self.value("inhouse.employer_load"))
 
     def lead_span_path(self) -> str:
         return "inhouse.lead_span_it" if self.it else "inhouse.lead_span"
