@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import compress
@@ -127,6 +127,24 @@ class ProviderQuote:
     @property
     def total(self) -> Decimal:
         return drafts_total(self.drafts)
+
+
+def _cheapest_bill(
+    bills: Mapping[str, Sequence[Draft]], work: Workload, ctx: PricingContext, *, dedicated: bool
+) -> tuple[str, tuple[Draft, ...], dict[str, Decimal]]:
+    """Each way the provider could bill ``work``, completed with its language premium and the
+    client's own costs, and the cheapest of them (ties to the first in BILLING_MODELS): a
+    buyer takes the provider's cheapest offer for the same work, all costs counted."""
+    totals: dict[str, Decimal] = {}
+    complete: dict[str, tuple[Draft, ...]] = {}
+    for billing, drafts in bills.items():
+        premium = _language_premium(work, ctx, drafts_total(drafts), by_contacts=not dedicated)
+        provider = [*drafts, *premium]
+        bill = drafts_total(provider)
+        complete[billing] = (*provider, *_client_side(bill, ctx, dedicated=dedicated))
+        totals[billing] = drafts_total(complete[billing])
+    billing = min(totals, key=lambda b: (totals[b], BILLING_MODELS.index(b)))
+    return billing, complete[billing], totals
 
 
 def _client_side(bill: Decimal, ctx: PricingContext, *, dedicated: bool) -> list[Draft]:
@@ -286,14 +304,7 @@ def dedicated_quote(work: Workload, dest: Destination) -> ProviderQuote | None:
             )
         ]
         bills["seat_month"] = seat_drafts
-    totals: dict[str, Decimal] = {}
-    complete: dict[str, tuple[Draft, ...]] = {}
-    for billing, drafts in bills.items():
-        provider = [*drafts, *_language_premium(work, ctx, drafts_total(drafts), by_contacts=False)]
-        bill = drafts_total(provider)
-        complete[billing] = (*provider, *_client_side(bill, ctx, dedicated=True))
-        totals[billing] = drafts_total(complete[billing])
-    billing = min(totals, key=lambda b: (totals[b], BILLING_MODELS.index(b)))
+    billing, chosen, totals = _cheapest_bill(bills, work, ctx, dedicated=True)
     fte = work.fte * billed_week / hours if hours > _EPS else 0.0
     occupancy = float(ctx.value("outsourced.shared_occupancy"))
     fills = work.busy_hours / (paid * occupancy) >= float(minimum) - _EPS
@@ -302,13 +313,13 @@ def dedicated_quote(work: Workload, dest: Destination) -> ProviderQuote | None:
         destination=dest.code,
         location=dest.location,
         billing=billing,
-        drafts=_cited(complete[billing], ctx),
+        drafts=_cited(chosen, ctx),
         fte=fte,
         equivalent_fte=fte,
         sellable=fills,
         notes=() if fills else ("note.below_minimum_seats",),
         alternatives=totals,
-        **_facts(work, ctx, complete[billing]),  # type: ignore[arg-type]
+        **_facts(work, ctx, chosen),  # type: ignore[arg-type]
     )
 
 
@@ -503,25 +514,18 @@ def shared_quote(work: Workload, dest: Destination, *, users: Decimal) -> Provid
             bills["base_fee"] = base_fee
     if not bills:
         return None
-    totals: dict[str, Decimal] = {}
-    complete: dict[str, tuple[Draft, ...]] = {}
-    for billing, drafts in bills.items():
-        provider = [*drafts, *_language_premium(work, ctx, drafts_total(drafts), by_contacts=True)]
-        bill = drafts_total(provider)
-        complete[billing] = (*provider, *_client_side(bill, ctx, dedicated=False))
-        totals[billing] = drafts_total(complete[billing])
-    billing = min(totals, key=lambda b: (totals[b], BILLING_MODELS.index(b)))
+    billing, chosen, totals = _cheapest_bill(bills, work, ctx, dedicated=False)
     return ProviderQuote(
         kind="shared",
         destination=dest.code,
         location=dest.location,
         billing=billing,
-        drafts=_cited(complete[billing], ctx),
+        drafts=_cited(chosen, ctx),
         fte=0.0,
         equivalent_fte=work.busy_fte,
         sellable=True,
         alternatives=totals,
-        **_facts(work, ctx, complete[billing]),  # type: ignore[arg-type]
+        **_facts(work, ctx, chosen),  # type: ignore[arg-type]
     )
 
 
