@@ -41,7 +41,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -84,30 +84,49 @@ _SOURCE_DATE = re.compile(r"^(n\.d\.|\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01
 _Cite = Annotated[tuple[Annotated[str, Field(pattern=_SOURCE_KEY)], ...], Field(max_length=20)]
 
 
-class Entry(BaseModel):
-    """One figure with its range, unit and provenance."""
+class _Sourced(BaseModel):
+    """Provenance, shared by every figure a rate card holds: where it comes from, or why it
+    is an estimate. A figure without either fails to load."""
 
     model_config = _FROZEN
 
-    low: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
-    typical: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
-    high: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
-    unit: Annotated[str, Field(min_length=1)]
     #: Bibliography keys (``data/sources.toml``) of the documents the figure comes from; an
     #: estimate may cite its basis. Every built-in figure that is not an estimate cites one.
-    cite: Annotated[
-        tuple[Annotated[str, Field(pattern=_SOURCE_KEY)], ...], Field(max_length=20)
-    ] = ()
+    cite: _Cite = ()
     source: str = ""
     estimate: bool = False
     why: str = ""
     overridden: bool = False
 
     @model_validator(mode="after")
+    def _provenance(self) -> Self:
+        if not self.source.strip() and not (self.estimate and self.why.strip()):
+            raise ValueError("needs a source, or estimate = true with a why")
+        if self.estimate and not self.why.strip():
+            raise ValueError("an estimate needs a why")
+        return self
+
+    def citation(self) -> str:
+        """One line for people: the source, or ``estimate: <why>`` (plus its basis)."""
+        if self.estimate:
+            basis = f"; basis: {self.source}" if self.source.strip() else ""
+            return f"estimate: {self.why}{basis}"
+        note = f" ({self.why})" if self.why.strip() else ""
+        return f"{self.source}{note}"
+
+
+class Entry(_Sourced):
+    """One figure with its range, unit and provenance."""
+
+    low: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+    typical: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+    high: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+    unit: Annotated[str, Field(min_length=1)]
+
+    @model_validator(mode="after")
     def _consistent(self) -> Entry:
         if not self.low <= self.typical <= self.high:
             raise ValueError("needs low <= typical <= high")
-        _check_provenance(self.source, self.estimate, self.why)
         return self
 
     @property
@@ -115,10 +134,6 @@ class Entry(BaseModel):
         """The ISO currency of a money entry (from its unit), None for other quantities."""
         match = _MONEY_UNIT.match(self.unit)
         return match.group(1) if match else None
-
-    def citation(self) -> str:
-        """One line for people: the source, or ``estimate: <why>`` (plus its basis)."""
-        return _citation_line(self.source, self.estimate, self.why)
 
     def scaled(self, factor: Decimal) -> Entry:
         return self.model_copy(
@@ -130,21 +145,6 @@ class Entry(BaseModel):
         )
 
 
-def _check_provenance(source: str, estimate: bool, why: str) -> None:
-    if not source.strip() and not (estimate and why.strip()):
-        raise ValueError("needs a source, or estimate = true with a why")
-    if estimate and not why.strip():
-        raise ValueError("an estimate needs a why")
-
-
-def _citation_line(source: str, estimate: bool, why: str) -> str:
-    if estimate:
-        basis = f"; basis: {source}" if source.strip() else ""
-        return f"estimate: {why}{basis}"
-    note = f" ({why})" if why.strip() else ""
-    return f"{source}{note}"
-
-
 def _money(entry: Entry) -> Entry:
     if entry.currency is None:
         raise ValueError(f"a money unit must start with a currency code, got {entry.unit!r}")
@@ -154,7 +154,7 @@ def _money(entry: Entry) -> Entry:
 Money = Annotated[Entry, AfterValidator(_money)]
 
 
-class Package(BaseModel):
+class Package(_Sourced):
     """One monthly package of a pay-per-use provider (seed 004's billing model 2).
 
     ``price`` buys ``included`` units (minutes or chats) a month; each unit beyond costs
@@ -162,25 +162,15 @@ class Package(BaseModel):
     the same currency per extra unit. Provenance works as for :class:`Entry`.
     """
 
-    model_config = _FROZEN
-
     included: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
     price: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
     overage: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
     unit: Annotated[str, Field(min_length=1)]
-    cite: Annotated[
-        tuple[Annotated[str, Field(pattern=_SOURCE_KEY)], ...], Field(max_length=20)
-    ] = ()
-    source: str = ""
-    estimate: bool = False
-    why: str = ""
-    overridden: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> Package:
         if _MONEY_UNIT.match(self.unit) is None:
             raise ValueError(f"a package unit must start with a currency code, got {self.unit!r}")
-        _check_provenance(self.source, self.estimate, self.why)
         return self
 
     @property
@@ -193,9 +183,6 @@ class Package(BaseModel):
     def price_per_unit(self) -> Decimal:
         """What one included unit costs when the package is used in full."""
         return self.price / self.included
-
-    def citation(self) -> str:
-        return _citation_line(self.source, self.estimate, self.why)
 
     def scaled(self, factor: Decimal) -> Package:
         return self.model_copy(
