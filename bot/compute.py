@@ -38,6 +38,8 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable, Hashable, Mapping
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -147,10 +149,34 @@ def _quick(
 
 
 def _init_worker(estimator: RateCardEstimator) -> None:
-    """A new worker: take the app's rate cards, then build what the first turn would."""
+    """A new worker: watch for its server's death, take the app's rate cards, then build
+    what the first turn would."""
     global _WORKER_ESTIMATOR
+    _watch_parent(os.getppid())
     _WORKER_ESTIMATOR = estimator
     warm_up()
+
+
+#: How often a worker checks that the server that started it is still alive.
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit when the server that started this worker dies.
+
+    A worker waits on a queue whose both ends it holds, so a server killed with SIGKILL (an
+    OOM kill, ``kill -9``, a crashed container runtime) never closes it and the worker would
+    wait, holding its memory, for ever. Orphans are re-parented, so a changed parent id means
+    the server is gone. A thread rather than ``PR_SET_PDEATHSIG``: that fires when the
+    *thread* that forked exits, which for a pool started from a worker thread is any time.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def warm_up() -> None:
