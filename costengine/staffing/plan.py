@@ -409,7 +409,7 @@ class _LiveQueue:
                         patience,
                         max_occupancy=inputs.max_occupancy,
                     ).agents
-        return [known[a] for a in traffics]
+        return list(map(known.__getitem__, traffics))
 
     def agents(self, traffic: float) -> int:
         """Agents for one traffic (0 for none)."""
@@ -525,23 +525,16 @@ def _breaks(
     cap = inputs.occupancy_cap
     shrink = inputs.on_shift_shrinkage
     on_duty = 1.0 - shrink
-    # Per hour: the break time a quiet hour's slack absorbs, then who covers the rest.
-    slack = [
-        QUIET_OCCUPANCY * agents - busy for agents, busy in zip(needed, live_busy, strict=True)
-    ]
-    absorbed = [
-        (min(shrink * agents, quiet) if quiet > 0.0 else 0.0)
-        for agents, quiet in zip(needed, slack, strict=True)
-    ]
-    present = [
-        agents + (shrink * agents - taken) / on_duty
-        for agents, taken in zip(needed, absorbed, strict=True)
-    ]
-    idle = [
-        cap * agents - busy - taken
-        for agents, busy, taken in zip(needed, live_busy, absorbed, strict=True)
-    ]
-    left = [free if free > 0.0 else 0.0 for free in idle]
+    present: list[float] = []
+    left: list[float] = []
+    for agents, busy in zip(needed, live_busy, strict=True):
+        # The break time a quiet hour's slack absorbs, then who covers the rest.
+        quiet = QUIET_OCCUPANCY * agents - busy
+        breaks = shrink * agents
+        taken = (breaks if breaks < quiet else quiet) if quiet > 0.0 else 0.0
+        present.append(agents + (breaks - taken) / on_duty)
+        free = cap * agents - busy - taken
+        left.append(free if free > 0.0 else 0.0)
     return present, left
 
 
@@ -606,7 +599,7 @@ def _live_team(
         (language, tuple(_speakers(counts, needed, present, len(languages))))
         for (language, _), counts in zip(languages, speaker_counts, strict=True)
     )
-    peak = max(range(_HOURS), key=lambda h: (erlangs[h], -h))
+    peak = erlangs.index(max(erlangs))  # the busiest hour, the first of equals
     service: float | None = None
     asa: float | None = None
     if erlangs[peak] > 0:
@@ -675,7 +668,7 @@ def _deferrable_team(
     needed = _hour_sums(rows)
     busy = tuple([agents * inputs.email_utilisation for agents in needed])
     present = tuple([agents / (1.0 - inputs.on_shift_shrinkage) for agents in needed])
-    peak = max(range(_HOURS), key=lambda h: (busy[h], -h))
+    peak = busy.index(max(busy))  # the busiest hour, the first of equals
     speakers = tuple(
         (language, tuple([p * share for p in present])) for language, share in inputs.languages
     )
