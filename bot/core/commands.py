@@ -46,6 +46,12 @@ COMMANDS: tuple[str, ...] = (
     "why",
     "details",
     "whatif",
+    "last",
+    "new",
+    "original",
+    "resume",
+    "saved",
+    "forget",
 )
 
 #: Commands whose words may be followed by an argument.

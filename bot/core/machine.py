@@ -22,7 +22,12 @@ from decimal import Decimal
 
 from pydantic import JsonValue, ValidationError
 
-from bot.core.actions import DETAILS_ACTIONS, WHY_ACTIONS, result_actions
+from bot.core.actions import (
+    DETAILS_ACTIONS,
+    WHY_ACTIONS,
+    outsourcing_actions,
+    result_actions,
+)
 from bot.core.answers import MissingAnswer, missing, scenario_from_answers
 from bot.core.catalogue import plain_label
 from bot.core.commands import (
@@ -37,6 +42,7 @@ from bot.core.events import (
     Event,
     FormSubmit,
     Pick,
+    Quick,
     Start,
     Submit,
     Text,
@@ -54,7 +60,7 @@ from bot.core.questions import (
     question,
     relevant,
 )
-from bot.core.quick import Fields, read_fields, volume_answers
+from bot.core.quick import Fields, command_of, read_fields, read_request, volume_answers
 from bot.core.replies import (
     Ask,
     Explanation,
@@ -64,6 +70,7 @@ from bot.core.replies import (
     LanguagePick,
     Message,
     Notice,
+    QuickNeeds,
     Rejection,
     Result,
     Summary,
@@ -125,7 +132,7 @@ def step(
     hint = locale if locale is not None else (event.locale if isinstance(event, Start) else None)
     if state is None:
         fresh = ConversationState(locale=normalize_locale(hint))
-        if isinstance(event, FormSubmit):
+        if isinstance(event, FormSubmit | Quick):
             return _dispatch(fresh, event, turn)
         if isinstance(event, Command) and event.name not in ("start", "restart"):
             opened = _begin(fresh, "greeting")
@@ -141,6 +148,13 @@ def step(
 
 
 def _dispatch(state: ConversationState, event: Event, turn: _Turn) -> StepResult:
+    if state.confirm is not None:
+        answered = _confirmation(state, event, turn)
+        if answered is not None:
+            return answered
+        state = state.model_copy(update={"confirm": None})
+    if isinstance(event, Quick):
+        return _quick(state, event.text, turn)
     if isinstance(event, Start):
         return _start(state)
     if isinstance(event, Text):
@@ -200,7 +214,8 @@ def _current(state: ConversationState) -> Question | None:
 
 
 def _next_actions(state: ConversationState) -> tuple[str, ...]:
-    return result_actions(around_the_clock=state.answers.get("hours") == "24x7")
+    actions = result_actions(around_the_clock=state.answers.get("hours") == "24x7")
+    return (*actions[:-1], "original", actions[-1]) if state.whatif else actions
 
 
 def _ask_reply(q: Question, state: ConversationState, lead: Notice | None) -> Ask:
@@ -362,15 +377,25 @@ def _command(state: ConversationState, command: Command, turn: _Turn) -> StepRes
     arg = command.arg.strip()
     if name not in COMMANDS:
         return _reject(state, ParseError("error.unknown_command"))
-    if state.phase is Phase.CANCELLED and name not in ("start", "restart", "help", "language"):
+    resumable = ("start", "restart", "help", "language", "resume", "new", "last")
+    if state.phase is Phase.CANCELLED and name not in resumable:
         return StepResult(state, _prompt(state))
+    if arg in ("yes", "no") and name in _CONFIRMED:
+        return StepResult(state, _prompt(state))  # a confirmation button of the past
     if name == "start":
         return _start(state)
-    if name == "restart":
+    if name in _CONFIRMED:
+        return _ask_first(state, name)
+    if name == "new":
         return _begin(state, "restarted")
-    if name == "cancel":
-        cancelled = state.model_copy(update={"phase": Phase.CANCELLED, "pending": ()})
-        return StepResult(cancelled, _prompt(cancelled))
+    if name == "resume":
+        return _resume(state, turn)
+    if name == "last":
+        return _last(state, turn)
+    if name == "original":
+        return _back_to_original(state, turn)
+    if name in ("saved", "forget"):
+        return StepResult(state, (Notice(f"{name}.elsewhere"), *_prompt(state)))
     if name == "help":
         q = _current(state)
         shown = Help(q.id if q else None, dict(state.answers) if q else {})
@@ -393,9 +418,89 @@ def _command(state: ConversationState, command: Command, turn: _Turn) -> StepRes
 
 
 def _start(state: ConversationState) -> StepResult:
+    """Begin, or offer what was kept: a finished estimate is never wiped by a new start."""
     if state.phase in (Phase.ASKING, Phase.SUMMARY) and state.answers:
         return StepResult(state, _prompt(state, Notice("welcome_back")))
+    if state.phase is Phase.RESULT and state.last_scenario is not None:
+        offer = Notice("welcome_back_result", actions=("last", "edit", "new"))
+        return StepResult(state, (offer,))
+    if state.phase is Phase.CANCELLED and state.answers:
+        offer = Notice("welcome_back_cancelled", actions=("resume", "new"))
+        return StepResult(state, (offer,))
     return _begin(state, "greeting")
+
+
+#: Commands that wipe or stop, and ask first.
+_CONFIRMED = ("restart", "cancel")
+
+
+def _confirmation(state: ConversationState, event: Event, turn: _Turn) -> StepResult | None:
+    """The answer to "are you sure?": yes runs the command, no keeps everything as it was;
+    anything else is an ordinary event (None: the question lapses)."""
+    name = state.confirm
+    choice: str | None = None
+    if isinstance(event, Command) and event.name == name and event.arg in ("yes", "no"):
+        choice = event.arg
+    elif isinstance(event, Text):
+        choice = vocabulary_confirm(event.text)
+    if choice is None or name is None:
+        return None
+    settled = state.model_copy(update={"confirm": None})
+    if choice == "no":
+        return StepResult(settled, _prompt(settled, Notice("confirm.kept")))
+    if name == "restart":
+        return _begin(settled, "restarted")
+    resume = settled.phase if settled.phase is not Phase.CANCELLED else settled.resume
+    cancelled = settled.model_copy(
+        update={"phase": Phase.CANCELLED, "pending": (), "resume": resume}
+    )
+    return StepResult(cancelled, _prompt(cancelled))
+
+
+def vocabulary_confirm(text: str) -> str | None:
+    """ "yes"/"tak"/"是" -> "yes", "no"/"nie"/"否" -> "no", else None."""
+    from bot.core.vocab import vocabulary
+
+    return vocabulary().get("confirm", text.strip().rstrip("!.。！"))
+
+
+def _ask_first(state: ConversationState, name: str) -> StepResult:
+    """Ask before ``name`` wipes or stops anything (nothing to lose: just do it)."""
+    if not state.answers:
+        return _begin(state, "greeting") if name == "restart" else _cancel_now(state)
+    asking = state.model_copy(update={"confirm": name})
+    return StepResult(asking, (Notice(f"confirm.{name}", actions=(f"{name}:yes", f"{name}:no")),))
+
+
+def _cancel_now(state: ConversationState) -> StepResult:
+    cancelled = state.model_copy(
+        update={"phase": Phase.CANCELLED, "pending": (), "resume": state.phase}
+    )
+    return StepResult(cancelled, _prompt(cancelled))
+
+
+def _resume(state: ConversationState, turn: _Turn) -> StepResult:
+    if state.phase is not Phase.CANCELLED or not state.answers:
+        return StepResult(state, _prompt(state))
+    phase = state.resume or Phase.ASKING
+    if phase is Phase.RESULT and state.last_scenario is not None:
+        return _last(state.model_copy(update={"phase": Phase.RESULT, "resume": None}), turn)
+    gap = missing(state.answers)
+    moved = state.model_copy(update={"resume": None})
+    if gap is not None:
+        return _ask(moved, gap, lead=Notice("welcome_back"))
+    return _summary(moved, lead=Notice("welcome_back"))
+
+
+def _last(state: ConversationState, turn: _Turn) -> StepResult:
+    """The last result again (its kept estimate: nothing is priced twice)."""
+    if state.last_scenario is None:
+        return _reject(state, ParseError("error.not_computed"))
+    result = _estimate(state, state.last_scenario, turn)
+    if isinstance(result, StepResult):
+        return result
+    shown = state.model_copy(update={"phase": Phase.RESULT, "current": None, "pending": ()})
+    return StepResult(shown, _result_replies(shown, result), result)
 
 
 def _language(state: ConversationState, arg: str) -> StepResult:
@@ -536,31 +641,83 @@ def _estimate(state: ConversationState, scenario: Scenario, turn: _Turn) -> Esti
         return _reject(state, ParseError("error.ratecard", {"reason": str(exc)[:200]}))
 
 
+def _headline(estimate: Estimate) -> dict[str, str]:
+    recommendation = estimate.recommendation
+    return {
+        "recommended": recommendation.model.value,
+        "total": str(estimate.models[recommendation.model].monthly_total),
+        "currency": estimate.currency,
+    }
+
+
 def _compute(
-    state: ConversationState, turn: _Turn, *, lead: WhatIfApplied | None = None
+    state: ConversationState,
+    turn: _Turn,
+    *,
+    lead: WhatIfApplied | None = None,
+    whatif: bool = False,
+    before: tuple[Message, ...] = (),
 ) -> StepResult:
+    """Price the answers and show the result. A what-if keeps the original (the first
+    result's answers and headline) to compare with and to go back to; any other compute
+    makes this result the new original."""
     scenario = _scenario(state)
     if isinstance(scenario, StepResult):
         return scenario
     result = _estimate(state, scenario, turn)
     if isinstance(result, StepResult):
         return result
-    shown = state.model_copy(
-        update={
-            "phase": Phase.RESULT,
-            "current": None,
-            "pending": (),
-            "editing": False,
-            "last_scenario": scenario,
-        }
-    )
-    around_the_clock = result.scenario.coverage.preset is HoursPreset.TWENTY_FOUR_SEVEN
-    replies: tuple[Message, ...] = (
-        Result(result, result_actions(around_the_clock=around_the_clock)),
-    )
-    if lead:
-        replies = (lead, *replies)
+    update: dict[str, object] = {
+        "phase": Phase.RESULT,
+        "current": None,
+        "pending": (),
+        "editing": False,
+        "last_scenario": scenario,
+        "whatif": whatif and state.original is not None,
+    }
+    if not update["whatif"]:
+        update.update(original=dict(state.answers), original_result=_headline(result))
+    shown = state.model_copy(update=update)
+    replies: tuple[Message, ...] = before
+    if lead is not None:
+        original = state.original_result if shown.whatif else None
+        replies = (*replies, _compared(lead, original, result))
+    replies = (*replies, *_result_replies(shown, result))
     return StepResult(shown, replies, result)
+
+
+def _compared(
+    lead: WhatIfApplied, original: dict[str, str] | None, result: Estimate
+) -> WhatIfApplied:
+    """The what-if's lead line with the comparison to the original result."""
+    if original is None:
+        return lead
+    return WhatIfApplied(
+        lead.answers,
+        lead.changed,
+        lead.volume_change,
+        original=original,
+        now=_headline(result),
+        actions=("original",),
+    )
+
+
+def _result_replies(state: ConversationState, result: Estimate) -> tuple[Message, ...]:
+    """The result with its follow-ups, then the outsourcing alternatives to try."""
+    around_the_clock = result.scenario.coverage.preset is HoursPreset.TWENTY_FOUR_SEVEN
+    actions = result_actions(around_the_clock=around_the_clock)
+    if state.whatif:
+        actions = (*actions[:-1], "original", actions[-1])
+    scenario = result.scenario
+    alternatives = outsourcing_actions(scenario.outsourcing.value, scenario.destination)
+    return (Result(result, actions), Notice("outsourcing.try", actions=alternatives))
+
+
+def _back_to_original(state: ConversationState, turn: _Turn) -> StepResult:
+    if state.original is None or state.phase is not Phase.RESULT:
+        return _reject(state, ParseError("error.not_computed"))
+    restored = state.model_copy(update={"answers": dict(state.original), "whatif": False})
+    return _compute(restored, turn, before=(Notice("whatif.original"),))
 
 
 def _explain(state: ConversationState, which: str, turn: _Turn) -> StepResult:
@@ -572,6 +729,39 @@ def _explain(state: ConversationState, which: str, turn: _Turn) -> StepResult:
     view = ExplanationView(which)
     actions = WHY_ACTIONS if view is ExplanationView.WHY else DETAILS_ACTIONS
     return StepResult(state, (Explanation(result, view, actions),))
+
+
+# --- one-line requests in a conversation -----------------------------------------------------
+
+
+def _quick(state: ConversationState, text: str, turn: _Turn) -> StepResult:
+    """A one-line request: what it says fills the answers. With a place and a size the
+    estimate follows at once; otherwise the conversation asks just for what is missing,
+    everything read already filled in. Nothing understood: the usual greeting."""
+    command = command_of(text)
+    try:
+        request = read_request(text, state.locale)
+    except QuickParseError as error:
+        refused = QuickNeeds(error.key, dict(error.params), None, command)
+        return StepResult(state, (refused, *(_prompt(state) if state.answers else ())))
+    if not request.reading.shown:
+        needs = QuickNeeds("quick.empty", {}, None, command)
+        if state.answers:
+            return StepResult(state, (needs, *_prompt(state)))
+        opened = _begin(state, "greeting")
+        return StepResult(opened.state, (needs, *opened.replies))
+    fresh = ConversationState(
+        locale=state.locale,
+        locale_locked=state.locale_locked,
+        answers=request.answers,
+        history=(),
+    )
+    gap = missing(request.answers)
+    if gap is None:
+        return _compute(fresh, turn, before=(request.reading,))
+    lead = Notice("quick.asking")
+    asked = _ask(fresh, gap, lead=lead)
+    return StepResult(asked.state, (request.reading, *asked.replies))
 
 
 # --- what if --------------------------------------------------------------------------------
@@ -590,7 +780,8 @@ def _whatif(state: ConversationState, arg: str, turn: _Turn) -> StepResult:
     gap = missing(answers)
     if gap is not None:
         return _ask(moved.model_copy(update={"editing": True}), gap)
-    return _compute(moved, turn, lead=_applied(moved, changed, change))
+    lead = _applied(moved, changed, change) or WhatIfApplied(dict(moved.answers))
+    return _compute(moved, turn, lead=lead, whatif=True)
 
 
 def _suggest(state: ConversationState) -> tuple[Message, ...]:
@@ -661,17 +852,31 @@ def _scaled(answers: Answers, change: Decimal) -> dict[str, JsonValue]:
 def _merge_fields(
     answers: Answers, fields: Fields
 ) -> tuple[dict[str, JsonValue], list[str], Decimal | None]:
+    """The answers after a typed what-if: only what it names changes. A channel named as a
+    volume's unit ("8000 calls") changes that volume, not the channel list; a total without
+    a channel keeps today's mix; a new team size drops today's cost (it was for the old
+    team: the new team priced as it is becomes "today")."""
     updated: dict[str, JsonValue] = dict(answers)
     changed: list[str] = []
 
     def put(question_id: str, value: JsonValue) -> None:
+        if updated.get(question_id) != value or question_id not in answers:
+            changed.append(question_id)
         updated[question_id] = value
-        changed.append(question_id)
 
-    for name in ("kind", "region", "hours", "timezone", "currency"):
+    for name in ("kind", "region", "timezone", "currency"):
         value = getattr(fields, name)
         if value is not None:
             put(name, value)
+    for name in ("pooling", "agent_languages", "outsourcing", "destination"):
+        value = getattr(fields, name)
+        if value is not None:
+            put(name, value)
+    if isinstance(fields.hours, list):
+        put("hours", HoursPreset.CUSTOM.value)
+        put("hours_custom", list[JsonValue](list[JsonValue](w) for w in fields.hours))
+    elif fields.hours is not None:
+        put("hours", fields.hours)
     if fields.channels:
         put("channels", list[JsonValue](fields.channels))
     if fields.languages:
@@ -683,14 +888,49 @@ def _merge_fields(
     if fields.team_size is not None:
         updated["sizing"] = "team"
         put("team_size", _reparse("team_size", fields.team_size))
+        if answers.get("current_cost") is not None and fields.current_cost is None:
+            put("current_cost", None)
+    if fields.users is not None:
+        updated["sizing"] = "users"
+        put("users", _reparse("users", fields.users))
     if fields.volumes:
-        chosen = updated.get("channels")
-        channels = [str(c) for c in chosen] if isinstance(chosen, list) else []
-        try:
-            volumes, _ = volume_answers(fields, channels)
-        except QuickParseError as error:
-            raise ParseError("error.bad_whatif") from error
-        updated["sizing"] = "volume"
-        for question_id, value in volumes.items():
-            put(question_id, value)
+        _merge_volumes(answers, updated, fields, put)
     return updated, changed, None
+
+
+def _merge_volumes(
+    answers: Answers,
+    updated: dict[str, JsonValue],
+    fields: Fields,
+    put: Callable[[str, JsonValue], None],
+) -> None:
+    chosen = updated.get("channels")
+    channels = [str(c) for c in chosen] if isinstance(chosen, list) else []
+    named = [channel for channel, _ in fields.volumes if channel is not None]
+    for channel in named:
+        if channel not in channels:
+            channels.append(channel)
+            put("channels", list[JsonValue](channels))
+    generic = [amount for channel, amount in fields.volumes if channel is None]
+    current = {
+        channel: Decimal(str(answers[f"volume_{channel}"]))
+        for channel in channels
+        if answers.get("sizing") == "volume" and isinstance(answers.get(f"volume_{channel}"), str)
+    }
+    open_channels = [channel for channel in channels if channel not in named]
+    if len(generic) == 1 and not named and current and set(current) == set(open_channels):
+        total = sum(current.values(), Decimal(0))
+        updated["sizing"] = "volume"
+        for channel, amount in current.items():  # today's mix, scaled to the new total
+            put(
+                f"volume_{channel}",
+                _reparse(f"volume_{channel}", rounded(generic[0] * amount / total)),
+            )
+        return
+    try:
+        volumes, _ = volume_answers(fields, channels)
+    except QuickParseError as error:
+        raise ParseError("error.bad_whatif") from error
+    updated["sizing"] = "volume"
+    for question_id, value in volumes.items():
+        put(question_id, value)
