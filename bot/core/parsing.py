@@ -396,7 +396,7 @@ def parse_choice(text: str, group: str, values: Sequence[str]) -> str:
     wanted = _bare(text)
     if wanted in values:
         return wanted
-    found = vocabulary().get(group, wanted)
+    found = vocabulary().get(group, wanted) or vocabulary().get(group, clean(text))
     if found is not None and found in values:
         return found
     if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= len(values):

@@ -87,7 +87,7 @@ _GROUPS = (
     "outsource",
     "pooling",
     "agent_languages",
-    "outsourcing_kind",
+    "outsourcing",
     "numeral",
     "filler",
     "weekday",
@@ -551,7 +551,7 @@ def read_fields(text: str) -> Fields:
             fields.pooling = hit.value
         elif group == "agent_languages":
             fields.agent_languages = hit.value
-        elif group == "outsourcing_kind":
+        elif group == "outsourcing":
             fields.outsourcing = hit.value
     _settle_places(fields, seen, outsourcing)
     return fields

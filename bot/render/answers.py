@@ -51,7 +51,9 @@ def choice_label(q: Question, value: str, locale: str) -> str:
         parsed = parse_service_level(value)
         return lookup(locale, "display.service_level", **parsed)
     if q.id == "destination":
-        return lookup(locale, "q.destination.auto") if value == "auto" else _region_name(value, locale)
+        return (
+            lookup(locale, "q.destination.auto") if value == "auto" else _region_name(value, locale)
+        )
     return value
 
 
