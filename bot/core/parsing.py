@@ -537,7 +537,7 @@ def _zone_of_place(text: str, wanted: str) -> str | None:
     """A zone abbreviation ("PST", "EST" with its daylight saving; "IST" has two meanings
     and is asked back) or any city, state or country the place index knows ("Seattle",
     "Mumbai", "Kraków", "北京", "北京时间", "Ohio")."""
-    from bot.core.places import find_place, zone_abbreviation
+    from bot.core.places import find_place_typed, zone_abbreviation
 
     zones = zone_abbreviation(wanted)
     if len(zones) == 1:
@@ -549,7 +549,7 @@ def _zone_of_place(text: str, wanted: str) -> str | None:
     for suffix in ("时间", "時間", " time"):
         if wanted.endswith(suffix):
             wanted = wanted.removesuffix(suffix).strip()
-    places = find_place(wanted)
+    places = find_place_typed(wanted)
     if not places:
         return None
     best = places[0]

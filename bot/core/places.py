@@ -29,6 +29,7 @@ __all__ = [
     "PlaceCard",
     "card_for",
     "find_place",
+    "find_place_typed",
     "zone_abbreviation",
 ]
 
@@ -121,3 +122,42 @@ def card_for(place: Place) -> PlaceCard:
         if place.country in (facts.territory, *facts.members):
             return PlaceCard(code, stand_in=False)
     return PlaceCard(stand_in_region(place.continent), stand_in=True)
+
+
+#: Polish case endings -> nominative endings ("Krakowie" -> "Kraków", "Polsce" -> "Polska").
+POLISH_ENDINGS = (
+    ("zech", "cy"),
+    ("ach", "y"),
+    ("ach", "e"),
+    ("iu", ""),
+    ("ie", ""),
+    ("ie", "a"),
+    ("ce", "ka"),
+    ("dze", "ga"),
+    ("ii", "ia"),
+    ("u", ""),
+    ("y", "a"),
+    ("i", "a"),
+    ("i", ""),
+    ("e", "a"),
+)
+_CUES = ("w ", "we ", "z ", "ze ", "in ", "at ", "from ", "在")
+
+
+def find_place_typed(text: str) -> tuple[Place, ...]:
+    """A place as typed in an answer: "Kraków", "w Krakowie", "in Seattle", "在北京"."""
+    wanted = norm(text)
+    polish = False
+    for cue in _CUES:
+        if wanted.startswith(cue):
+            wanted, polish = wanted[len(cue) :].strip(), cue.strip() in ("w", "we", "z", "ze")
+            break
+    found = find_place(wanted)
+    if found or not polish:
+        return found
+    for ending, nominative in POLISH_ENDINGS:
+        if wanted.endswith(ending) and len(wanted) > len(ending) + 2:
+            found = find_place(wanted[: -len(ending)] + nominative)
+            if found:
+                return found
+    return ()

@@ -294,7 +294,7 @@ def test_cancel_asks_keeps_the_answers_and_start_offers_to_carry_on(
 
 def test_restart_asks_first_then_forgets_answers_but_keeps_the_chosen_language() -> None:
     state = _reach("hours")
-    asked, results = run([Command("language", "zh"), Text("/restart")], state=state)
+    asked, _ = run([Command("language", "zh"), Text("/restart")], state=state)
     assert asked.answers == state.answers and asked.confirm == "restart"
     kept, _ = run([Command("restart", "no")], state=asked)
     assert kept.answers == state.answers and kept.current == "hours" and kept.confirm is None
