@@ -103,14 +103,13 @@ def _handle(args: argparse.Namespace) -> int:
                 stack.enter_async_context(open_app(settings, housekeeping_interval=None))
             )
             adapter = ConsoleAdapter(app.conversations, key, view, locale=locale)
-            if args.quick is not None:
-                # The line goes into the saved conversation: priced at once when it names a
-                # place and a size (printed without the follow-up menu this process could
-                # not answer; `sourcewise chat` continues there), else the conversation
-                # asks just for what is missing, right here.
-                if runner.run(adapter.quick(args.quick)):
-                    view.notice(view.chrome("quick_done"))
-                    return 0
+            # A --quick line goes into the saved conversation: priced at once when it names
+            # a place and a size (printed without the follow-up menu this process could not
+            # answer; `sourcewise chat` continues there), else the conversation asks just
+            # for what is missing, right here.
+            if args.quick is not None and runner.run(adapter.quick(args.quick)):
+                view.notice(view.chrome("quick_done"))
+                return 0
             run_loop(adapter, view, _read_line, runner.run, started=args.quick is not None)
             view.notice("")
             return 0
