@@ -776,12 +776,23 @@ def _whatif(state: ConversationState, arg: str, turn: _Turn) -> StepResult:
         answers, changed, change = _apply_whatif(state.answers, arg)
     except ParseError as error:
         return _reject(state, error)
+    answers = _defaults_for_optional_gaps(answers)
     moved = state.model_copy(update={"answers": answers})
     gap = missing(answers)
     if gap is not None:
         return _ask(moved.model_copy(update={"editing": True}), gap)
     lead = _applied(moved, changed, change) or WhatIfApplied(dict(moved.answers))
     return _compute(moved, turn, lead=lead, whatif=True)
+
+
+def _defaults_for_optional_gaps(answers: dict[str, JsonValue]) -> dict[str, JsonValue]:
+    """A what-if changes only what it names: an optional question it opens ("what if
+    business hours" after 24/7 opens the time zone) takes its default, as if skipped; only
+    a question that has no default (custom hours) is asked."""
+    filled = dict(answers)
+    while (gap := missing(filled)) is not None and question(gap).optional:
+        filled[gap] = None
+    return filled
 
 
 def _suggest(state: ConversationState) -> tuple[Message, ...]:

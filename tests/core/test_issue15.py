@@ -299,3 +299,20 @@ def test_service_level_question_names_the_selected_live_channels() -> None:
     )
     ask = run_turn(state, Command("help")).replies[-1].text
     assert "phone?" in ask and "chat" not in ask
+
+
+def test_a_what_if_that_opens_an_optional_question_takes_its_default() -> None:
+    """A what-if of business hours after a 24/7 result opens the time zone (not asked for
+    24/7): the what-if names hours only, so the zone takes the region's default and the new
+    result follows at once, instead of a question the user did not ask about."""
+    typed = ("1", "UK", "phone", "", "team", "2", "English", "24/7", "skip", "skip", "skip")
+    start = _result(Start("en"), *(Text(line) for line in typed), Command("compute"))
+    assert start.phase is Phase.RESULT and "timezone" not in start.answers
+    business = run_turn(start, Command("whatif", "hours=business"), estimator=fast)
+    assert business.state.phase is Phase.RESULT
+    assert business.state.answers["hours"] == "business"
+    assert business.state.answers["timezone"] is None  # the default, as if skipped
+    assert business.estimate is not None
+    assert business.estimate.scenario.coverage.timezone == "Europe/London"
+    custom = run_turn(start, Command("whatif", "hours=custom"), estimator=fast)
+    assert custom.state.current == "hours_custom"  # no default: asked

@@ -29,6 +29,7 @@ VOLUMES_EN = {
     "volume": ["12000", "3000"],
     "aht_mode": "1",
     "languages": "English, Polish",
+    "agent_languages": "1",  # each agent speaks both
     "hours": "3",  # 24/7
     "timezone": "skip",
     "currency": "skip",

@@ -24,6 +24,9 @@ async def answer_everything(me: DmUser) -> None:
     await me.say("8")  # no buttons: typed
     assert me.last_prompt() == "languages"
     await me.tick("languages", ["en", "pl"])
+    assert me.last_prompt() == "agent_languages"  # two languages: do all agents speak both?
+    await me.press("agent_languages", "all")
+    assert me.last_prompt() == "hours"
     await me.press("hours", "business")
     assert me.last_prompt() == "timezone"
     await me.act("skip")
