@@ -16,8 +16,8 @@ question, and returns the *same* state object: nothing already answered is ever 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from pydantic import JsonValue, ValidationError
@@ -28,7 +28,12 @@ from bot.core.actions import (
     outsourcing_actions,
     result_actions,
 )
-from bot.core.answers import MissingAnswer, missing, scenario_from_answers
+from bot.core.answers import (
+    MissingAnswer,
+    answers_from_scenario,
+    missing,
+    scenario_from_answers,
+)
 from bot.core.catalogue import plain_label
 from bot.core.commands import (
     COMMANDS,
@@ -60,7 +65,14 @@ from bot.core.questions import (
     question,
     relevant,
 )
-from bot.core.quick import Fields, command_of, read_fields, read_request, volume_answers
+from bot.core.quick import (
+    Fields,
+    command_of,
+    quick_command,
+    read_fields,
+    read_request,
+    volume_answers,
+)
 from bot.core.replies import (
     Ask,
     Explanation,
@@ -73,8 +85,17 @@ from bot.core.replies import (
     QuickNeeds,
     Rejection,
     Result,
+    SavedList,
     Summary,
     WhatIfApplied,
+)
+from bot.core.saved import (
+    SAVED_COMMANDS,
+    DeleteSaved,
+    Effect,
+    ForgetUser,
+    SavedEstimate,
+    find_saved,
 )
 from bot.core.state import ConversationState, Phase
 from bot.core.vocab import norm
@@ -102,17 +123,26 @@ MAX_HISTORY = 64
 @dataclass(frozen=True, slots=True)
 class StepResult:
     """What one event did: the new state, the structured replies (for ``bot.render`` to
-    word), and the estimate when this turn computed one (so the service can keep it in the
-    user's history)."""
+    word), and the estimate when this turn computed one (so the service can keep it to
+    explain, and in the user's history unless ``record`` is False: an estimate shown again,
+    the last result or a reopened one, is saved already). ``effects``: what the service
+    must change in the store beyond the state (:mod:`bot.core.saved`)."""
 
     state: ConversationState
     replies: tuple[Message, ...]
     estimate: Estimate | None = None
+    effects: tuple[Effect, ...] = ()
+    record: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class _Turn:
     estimator: Estimator
+    saved: tuple[SavedEstimate, ...] = ()
+
+
+#: Commands about the user's saved estimates and data: they need no conversation first.
+_DATA_COMMANDS = (*SAVED_COMMANDS, "forget")
 
 
 def step(
@@ -121,19 +151,24 @@ def step(
     *,
     locale: str | None = None,
     estimator: Estimator | None = None,
+    saved: Sequence[SavedEstimate] | None = None,
 ) -> StepResult:
     """Advance the conversation by one event.
 
     ``locale`` is the platform's language hint ("pl-PL"); it is followed until the user
     picks a language with the ``language`` command. ``estimator`` defaults to
-    :func:`costengine.estimate.estimate` with the built-in rate cards.
+    :func:`costengine.estimate.estimate` with the built-in rate cards. ``saved``: the
+    user's saved estimates, newest first, for the turns that list, reopen or delete them
+    (the service loads them when :func:`bot.core.saved.wants_saved` says so).
     """
-    turn = _Turn(estimator or engine_estimate)
+    turn = _Turn(estimator or engine_estimate, tuple(saved or ()))
     hint = locale if locale is not None else (event.locale if isinstance(event, Start) else None)
     if state is None:
         fresh = ConversationState(locale=normalize_locale(hint))
         if isinstance(event, FormSubmit | Quick):
             return _dispatch(fresh, event, turn)
+        if _data_command(event):  # no greeting first: the first question follows the answer
+            return _dispatch(_opened(fresh), event, turn)
         if isinstance(event, Command) and event.name not in ("start", "restart"):
             opened = _begin(fresh, "greeting")
             result = _dispatch(opened.state, event, turn)
@@ -145,6 +180,19 @@ def step(
 
 
 # --- dispatch -------------------------------------------------------------------------------
+
+
+def _data_command(event: Event) -> bool:
+    command = command_from_text(event.text) if isinstance(event, Text) else event
+    return isinstance(command, Command) and command.name in _DATA_COMMANDS
+
+
+def _opened(state: ConversationState) -> ConversationState:
+    """A conversation that has not started yet, at its first question (asked by the
+    prompt that follows), so whatever comes next is read as usual."""
+    if state.phase is Phase.ASKING and state.current is None:
+        return _begin(state, "greeting").state
+    return state
 
 
 def _dispatch(state: ConversationState, event: Event, turn: _Turn) -> StepResult:
@@ -377,10 +425,10 @@ def _command(state: ConversationState, command: Command, turn: _Turn) -> StepRes
     arg = command.arg.strip()
     if name not in COMMANDS:
         return _reject(state, ParseError("error.unknown_command"))
-    resumable = ("start", "restart", "help", "language", "resume", "new", "last")
+    resumable = ("start", "restart", "help", "language", "resume", "new", "last", *_DATA_COMMANDS)
     if state.phase is Phase.CANCELLED and name not in resumable:
         return StepResult(state, _prompt(state))
-    if arg in ("yes", "no") and name in _CONFIRMED:
+    if arg in ("yes", "no") and name in (*_CONFIRMED, "forget"):
         return StepResult(state, _prompt(state))  # a confirmation button of the past
     if name == "start":
         return _start(state)
@@ -394,8 +442,15 @@ def _command(state: ConversationState, command: Command, turn: _Turn) -> StepRes
         return _last(state, turn)
     if name == "original":
         return _back_to_original(state, turn)
-    if name in ("saved", "forget"):
-        return StepResult(state, (Notice(f"{name}.elsewhere"), *_prompt(state)))
+    if name == "saved" or (name in ("open", "delete") and not arg):  # which one? the list
+        return StepResult(state, (_saved_list(turn.saved), *_prompt(state)))
+    if name == "open":
+        return _open_saved(state, arg, turn)
+    if name == "delete":
+        return _delete_saved(state, arg, turn)
+    if name == "forget":
+        asking = state.model_copy(update={"confirm": "forget"})
+        return StepResult(asking, (Notice("forget.confirm", actions=("forget:yes", "forget:no")),))
     if name == "help":
         q = _current(state)
         shown = Help(q.id if q else None, dict(state.answers) if q else {})
@@ -446,6 +501,12 @@ def _confirmation(state: ConversationState, event: Event, turn: _Turn) -> StepRe
     if choice is None or name is None:
         return None
     settled = state.model_copy(update={"confirm": None})
+    if name == "forget":
+        if choice == "no":
+            return StepResult(settled, _prompt(settled, Notice("forget.kept")))
+        gone = ConversationState(locale=state.locale, locale_locked=state.locale_locked)
+        done = Notice("forget.done", actions=("start",))
+        return StepResult(gone, (done,), effects=(ForgetUser(),))
     if choice == "no":
         return StepResult(settled, _prompt(settled, Notice("confirm.kept")))
     if name == "restart":
@@ -500,7 +561,47 @@ def _last(state: ConversationState, turn: _Turn) -> StepResult:
     if isinstance(result, StepResult):
         return result
     shown = state.model_copy(update={"phase": Phase.RESULT, "current": None, "pending": ()})
-    return StepResult(shown, _result_replies(shown, result), result)
+    return StepResult(shown, _result_replies(shown, result), result, record=False)
+
+
+# --- saved estimates ----------------------------------------------------------------------
+
+
+def _saved_list(entries: tuple[SavedEstimate, ...]) -> SavedList:
+    actions = tuple(
+        action for entry in entries for action in (f"open:@{entry.id}", f"delete:@{entry.id}")
+    )
+    return SavedList(entries, actions)
+
+
+def _not_saved(state: ConversationState, arg: str) -> StepResult:
+    missing_one = Notice("saved.not_found", {"number": arg.lstrip("#@") or "?"})
+    return StepResult(state, (missing_one, *_prompt(state)))
+
+
+def _open_saved(state: ConversationState, arg: str, turn: _Turn) -> StepResult:
+    """A saved estimate again, as a result to ask about or change (its answers restored;
+    it is priced again: the engine is deterministic, so the figures are the saved ones
+    unless the rate cards changed since)."""
+    found = find_saved(turn.saved, arg)
+    if found is None or found[1].scenario is None:
+        return _not_saved(state, arg)
+    fresh = ConversationState(
+        locale=state.locale,
+        locale_locked=state.locale_locked,
+        answers=answers_from_scenario(found[1].scenario),
+    )
+    reopened = _compute(fresh, turn, before=(Notice("saved.reopened"),))
+    return replace(reopened, record=False)
+
+
+def _delete_saved(state: ConversationState, arg: str, turn: _Turn) -> StepResult:
+    found = find_saved(turn.saved, arg)
+    if found is None:
+        return _not_saved(state, arg)
+    remaining = tuple(entry for entry in turn.saved if entry.id != found[1].id)
+    replies = (Notice("saved.deleted"), _saved_list(remaining), *_prompt(state))
+    return StepResult(state, replies, effects=(DeleteSaved(found[1].id),))
 
 
 def _language(state: ConversationState, arg: str) -> StepResult:
@@ -738,6 +839,9 @@ def _quick(state: ConversationState, text: str, turn: _Turn) -> StepResult:
     """A one-line request: what it says fills the answers. With a place and a size the
     estimate follows at once; otherwise the conversation asks just for what is missing,
     everything read already filled in. Nothing understood: the usual greeting."""
+    line_command = quick_command(text)
+    if line_command is not None:  # "/estimate list": the user's saved estimates, their data
+        return _command(_opened(state), line_command, turn)
     command = command_of(text)
     try:
         request = read_request(text, state.locale)

@@ -39,7 +39,9 @@ from pydantic import JsonValue, ValidationError
 from bot.core.actions import result_actions
 from bot.core.answers import default_timezone, scenario_from_answers
 from bot.core.cldr import zone_territory
+from bot.core.commands import command_from_text
 from bot.core.errors import CoreError, ParamValue, ParseError, QuickParseError
+from bot.core.events import Command
 from bot.core.locales import normalize_locale
 from bot.core.parsing import (
     cjk_numerals,
@@ -63,7 +65,9 @@ __all__ = [
     "DEFAULT_REGIONS",
     "Fields",
     "QuickRequest",
+    "goes_on_as_conversation",
     "parse_quick",
+    "quick_command",
     "quick_reply",
     "read_fields",
     "read_request",
@@ -1018,6 +1022,35 @@ def command_of(text: str) -> str | None:
     if not found:
         return None
     return (found.group(1) or found.group(2)).lower()
+
+
+#: Commands a one-line request may be instead of a description ("/estimate list",
+#: "/sourcewise delete my data"): they act on the user's saved estimates and data.
+_LINE_COMMANDS = ("saved", "open", "delete", "forget")
+
+
+def quick_command(text: str) -> Command | None:
+    """The command a one-line request is, when it is one of :data:`_LINE_COMMANDS`
+    ("/estimate list" -> ``Command("saved")``), else None."""
+    rest = _COMMAND.sub("", text.strip(), count=1).strip()
+    found = command_from_text(rest) if rest else None
+    return found if found is not None and found.name in _LINE_COMMANDS else None
+
+
+def goes_on_as_conversation(text: str, locale: str) -> bool:
+    """Whether a one-line request, where the conversation can go on (a private chat, the
+    terminal), becomes a turn of it rather than a one-off answer: it is a command about the
+    saved estimates or the user's data ("/estimate list"), or it lacks something only the
+    user can say (a place, a team size or a volume, a channel's volume, which of several
+    zones) so the guided conversation opens with everything read filled in. A line refused
+    outright is answered one-off, with the example."""
+    if quick_command(text) is not None:
+        return True
+    try:
+        request = read_request(text, locale)
+    except QuickParseError:
+        return False
+    return bool(request.missing)
 
 
 def quick_reply(

@@ -24,6 +24,7 @@ from enum import StrEnum
 from pydantic import JsonValue
 
 from bot.core.errors import ParamValue
+from bot.core.saved import SavedEstimate
 from costengine.results import Estimate
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "Reading",
     "Rejection",
     "Result",
+    "SavedList",
     "Summary",
     "WhatIfApplied",
 ]
@@ -217,6 +219,15 @@ class WhatIfApplied:
     actions: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class SavedList:
+    """The user's saved estimates, newest first (numbered from 1 in this order), with
+    ``actions`` to reopen or delete each (``open:@<id>``, ``delete:@<id>``)."""
+
+    entries: tuple[SavedEstimate, ...]
+    actions: tuple[str, ...] = ()
+
+
 #: Everything :func:`bot.core.machine.step` may answer with.
 Message = (
     Notice
@@ -232,4 +243,5 @@ Message = (
     | QuickNeeds
     | Reading
     | WhatIfApplied
+    | SavedList
 )

@@ -30,6 +30,7 @@ from bot.core.replies import (
     Reading,
     Rejection,
     Result,
+    SavedList,
     Summary,
     WhatIfApplied,
 )
@@ -46,6 +47,7 @@ from bot.render.conversation import (
     render_whatif_applied,
 )
 from bot.render.result import render_details, render_quick, render_result, render_why
+from bot.render.saved import render_saved_list
 
 __all__ = ["render_replies", "render_reply"]
 
@@ -91,6 +93,7 @@ _RENDERERS: dict[type[Any], Callable[[Any, str], tuple[Reply, ...]]] = {
     Result: _result,
     QuickResult: _quick,
     Explanation: _explanation,
+    SavedList: _one(render_saved_list),
 }
 
 

@@ -105,7 +105,7 @@ class SlackHandlers:
         await post_replies(client, target, turn.replies, locale=locale)
         if inbound.dedupe_id is not None:
             await self._conversations.mark_delivered(inbound.key, inbound.dedupe_id)
-        if any(reply.kind is ReplyKind.RESULT for reply in turn.replies):
+        if turn.estimates_changed or any(reply.kind is ReplyKind.RESULT for reply in turn.replies):
             await self._publish_home(client, inbound.key, locale)
         return None if turn.duplicate else turn.replies
 
@@ -261,7 +261,7 @@ class SlackHandlers:
         async def work() -> None:
             locale = await self._locale(client, key)
             if command.kind is SlashKind.ESTIMATE:
-                await self._one_liner(client, respond, body, key, command.text, locale)
+                await self._one_liner(client, respond, body, key, command.text, locale, tell)
             elif command.kind is SlashKind.HELP or command.kind is SlashKind.FORM:
                 dedupe_id = f"cmd:{body.get('trigger_id')}"
                 turn = await self._conversations.handle(
@@ -289,16 +289,30 @@ class SlackHandlers:
         key: ConversationKey,
         text: str,
         locale: str | None,
+        tell: Callable[[str], Awaitable[object]],
     ) -> None:
         """A one-line estimate: in the bot's DM as messages with the chart; anywhere else
         as ephemeral messages with a "Share in channel" button.
 
         A one-liner is not a conversation, so the conversation's follow-up buttons (why?,
-        what if...) are left off: they would act on the DM's conversation instead."""
-        replies = _standalone(
-            await self._conversations.quick_estimate(text, locale=locale, key=key)
+        what if...) are left off: they would act on the DM's conversation instead. A line
+        that lacks a place or a size (or is "list", "delete my data") goes on as the DM's
+        conversation instead, with what it said filled in."""
+        dedupe_id = f"cmd:{body.get('trigger_id')}"
+        turn = await self._conversations.one_liner(
+            key, f"/sourcewise {text}".strip(), dedupe_id=dedupe_id, locale=locale
         )
         dm = await open_dm(client, key.user)
+        if turn.guided:
+            await post_replies(client, dm, turn.replies, locale=turn.locale or locale)
+            await self._conversations.mark_delivered(key, dedupe_id)
+            if body.get("channel_id") != dm:
+                await tell(strings(locale).dm_started)
+            results = any(reply.kind is ReplyKind.RESULT for reply in turn.replies)
+            if turn.estimates_changed or results:
+                await self._publish_home(client, key, locale)
+            return
+        replies = _standalone(turn.replies)
         if body.get("channel_id") == dm:
             await post_replies(client, dm, replies, locale=locale)
         else:

@@ -233,9 +233,11 @@ async def test_the_one_liner_is_one_photo_with_the_summary_as_caption(
     assert photo.params["caption"] == reply.text
     assert photo.files["photo"].startswith(PNG_MAGIC)
     assert "8" in reply.text or "agents" in reply.text
-    assert len(api.sent(USER)) == 2  # one message per estimate
-    # nothing in "banana" is a place or a size: the hint, in Telegram's own syntax
+    assert len(api.calls_of("sendPhoto")) == 1  # one message per estimate
+    # nothing in "banana" is a place or a size: the hint, in Telegram's own syntax, and the
+    # guided conversation opens at its first question
     assert "/estimate " in bad.params["text"] and "sourcewise" not in bad.params["text"]
+    assert api.last_message(USER)["text"].startswith("What kind of support is it?")
     history = await app_history(api, tmp_path)
     assert len(history) == 1 and history[0]["scenario"]["region"] == "US"
 
