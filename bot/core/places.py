@@ -25,11 +25,13 @@ from bot.core.regions import known_regions, region_facts, stand_in_region
 from bot.core.vocab import norm
 
 __all__ = [
+    "POLISH_CUES",
     "Place",
     "PlaceCard",
     "card_for",
     "find_place",
     "find_place_typed",
+    "polish_nominatives",
     "zone_abbreviation",
 ]
 
@@ -124,8 +126,12 @@ def card_for(place: Place) -> PlaceCard:
     return PlaceCard(stand_in_region(place.continent), stand_in=True)
 
 
-#: Polish case endings -> nominative endings ("Krakowie" -> "Kraków", "Polsce" -> "Polska").
-POLISH_ENDINGS = (
+#: Cue words after which Polish place names are inflected ("w Krakowie", "z Polski",
+#: "na Filipinach").
+POLISH_CUES = frozenset({"w", "we", "z", "ze", "na", "do"})
+#: Polish case endings -> nominative endings ("Krakowie" -> "Kraków", "Polsce" -> "Polska"),
+#: tried in order.
+_POLISH_ENDINGS = (
     ("zech", "cy"),
     ("ach", "y"),
     ("ach", "e"),
@@ -141,7 +147,18 @@ POLISH_ENDINGS = (
     ("i", ""),
     ("e", "a"),
 )
-_CUES = ("w ", "we ", "z ", "ze ", "in ", "at ", "from ", "在")
+_CUES = ("w ", "we ", "z ", "ze ", "na ", "do ", "in ", "at ", "from ", "在")
+
+
+def polish_nominatives(word: str) -> list[str]:
+    """The nominatives an inflected Polish place name may stand for, most likely first
+    ("krakowie" -> "krakow", "krakowa"...; the index is accent-free): the one list of case
+    endings, for the answer to a question and for a one-line request alike."""
+    return [
+        word[: -len(ending)] + nominative
+        for ending, nominative in _POLISH_ENDINGS
+        if word.endswith(ending) and len(word) > len(ending) + 2
+    ]
 
 
 def find_place_typed(text: str) -> tuple[Place, ...]:
@@ -150,14 +167,13 @@ def find_place_typed(text: str) -> tuple[Place, ...]:
     polish = False
     for cue in _CUES:
         if wanted.startswith(cue):
-            wanted, polish = wanted[len(cue) :].strip(), cue.strip() in ("w", "we", "z", "ze")
+            wanted, polish = wanted[len(cue) :].strip(), cue.strip() in POLISH_CUES
             break
     found = find_place(wanted)
     if found or not polish:
         return found
-    for ending, nominative in POLISH_ENDINGS:
-        if wanted.endswith(ending) and len(wanted) > len(ending) + 2:
-            found = find_place(wanted[: -len(ending)] + nominative)
-            if found:
-                return found
+    for nominative in polish_nominatives(wanted):
+        found = find_place(nominative)
+        if found:
+            return found
     return ()

@@ -52,7 +52,14 @@ from bot.core.parsing import (
     plain_text,
     rounded,
 )
-from bot.core.places import Place, card_for, find_place, zone_abbreviation
+from bot.core.places import (
+    POLISH_CUES,
+    Place,
+    card_for,
+    find_place,
+    polish_nominatives,
+    zone_abbreviation,
+)
 from bot.core.questions import question
 from bot.core.regions import known_regions, region_facts
 from bot.core.replies import QuickNeeds, QuickResult, Reading
@@ -107,25 +114,6 @@ _SPLIT = re.compile(r"(?<![0-9]),|,(?![0-9])|[;、]|\+")
 _LATIN = re.compile(r"[a-z]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _COMMAND = re.compile(r"^(/[a-z_]+)(?:@\S+)?\s*|^(--quick)\s*", re.IGNORECASE)
-#: Cue words after which Polish place names are inflected ("w Krakowie", "z Polski").
-_POLISH_CUES = frozenset({"w", "we", "z", "ze", "na", "do"})
-#: Polish case endings -> nominative endings, tried in order after a Polish cue.
-_POLISH_ENDINGS = (
-    ("zech", "cy"),
-    ("ach", "y"),
-    ("ach", "e"),
-    ("iu", ""),
-    ("ie", ""),
-    ("ie", "a"),
-    ("ce", "ka"),
-    ("dze", "ga"),
-    ("ii", "ia"),
-    ("u", ""),
-    ("y", "a"),
-    ("i", "a"),
-    ("i", ""),
-    ("e", "a"),
-)
 #: A big city is a place without a cue ("10 agents, Berlin"); smaller ones need "in".
 _UNCUED_CITY_POPULATION = 1_000_000
 _NAMED_CITY_POPULATION = 200_000
@@ -206,16 +194,14 @@ def _place_forms(phrase: str, polish: bool) -> list[str]:
     if polish:
         last = phrase.rsplit(" ", 1)[-1]
         head = phrase[: len(phrase) - len(last)]
-        for ending, nominative in _POLISH_ENDINGS:
-            if last.endswith(ending) and len(last) > len(ending) + 2:
-                forms.append(head + last[: -len(ending)] + nominative)
+        forms.extend(head + nominative for nominative in polish_nominatives(last))
     return forms
 
 
 def _place_at(words: list[str], index: int, cue: str | None) -> tuple[tuple[Place, ...], int]:
     """The place starting at ``words[index]`` (up to three words) and its length."""
     named = index > 0 and words[index][:1].isupper() and not words[index].isupper()
-    polish = cue is not None and norm(cue) in _POLISH_CUES
+    polish = cue is not None and norm(cue) in POLISH_CUES
     for size in (3, 2, 1):
         phrase_words = words[index : index + size]
         if len(phrase_words) < size or any(_SPLIT.search(w) for w in phrase_words[:-1]):
@@ -311,6 +297,21 @@ def _piece_at(text: str, index: int) -> tuple[_Token, int] | None:
     return None
 
 
+#: A 12-hour clock time: "9am", "6 pm", "9:00 a.m.", "12pm" (minutes only when ":00").
+_TWELVE_HOUR = re.compile(
+    r"(?<![0-9:])(1[0-2]|0?[1-9])(?::00)?\s*([ap])\.?m\.?(?![a-z])", re.IGNORECASE
+)
+
+
+def _on_the_clock(found: re.Match[str]) -> str:
+    """A 12-hour time as the hour on a 24-hour clock, marked as a time of day ("h"), so
+    "9am-6pm" reads as 9-18 (and "9am-6pm phone" is hours, not a count of phones)."""
+    hour = int(found.group(1)) % 12
+    if found.group(2).lower() == "p":
+        hour += 12
+    return f"{hour} h"
+
+
 def _tokens(text: str) -> tuple[list[_Token], list[str], str | None]:
     """The tokens of a line, the words skipped, and the command it started with."""
     cleaned = cjk_numerals(clean(text))
@@ -320,6 +321,7 @@ def _tokens(text: str) -> tuple[list[_Token], list[str], str | None]:
         command = (command_match.group(1) or command_match.group(2)).lower()
         cleaned = cleaned[command_match.end() :]
     cleaned = re.sub(r"(?<=[0-9]) (?=[0-9]{3}(?![0-9]))", "", cleaned)  # "12 000"
+    cleaned = _TWELVE_HOUR.sub(_on_the_clock, cleaned)  # "9am-6pm" -> "9 h-18 h"
     words = cleaned.split()
     ignored: list[str] = []
     tokens: list[_Token] = []
@@ -638,6 +640,16 @@ def _hours_at(tokens: list[_Token], index: int) -> tuple[int, str | list[list[in
         back -= 1
     while days and days[0] == "-":
         days.pop(0)
+    if not days:  # the days may follow the hours: "8am-8pm Mon-Sat"
+        after = position
+        while after < len(tokens) and (piece := _day_text(tokens[after])) is not None:
+            days.append(piece)
+            after += 1
+        while days and days[-1] == "-":
+            days.pop()
+            after -= 1
+        if days:
+            position = after
     days_text = " ".join(days) if days else "mon-fri"
     try:
         windows = parse_windows(f"{days_text} {start}-{end}")

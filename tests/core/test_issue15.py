@@ -316,3 +316,41 @@ def test_a_what_if_that_opens_an_optional_question_takes_its_default() -> None:
     assert business.estimate.scenario.coverage.timezone == "Europe/London"
     custom = run_turn(start, Command("whatif", "hours=custom"), estimator=fast)
     assert custom.state.current == "hours_custom"  # no default: asked
+
+
+@pytest.mark.parametrize(
+    ("line", "windows"),
+    [
+        ("4 agents, UK, 9am-6pm", [[day, 9, 18] for day in range(5)]),
+        ("4 agents, UK, 9 am to 6 pm", [[day, 9, 18] for day in range(5)]),
+        ("4 agents, UK, 9am-6pm, phone", [[day, 9, 18] for day in range(5)]),
+        ("4 agents, UK, 12pm-9pm", [[day, 12, 21] for day in range(5)]),
+        ("4 agents, UK, 8am-8pm Mon-Sat", [[day, 8, 20] for day in range(6)]),
+        ("4 agents, UK, 8-18 Mon-Sat", [[day, 8, 18] for day in range(6)]),
+    ],
+)
+def test_twelve_hour_clock_times_read_as_hours(line: str, windows: list[list[int]]) -> None:
+    """Point 1: "9am-6pm" was skipped as an unknown word at 876e216 (only "9" was seen);
+    days may also follow the hours."""
+    request = read_request(line, "en")
+    assert request.answers["hours"] == "custom"
+    assert request.answers["hours_custom"] == windows
+    assert request.reading.ignored == ()
+
+
+def test_nine_to_five_on_a_twelve_hour_clock_is_business_hours() -> None:
+    assert read_request("4 agents, UK, 9am-5pm", "en").answers["hours"] == "business"
+    assert read_request("4 agents, UK, 9:00 a.m. to 5 p.m.", "en").answers["hours"] == "business"
+    calm = read_request("I am in the UK with 4 agents", "en")  # "am" after no number: a word
+    assert "hours" not in calm.reading.shown
+
+
+@pytest.mark.parametrize("typed", ["na Filipinach", "w Krakowie", "z Polski"])
+def test_an_inflected_polish_place_reads_the_same_in_a_line_and_an_answer(typed: str) -> None:
+    """One list of Polish case endings and cues serves the one-liner and a typed answer
+    (two copies had drifted: "na Filipinach" was understood only in a one-liner)."""
+    from bot.core.places import find_place_typed
+
+    (place, *_) = find_place_typed(typed)
+    in_line = read_request(f"3 konsultantów {typed}", "pl").answers
+    assert in_line["region"] == {"PH": "PH", "PL": "PL"}[place.country]
