@@ -65,3 +65,11 @@ ConnectionGuard.refused
 ConnectionGuard.expired
 _.refused
 _.expired
+
+# Fields of a one-line request read by name (getattr) when they become answers.
+from bot.core.quick import Fields  # noqa: E402
+
+Fields.agent_languages
+Fields.pooling
+Fields.outsourcing
+Fields.destination

@@ -48,6 +48,7 @@ from typing import Any, TypeVar
 
 from bot.core.events import Event, Reply
 from bot.core.machine import Estimator
+from bot.core.saved import SavedEstimate
 from bot.core.state import ConversationState
 from bot.turn import TurnResult, answer_quick, run_turn
 from costengine import Estimate, RateCard, Scenario, estimate
@@ -129,11 +130,16 @@ _WORKER_ESTIMATOR = RateCardEstimator()
 
 
 def compute_turn(
-    state: ConversationState | None, event: Event, locale: str | None, known: Estimate | None
+    state: ConversationState | None,
+    event: Event,
+    locale: str | None,
+    known: Estimate | None,
+    saved: tuple[SavedEstimate, ...] = (),
 ) -> TurnResult:
     """In a worker: one whole turn (step and rendering), pricing only what ``known`` does
     not cover."""
-    return run_turn(state, event, locale=locale, estimator=Reusing(_WORKER_ESTIMATOR, known))
+    priced = Reusing(_WORKER_ESTIMATOR, known)
+    return run_turn(state, event, locale=locale, estimator=priced, saved=saved)
 
 
 def compute_quick(text: str, locale: str) -> tuple[tuple[Reply, ...], Estimate | None]:
@@ -198,9 +204,13 @@ def _ready() -> int:
 
 
 def _inline_turn(
-    state: ConversationState | None, event: Event, locale: str | None, estimator: Estimator
+    state: ConversationState | None,
+    event: Event,
+    locale: str | None,
+    estimator: Estimator,
+    saved: tuple[SavedEstimate, ...] = (),
 ) -> TurnResult:
-    return run_turn(state, event, locale=locale, estimator=estimator)
+    return run_turn(state, event, locale=locale, estimator=estimator, saved=saved)
 
 
 class _NeedsWorker(Exception):
@@ -298,16 +308,18 @@ class TurnRunner:
         *,
         locale: str | None,
         known: Estimate | None,
+        saved: tuple[SavedEstimate, ...] = (),
     ) -> TurnResult:
-        """The turn's result; raises :class:`Busy` when a heavy turn finds no capacity."""
+        """The turn's result; raises :class:`Busy` when a heavy turn finds no capacity.
+        ``saved``: the user's saved estimates, for a turn that lists, reopens or deletes."""
         try:
-            return run_turn(state, event, locale=locale, estimator=_refuse)
+            return run_turn(state, event, locale=locale, estimator=_refuse, saved=saved)
         except _NeedsWorker:
             pass
         if self.kind is PoolKind.INLINE:
             priced = Reusing(self.estimator, known)
-            return await self._heavy(user, _inline_turn, state, event, locale, priced)
-        return await self._heavy(user, compute_turn, state, event, locale, known)
+            return await self._heavy(user, _inline_turn, state, event, locale, priced, saved)
+        return await self._heavy(user, compute_turn, state, event, locale, known, saved)
 
     async def quick(
         self, user: Hashable, text: str, locale: str

@@ -219,6 +219,25 @@ class InstrumentedConversations:
         finally:
             self._observe(key.platform if key is not None else "inline", started)
 
+    async def one_liner(
+        self,
+        key: ConversationKey,
+        text: str,
+        *,
+        dedupe_id: str | None = None,
+        locale: str | None = None,
+    ) -> Turn:
+        started = time.perf_counter()
+        try:
+            turn = await self._inner.one_liner(key, text, dedupe_id=dedupe_id, locale=locale)
+        finally:
+            self._observe(key.platform, started)
+        if turn.duplicate:
+            self._metrics.duplicates.labels(key.platform).inc()
+        if turn.busy:
+            self._metrics.busy.labels(key.platform).inc()
+        return turn
+
     async def claim(self, key: ConversationKey, dedupe_id: str) -> bool:
         claimed = await self._inner.claim(key, dedupe_id)
         if not claimed:

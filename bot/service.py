@@ -33,18 +33,29 @@ import asyncio
 import logging
 import random
 import zlib
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from bot.compute import Busy, TurnRunner
-from bot.core.events import Event, Reply, ReplyKind, Start
+from bot.core.events import Event, Quick, Reply, ReplyKind, Start
+from bot.core.locales import normalize_locale
 from bot.core.ports import ConversationKey, Conversations, Turn
+from bot.core.quick import goes_on_as_conversation
+from bot.core.saved import (
+    SAVED_LIMIT,
+    DeleteSaved,
+    ForgetUser,
+    SavedEstimate,
+    saved_estimate,
+    wants_saved,
+)
 from bot.core.state import STATE_VERSION, ConversationState, Phase
 from bot.render.catalog import lookup
-from bot.store import StaleConversation, Store, replies_from_json, replies_to_json
-from bot.store.base import JSONObject
+from bot.store import StaleConversation, Store, UserScope, replies_from_json, replies_to_json
+from bot.store.base import JSONObject, UnitOfWork
 from costengine.results import Estimate
 
 __all__ = [
@@ -192,29 +203,44 @@ class ConversationService:
             kept = None
             if state is not None and state.phase is Phase.RESULT:
                 kept = await uow.conversations.estimate(key)
+            saved: tuple[SavedEstimate, ...] = ()
+            if wants_saved(event):
+                records = await uow.estimates.recent(key, SAVED_LIMIT)
+                saved = tuple(saved_estimate(r.id, r.created_at, r.summary) for r in records)
         if state is None and locale is None and not (isinstance(event, Start) and event.locale):
             locale = self._default_locale
         try:
             result = await self._runner.turn(
-                key, state, event, locale=locale, known=decode_estimate(kept)
+                key, state, event, locale=locale, known=decode_estimate(kept), saved=saved
             )
         except Busy:
             return Turn(replies=(busy_reply(state.locale if state else locale),), busy=True)
+        forget = any(isinstance(effect, ForgetUser) for effect in result.effects)
+        changed = bool(result.effects)
         async with self._store.unit_of_work() as uow:
             if dedupe_id is not None and not await uow.updates.claim(key, dedupe_id):
                 return None
-            await uow.conversations.save(
-                key, result.state.model_dump(mode="json"), expected_version=snapshot.version
-            )
+            if forget:  # nothing of this turn's state is kept either
+                await _forget(uow, key, keep=dedupe_id)
+            else:
+                await uow.conversations.save(
+                    key, result.state.model_dump(mode="json"), expected_version=snapshot.version
+                )
             if dedupe_id is not None:
                 await uow.updates.record_replies(key, dedupe_id, replies_to_json(result.replies))
-            if result.estimate is not None:
-                await uow.estimates.add(key, estimate_summary(result.estimate))
+            for effect in result.effects:
+                if isinstance(effect, DeleteSaved):
+                    await uow.estimates.delete(key, effect.id)
+            if result.estimate is not None and not forget:
+                if result.record:
+                    changed = await _remember(uow, key, result.estimate) or changed
                 await uow.conversations.keep_estimate(key, encode_estimate(result.estimate))
             elif result.state.phase is not Phase.RESULT and kept is not None:
                 await uow.conversations.keep_estimate(key, None)  # nothing left to explain
             await uow.commit()
-        return Turn(replies=tuple(result.replies), locale=result.state.locale)
+        return Turn(
+            replies=tuple(result.replies), locale=result.state.locale, estimates_changed=changed
+        )
 
     async def _duplicate(self, key: ConversationKey, dedupe_id: str) -> Turn:
         """A redelivered update. Its replies are resent only if they are still undelivered
@@ -271,25 +297,56 @@ class ConversationService:
         the history entry, so a redelivery to any replica answers nothing (an empty tuple).
         With no capacity the one reply is :func:`busy_reply` and nothing is claimed.
         """
+        turn = await self._quick(text, locale=locale, key=key, dedupe_id=dedupe_id)
+        return turn.replies
+
+    async def _quick(
+        self,
+        text: str,
+        *,
+        locale: str | None,
+        key: ConversationKey | None,
+        dedupe_id: str | None,
+    ) -> Turn:
+        """:meth:`quick_estimate` as a :class:`Turn` (duplicate, busy, estimate saved)."""
         language = locale or self._default_locale or ""
         if key is not None and dedupe_id is not None:
             async with self._store.unit_of_work(read_only=True) as uow:
                 if await uow.updates.status(key, dedupe_id) is not None:
-                    return ()
+                    return Turn(replies=(), duplicate=True)
         try:
             replies, estimate = await self._runner.quick(key or text, text, language)
         except Busy:
-            return (busy_reply(language),)
+            return Turn(replies=(busy_reply(language),), busy=True)
+        added = False
         if key is not None and (estimate is not None or dedupe_id is not None):
             async with self._store.unit_of_work() as uow:
                 if dedupe_id is not None:
                     if not await uow.updates.claim(key, dedupe_id):
-                        return ()
+                        return Turn(replies=(), duplicate=True)
                     await uow.updates.mark_delivered(key, dedupe_id)
                 if estimate is not None:
-                    await uow.estimates.add(key, estimate_summary(estimate))
+                    added = await _remember(uow, key, estimate)
                 await uow.commit()
-        return tuple(replies)
+        return Turn(replies=tuple(replies), locale=language or None, estimates_changed=added)
+
+    async def one_liner(
+        self,
+        key: ConversationKey,
+        text: str,
+        *,
+        dedupe_id: str | None = None,
+        locale: str | None = None,
+    ) -> Turn:
+        """A one-line request where the conversation can go on: priced at once when it says
+        enough (a place and a size), else a turn of ``key``'s conversation that asks just
+        for what is missing (the core's :func:`~bot.core.quick.goes_on_as_conversation`
+        decides; see :meth:`bot.core.ports.Conversations.one_liner`)."""
+        language = normalize_locale(locale or self._default_locale)
+        if goes_on_as_conversation(text, language):
+            turn = await self.handle(key, Quick(text), dedupe_id=dedupe_id, locale=locale)
+            return replace(turn, guided=True)
+        return await self._quick(text, locale=locale, key=key, dedupe_id=dedupe_id)
 
     async def claim(self, key: ConversationKey, dedupe_id: str) -> bool:
         """Claim a platform update id that no conversation turn handles (an inline query, a
@@ -306,10 +363,37 @@ class ConversationService:
     async def recent_estimates(
         self, key: ConversationKey, *, limit: int = 5
     ) -> tuple[dict[str, Any], ...]:
-        """``key``'s latest estimate summaries, newest first, each with ``created_at`` (ISO)."""
+        """``key``'s latest estimate summaries, newest first, each with its ``id`` (what
+        ``open:@<id>`` and ``delete:@<id>`` name) and ``created_at`` (ISO)."""
         async with self._store.unit_of_work() as uow:
             records = await uow.estimates.recent(key, limit)
-        return tuple({**r.summary, "created_at": r.created_at.isoformat()} for r in records)
+        return tuple(
+            {**r.summary, "id": r.id, "created_at": r.created_at.isoformat()} for r in records
+        )
+
+
+async def _remember(uow: UnitOfWork, key: ConversationKey, estimate: Estimate) -> bool:
+    """Save ``estimate`` in ``key``'s history, unless the newest saved one priced the same
+    scenario (calculating twice, or a one-liner sent again, is one saved estimate, not two
+    identical ones); True when it was added."""
+    summary = estimate_summary(estimate)
+    newest = await uow.estimates.recent(key, 1)
+    if newest and newest[0].summary.get("scenario") == summary["scenario"]:
+        return False
+    await uow.estimates.add(key, summary)
+    return True
+
+
+async def _forget(uow: UnitOfWork, key: ConversationKey, *, keep: str | None) -> None:
+    """ "Delete my data": every conversation (with its kept estimate), saved estimate, open
+    form draft and recorded reply of the user, wherever the store holds them (see
+    :meth:`bot.store.UserScope.of`), except the claim of update ``keep`` (the request
+    itself, so it is answered once). Team data (handoff rosters) is not the user's."""
+    scope = UserScope.of(key)
+    await uow.conversations.forget(scope)
+    await uow.estimates.forget(scope)
+    await uow.drafts.forget(scope)
+    await uow.updates.forget(scope, keep=keep)
 
 
 if TYPE_CHECKING:

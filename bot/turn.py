@@ -12,6 +12,7 @@ structured replies) and the renderer words it in the conversation's locale
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.events import Event, Reply
@@ -19,6 +20,7 @@ from bot.core.locales import normalize_locale
 from bot.core.machine import Estimator, step
 from bot.core.quick import quick_reply
 from bot.core.replies import Message
+from bot.core.saved import Effect, SavedEstimate
 from bot.core.state import ConversationState
 from bot.render.replies import render_replies
 from costengine.results import Estimate
@@ -30,12 +32,15 @@ __all__ = ["TurnResult", "answer_quick", "run_turn"]
 class TurnResult:
     """What one turn did: the new state, the replies to send (rendered in the state's
     locale), the estimate when the turn computed one, and the structured replies they were
-    rendered from (``messages``: for a front end that draws its own, or a test)."""
+    rendered from (``messages``: for a front end that draws its own, or a test).
+    ``effects`` and ``record`` as in :class:`bot.core.machine.StepResult`."""
 
     state: ConversationState
     replies: tuple[Reply, ...]
     estimate: Estimate | None = None
     messages: tuple[Message, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    record: bool = True
 
 
 def run_turn(
@@ -44,11 +49,19 @@ def run_turn(
     *,
     locale: str | None = None,
     estimator: Estimator | None = None,
+    saved: Sequence[SavedEstimate] | None = None,
 ) -> TurnResult:
     """The new state, the rendered replies and the estimate (if any) of one turn."""
-    stepped = step(state, event, locale=locale, estimator=estimator)
+    stepped = step(state, event, locale=locale, estimator=estimator, saved=saved)
     replies = render_replies(stepped.replies, stepped.state.locale)
-    return TurnResult(stepped.state, replies, stepped.estimate, stepped.replies)
+    return TurnResult(
+        stepped.state,
+        replies,
+        stepped.estimate,
+        stepped.replies,
+        stepped.effects,
+        stepped.record,
+    )
 
 
 def answer_quick(

@@ -23,7 +23,7 @@ import re
 import string
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TextIO
@@ -37,6 +37,7 @@ from bot.core.events import (
     Event,
     Image,
     Pick,
+    Quick,
     Reply,
     ReplyKind,
     Start,
@@ -280,6 +281,22 @@ class ConsoleAdapter:
         """Begin or resume: the core greets a new user or re-asks the pending question."""
         await self._send((Start(self._locale),))
 
+    async def quick(self, text: str) -> bool:
+        """A one-line request (``sourcewise chat --quick``) in the saved conversation. True
+        when it was priced: the result is printed without its follow-up buttons, since
+        this process ends (the next ``sourcewise chat`` continues at the result)."""
+        turn = await self._conversations.handle(
+            self._key, Quick(f"--quick {text}"), locale=self._locale
+        )
+        replies = tuple(turn.replies)
+        priced = any(reply.kind is ReplyKind.RESULT for reply in replies)
+        if priced:
+            replies = tuple(replace(reply, actions=()) for reply in replies if reply.text.strip())
+            replies = tuple(r for r in replies if r.kind is not ReplyKind.INFO or r.text)
+        self._last = replies
+        self._view.show(replies)
+        return priced
+
     async def feed(self, line: str) -> None:
         """Handle one typed line (zero or more events)."""
         await self._send(to_events(line, self._last))
@@ -301,9 +318,14 @@ def run_loop(
     view: ConsoleView,
     read_line: Callable[[], str | None],
     run: Callable[..., object],
+    *,
+    started: bool = False,
 ) -> None:
-    """Drive ``adapter`` until end of input; ``run`` runs one coroutine to completion."""
-    run(adapter.start())
+    """Drive ``adapter`` until end of input; ``run`` runs one coroutine to completion.
+    ``started``: the conversation already showed its first question (a ``--quick`` line
+    that needs more answers)."""
+    if not started:
+        run(adapter.start())
     while True:
         view.prompt()
         line = read_line()

@@ -8,7 +8,13 @@ button is labelled is the renderer's (``action.<value>`` in ``result.toml``,
 
 from __future__ import annotations
 
-__all__ = ["DETAILS_ACTIONS", "RESULT_ACTIONS", "WHY_ACTIONS", "result_actions"]
+__all__ = [
+    "DETAILS_ACTIONS",
+    "RESULT_ACTIONS",
+    "WHY_ACTIONS",
+    "outsourcing_actions",
+    "result_actions",
+]
 
 #: Follow-ups offered under a result; the core maps each value back to a command.
 RESULT_ACTIONS: tuple[str, ...] = (
@@ -29,3 +35,17 @@ def result_actions(*, around_the_clock: bool) -> tuple[str, ...]:
     if around_the_clock:
         values[values.index("whatif:hours=24x7")] = "whatif:hours=business"
     return tuple(values)
+
+
+def outsourcing_actions(kind: str | None, destination: str | None) -> tuple[str, ...]:
+    """Re-price the outsourced option another way without asking again: the other kind
+    (dedicated agents / pay per use) and, when a destination was named, the engine's own
+    choice (onshore compared with the cheapest destination)."""
+    found = []
+    if kind != "dedicated":
+        found.append("whatif:outsourcing=dedicated")
+    if kind != "shared":
+        found.append("whatif:outsourcing=shared")
+    if destination not in (None, "auto"):
+        found.append("whatif:destination=auto")
+    return tuple(found)

@@ -52,6 +52,8 @@ class MissingAnswer(CoreError):
 def missing(answers: Answers) -> str | None:
     """The first relevant question without an answer (skipped ones count as answered)."""
     for q in relevant(answers):
+        if not q.asked:
+            continue
         if q.id not in answers:
             return q.id
         if answers[q.id] is None and not q.optional:
@@ -105,7 +107,12 @@ def scenario_from_answers(answers: Answers) -> Scenario:
         "region": str(used["region"]),
     }
     if used.get("sizing") == "team":
-        fields["team_size"] = used["team_size"]
+        fields["team_size"] = Decimal(str(used["team_size"]))
+    elif used.get("sizing") == "users":
+        fields["users"] = used["users"]
+        tickets = used.get("tickets_per_user")
+        if isinstance(tickets, str):
+            fields["tickets_per_user_month"] = Decimal(tickets)
     else:
         fields["volumes"] = tuple(
             ChannelVolume(
@@ -115,6 +122,7 @@ def scenario_from_answers(answers: Answers) -> Scenario:
             )
             for channel in channels
         )
+    _how_the_team_works(used, fields)
     timezone = used.get("timezone")
     zone = timezone if isinstance(timezone, str) else default_timezone(used)
     fields["coverage"] = _coverage(used, zone)
@@ -129,6 +137,28 @@ def scenario_from_answers(answers: Answers) -> Scenario:
     if isinstance(cost, str):
         fields["current_monthly_cost"] = Decimal(cost)
     return Scenario(**fields)
+
+
+def _how_the_team_works(used: Mapping[str, JsonValue], fields: dict[str, Any]) -> None:
+    """Pooling, languages as skills, IT tiers and outsourcing preferences, when given."""
+    for name in ("pooling", "agent_languages", "outsourcing"):
+        value = used.get(name)
+        if isinstance(value, str):
+            fields[name] = value
+    shares = used.get("language_shares")
+    if isinstance(shares, list) and len(shares) == len(fields["languages"]):
+        fields["language_shares"] = tuple(float(str(share)) for share in shares)
+    if fields.get("agent_languages") == "mixed":
+        fields["multilingual_share"] = 0.5
+    tiers = used.get("it_tiers")
+    if isinstance(tiers, str) and tiers.isdigit():
+        fields["it_tiers"] = int(tiers)
+    destination = used.get("destination")
+    if isinstance(destination, str) and destination != "auto":
+        fields["destination"] = destination
+    value = used.get("value_per_success")
+    if isinstance(value, str):
+        fields["value_per_success"] = Decimal(value)
 
 
 def _list(value: JsonValue) -> list[JsonValue]:
@@ -153,10 +183,25 @@ def answers_from_scenario(scenario: Scenario) -> dict[str, JsonValue]:
         if scenario.current_monthly_cost is None
         else str(scenario.current_monthly_cost),
     }
+    for name in ("pooling", "agent_languages", "outsourcing"):
+        found[name] = getattr(scenario, name).value
+    if scenario.language_shares is not None:
+        found["language_shares"] = list(scenario.language_shares)
+    if scenario.destination is not None:
+        found["destination"] = scenario.destination
+    if scenario.value_per_success is not None:
+        found["value_per_success"] = str(scenario.value_per_success)
+    if scenario.kind is SupportKind.IT_HELPDESK:
+        found["it_tiers"] = str(scenario.it_tiers)
     if scenario.team_size is not None:
         found["sizing"] = "team"
         team = scenario.team_size
-        found["team_size"] = int(team) if team == team.to_integral_value() else float(team)
+        found["team_size"] = int(team) if team == team.to_integral_value() else str(team)
+    elif scenario.users is not None and not scenario.volumes:
+        found["sizing"] = "users"
+        found["users"] = scenario.users
+        if scenario.tickets_per_user_month is not None:
+            found["tickets_per_user"] = str(scenario.tickets_per_user_month)
     else:
         found["sizing"] = "volume"
         custom_aht = any(volume.aht_seconds is not None for volume in scenario.volumes)

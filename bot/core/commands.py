@@ -46,10 +46,21 @@ COMMANDS: tuple[str, ...] = (
     "why",
     "details",
     "whatif",
+    "last",
+    "new",
+    "original",
+    "resume",
+    "saved",
+    "forget",
+    "open",
+    "delete",
 )
 
 #: Commands whose words may be followed by an argument.
-_WITH_ARGUMENT = ("whatif", "language", "edit")
+_WITH_ARGUMENT = ("whatif", "language", "edit", "open", "delete")
+#: Commands whose argument is a saved estimate: its number in the list ("2", "#2") or its id
+#: ("@41"). Anything else after their word is no command ("open 24/7" answers the hours).
+_SAVED_ARGUMENT = re.compile(r"[#@]?\d{1,18}")
 _TRAILING = "?!.？！。 "
 _MAX_COMMAND_CHARS = 200
 
@@ -87,6 +98,8 @@ def command_from_text(text: str) -> Command | None:
         if found == "language":
             code = parse_locale(arg)
             return Command("language", code) if code else None
+        if found in ("open", "delete"):
+            return Command(found, arg) if _SAVED_ARGUMENT.fullmatch(arg) else None
         return Command(found, arg)
     return None
 

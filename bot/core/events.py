@@ -24,6 +24,7 @@ __all__ = [
     "FormSubmit",
     "Image",
     "Pick",
+    "Quick",
     "Reply",
     "ReplyKind",
     "Start",
@@ -95,7 +96,17 @@ class FormSubmit:
     values: Mapping[str, str | tuple[str, ...]]
 
 
-Event = Start | Text | Pick | Toggle | Submit | Command | FormSubmit
+@dataclass(frozen=True, slots=True)
+class Quick:
+    """A one-line request inside a conversation ("/estimate 4 agents in Ohio 9-5"): what it
+    says fills the answers; an estimate follows when a place and a size are known, else the
+    conversation asks just for those. ``text`` keeps the command it was typed with
+    ("/estimate", "/sourcewise", "--quick"), so hints answer in the same syntax."""
+
+    text: str
+
+
+Event = Start | Text | Pick | Toggle | Submit | Command | FormSubmit | Quick
 
 
 # --- replies (core -> platform) ------------------------------------------------------------

@@ -8,8 +8,8 @@ with each question's own parser and returns either a scenario or one
 ``response_action: "errors"`` wants once ``bot.render.form.form_error_texts`` words them).
 
 The form cannot ask "team size or volumes?" first, so it offers both and accepts exactly
-one: a team size, or a volume for every chosen channel. Handle times use the rate card's
-defaults (the dialogue can override them).
+one: a team size, or a volume for every chosen channel. Handle times, and any other optional
+question the form does not show, take their defaults (the dialogue can override them).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pydantic import JsonValue, ValidationError
 
 from bot.core.answers import scenario_from_answers
 from bot.core.errors import CoreError, ParseError
-from bot.core.questions import LANGUAGE_BUTTONS, QuestionKind, question
+from bot.core.questions import LANGUAGE_BUTTONS, QuestionKind, question, relevant
 from bot.core.regions import known_currency_codes, known_regions
 from bot.core.replies import FieldError
 from costengine.scenario import Channel, Scenario
@@ -68,6 +68,7 @@ FORM_FIELDS: tuple[FormField, ...] = (
     _field("team_size", optional=True),
     *(_field(f"volume_{channel.value}", optional=True) for channel in Channel),
     _field("languages"),
+    _field("agent_languages"),
     _field("hours"),
     _field("hours_custom", optional=True),
     _field("timezone"),
@@ -123,7 +124,9 @@ def validate_form(values: Mapping[str, str | Sequence[str]]) -> FormResult:
     clean = {key: value for key, value in answers.items() if value is not None or key in _OPTIONAL}
     if errors:
         return FormResult(None, errors, clean)
-    clean["aht_mode"] = None
+    for q in relevant(clean):  # optional questions the form does not show: their defaults
+        if q.asked and q.optional and q.id not in clean:
+            clean[q.id] = None
     try:
         scenario = scenario_from_answers(clean)
     except (ValidationError, CoreError):
@@ -131,7 +134,7 @@ def validate_form(values: Mapping[str, str | Sequence[str]]) -> FormResult:
     return FormResult(scenario, {}, clean)
 
 
-_OPTIONAL = ("timezone", "currency", "service_level", "current_cost")
+_OPTIONAL = ("agent_languages", "timezone", "currency", "service_level", "current_cost")
 
 
 def _chosen(answers: Mapping[str, JsonValue]) -> list[str]:

@@ -16,14 +16,24 @@ question, and returns the *same* state object: nothing already answered is ever 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from pydantic import JsonValue, ValidationError
 
-from bot.core.actions import DETAILS_ACTIONS, WHY_ACTIONS, result_actions
-from bot.core.answers import MissingAnswer, missing, scenario_from_answers
+from bot.core.actions import (
+    DETAILS_ACTIONS,
+    WHY_ACTIONS,
+    outsourcing_actions,
+    result_actions,
+)
+from bot.core.answers import (
+    MissingAnswer,
+    answers_from_scenario,
+    missing,
+    scenario_from_answers,
+)
 from bot.core.catalogue import plain_label
 from bot.core.commands import (
     COMMANDS,
@@ -37,6 +47,7 @@ from bot.core.events import (
     Event,
     FormSubmit,
     Pick,
+    Quick,
     Start,
     Submit,
     Text,
@@ -54,7 +65,14 @@ from bot.core.questions import (
     question,
     relevant,
 )
-from bot.core.quick import Fields, read_fields, volume_answers
+from bot.core.quick import (
+    Fields,
+    command_of,
+    quick_command,
+    read_fields,
+    read_request,
+    volume_answers,
+)
 from bot.core.replies import (
     Ask,
     Explanation,
@@ -64,10 +82,20 @@ from bot.core.replies import (
     LanguagePick,
     Message,
     Notice,
+    QuickNeeds,
     Rejection,
     Result,
+    SavedList,
     Summary,
     WhatIfApplied,
+)
+from bot.core.saved import (
+    SAVED_COMMANDS,
+    DeleteSaved,
+    Effect,
+    ForgetUser,
+    SavedEstimate,
+    find_saved,
 )
 from bot.core.state import ConversationState, Phase
 from bot.core.vocab import norm
@@ -95,17 +123,26 @@ MAX_HISTORY = 64
 @dataclass(frozen=True, slots=True)
 class StepResult:
     """What one event did: the new state, the structured replies (for ``bot.render`` to
-    word), and the estimate when this turn computed one (so the service can keep it in the
-    user's history)."""
+    word), and the estimate when this turn computed one (so the service can keep it to
+    explain, and in the user's history unless ``record`` is False: an estimate shown again,
+    the last result or a reopened one, is saved already). ``effects``: what the service
+    must change in the store beyond the state (:mod:`bot.core.saved`)."""
 
     state: ConversationState
     replies: tuple[Message, ...]
     estimate: Estimate | None = None
+    effects: tuple[Effect, ...] = ()
+    record: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class _Turn:
     estimator: Estimator
+    saved: tuple[SavedEstimate, ...] = ()
+
+
+#: Commands about the user's saved estimates and data: they need no conversation first.
+_DATA_COMMANDS = (*SAVED_COMMANDS, "forget")
 
 
 def step(
@@ -114,19 +151,24 @@ def step(
     *,
     locale: str | None = None,
     estimator: Estimator | None = None,
+    saved: Sequence[SavedEstimate] | None = None,
 ) -> StepResult:
     """Advance the conversation by one event.
 
     ``locale`` is the platform's language hint ("pl-PL"); it is followed until the user
     picks a language with the ``language`` command. ``estimator`` defaults to
-    :func:`costengine.estimate.estimate` with the built-in rate cards.
+    :func:`costengine.estimate.estimate` with the built-in rate cards. ``saved``: the
+    user's saved estimates, newest first, for the turns that list, reopen or delete them
+    (the service loads them when :func:`bot.core.saved.wants_saved` says so).
     """
-    turn = _Turn(estimator or engine_estimate)
+    turn = _Turn(estimator or engine_estimate, tuple(saved or ()))
     hint = locale if locale is not None else (event.locale if isinstance(event, Start) else None)
     if state is None:
         fresh = ConversationState(locale=normalize_locale(hint))
-        if isinstance(event, FormSubmit):
+        if isinstance(event, FormSubmit | Quick):
             return _dispatch(fresh, event, turn)
+        if _data_command(event):  # no greeting first: the first question follows the answer
+            return _dispatch(_opened(fresh), event, turn)
         if isinstance(event, Command) and event.name not in ("start", "restart"):
             opened = _begin(fresh, "greeting")
             result = _dispatch(opened.state, event, turn)
@@ -140,7 +182,27 @@ def step(
 # --- dispatch -------------------------------------------------------------------------------
 
 
+def _data_command(event: Event) -> bool:
+    command = command_from_text(event.text) if isinstance(event, Text) else event
+    return isinstance(command, Command) and command.name in _DATA_COMMANDS
+
+
+def _opened(state: ConversationState) -> ConversationState:
+    """A conversation that has not started yet, at its first question (asked by the
+    prompt that follows), so whatever comes next is read as usual."""
+    if state.phase is Phase.ASKING and state.current is None:
+        return _begin(state, "greeting").state
+    return state
+
+
 def _dispatch(state: ConversationState, event: Event, turn: _Turn) -> StepResult:
+    if state.confirm is not None:
+        answered = _confirmation(state, event, turn)
+        if answered is not None:
+            return answered
+        state = state.model_copy(update={"confirm": None})
+    if isinstance(event, Quick):
+        return _quick(state, event.text, turn)
     if isinstance(event, Start):
         return _start(state)
     if isinstance(event, Text):
@@ -200,7 +262,8 @@ def _current(state: ConversationState) -> Question | None:
 
 
 def _next_actions(state: ConversationState) -> tuple[str, ...]:
-    return result_actions(around_the_clock=state.answers.get("hours") == "24x7")
+    actions = result_actions(around_the_clock=state.answers.get("hours") == "24x7")
+    return (*actions[:-1], "original", actions[-1]) if state.whatif else actions
 
 
 def _ask_reply(q: Question, state: ConversationState, lead: Notice | None) -> Ask:
@@ -362,15 +425,32 @@ def _command(state: ConversationState, command: Command, turn: _Turn) -> StepRes
     arg = command.arg.strip()
     if name not in COMMANDS:
         return _reject(state, ParseError("error.unknown_command"))
-    if state.phase is Phase.CANCELLED and name not in ("start", "restart", "help", "language"):
+    resumable = ("start", "restart", "help", "language", "resume", "new", "last", *_DATA_COMMANDS)
+    if state.phase is Phase.CANCELLED and name not in resumable:
         return StepResult(state, _prompt(state))
+    if arg in ("yes", "no") and name in (*_CONFIRMED, "forget"):
+        return StepResult(state, _prompt(state))  # a confirmation button of the past
     if name == "start":
         return _start(state)
-    if name == "restart":
+    if name in _CONFIRMED:
+        return _ask_first(state, name)
+    if name == "new":
         return _begin(state, "restarted")
-    if name == "cancel":
-        cancelled = state.model_copy(update={"phase": Phase.CANCELLED, "pending": ()})
-        return StepResult(cancelled, _prompt(cancelled))
+    if name == "resume":
+        return _resume(state, turn)
+    if name == "last":
+        return _last(state, turn)
+    if name == "original":
+        return _back_to_original(state, turn)
+    if name == "saved" or (name in ("open", "delete") and not arg):  # which one? the list
+        return StepResult(state, (_saved_list(turn.saved), *_prompt(state)))
+    if name == "open":
+        return _open_saved(state, arg, turn)
+    if name == "delete":
+        return _delete_saved(state, arg, turn)
+    if name == "forget":
+        asking = state.model_copy(update={"confirm": "forget"})
+        return StepResult(asking, (Notice("forget.confirm", actions=("forget:yes", "forget:no")),))
     if name == "help":
         q = _current(state)
         shown = Help(q.id if q else None, dict(state.answers) if q else {})
@@ -393,9 +473,135 @@ def _command(state: ConversationState, command: Command, turn: _Turn) -> StepRes
 
 
 def _start(state: ConversationState) -> StepResult:
+    """Begin, or offer what was kept: a finished estimate is never wiped by a new start."""
     if state.phase in (Phase.ASKING, Phase.SUMMARY) and state.answers:
         return StepResult(state, _prompt(state, Notice("welcome_back")))
+    if state.phase is Phase.RESULT and state.last_scenario is not None:
+        offer = Notice("welcome_back_result", actions=("last", "edit", "new"))
+        return StepResult(state, (offer,))
+    if state.phase is Phase.CANCELLED and state.answers:
+        offer = Notice("welcome_back_cancelled", actions=("resume", "new"))
+        return StepResult(state, (offer,))
     return _begin(state, "greeting")
+
+
+#: Commands that wipe or stop, and ask first.
+_CONFIRMED = ("restart", "cancel")
+
+
+def _confirmation(state: ConversationState, event: Event, turn: _Turn) -> StepResult | None:
+    """The answer to "are you sure?": yes runs the command, no keeps everything as it was;
+    anything else is an ordinary event (None: the question lapses)."""
+    name = state.confirm
+    choice: str | None = None
+    if isinstance(event, Command) and event.name == name and event.arg in ("yes", "no"):
+        choice = event.arg
+    elif isinstance(event, Text):
+        choice = vocabulary_confirm(event.text)
+    if choice is None or name is None:
+        return None
+    settled = state.model_copy(update={"confirm": None})
+    if name == "forget":
+        if choice == "no":
+            return StepResult(settled, _prompt(settled, Notice("forget.kept")))
+        gone = ConversationState(locale=state.locale, locale_locked=state.locale_locked)
+        done = Notice("forget.done", actions=("start",))
+        return StepResult(gone, (done,), effects=(ForgetUser(),))
+    if choice == "no":
+        return StepResult(settled, _prompt(settled, Notice("confirm.kept")))
+    if name == "restart":
+        return _begin(settled, "restarted")
+    resume = settled.phase if settled.phase is not Phase.CANCELLED else settled.resume
+    cancelled = settled.model_copy(
+        update={"phase": Phase.CANCELLED, "pending": (), "resume": resume}
+    )
+    return StepResult(cancelled, _prompt(cancelled))
+
+
+def vocabulary_confirm(text: str) -> str | None:
+    """ "yes"/"tak"/"是" -> "yes", "no"/"nie"/"否" -> "no", else None."""
+    from bot.core.vocab import vocabulary
+
+    return vocabulary().get("confirm", text.strip().rstrip("!.。！"))
+
+
+def _ask_first(state: ConversationState, name: str) -> StepResult:
+    """Ask before ``name`` wipes or stops anything (nothing to lose: just do it)."""
+    if not state.answers:
+        return _begin(state, "greeting") if name == "restart" else _cancel_now(state)
+    asking = state.model_copy(update={"confirm": name})
+    return StepResult(asking, (Notice(f"confirm.{name}", actions=(f"{name}:yes", f"{name}:no")),))
+
+
+def _cancel_now(state: ConversationState) -> StepResult:
+    cancelled = state.model_copy(
+        update={"phase": Phase.CANCELLED, "pending": (), "resume": state.phase}
+    )
+    return StepResult(cancelled, _prompt(cancelled))
+
+
+def _resume(state: ConversationState, turn: _Turn) -> StepResult:
+    if state.phase is not Phase.CANCELLED or not state.answers:
+        return StepResult(state, _prompt(state))
+    phase = state.resume or Phase.ASKING
+    if phase is Phase.RESULT and state.last_scenario is not None:
+        return _last(state.model_copy(update={"phase": Phase.RESULT, "resume": None}), turn)
+    gap = missing(state.answers)
+    moved = state.model_copy(update={"resume": None})
+    if gap is not None:
+        return _ask(moved, gap, lead=Notice("welcome_back"))
+    return _summary(moved, lead=Notice("welcome_back"))
+
+
+def _last(state: ConversationState, turn: _Turn) -> StepResult:
+    """The last result again (its kept estimate: nothing is priced twice)."""
+    if state.last_scenario is None:
+        return _reject(state, ParseError("error.not_computed"))
+    result = _estimate(state, state.last_scenario, turn)
+    if isinstance(result, StepResult):
+        return result
+    shown = state.model_copy(update={"phase": Phase.RESULT, "current": None, "pending": ()})
+    return StepResult(shown, _result_replies(shown, result), result, record=False)
+
+
+# --- saved estimates ----------------------------------------------------------------------
+
+
+def _saved_list(entries: tuple[SavedEstimate, ...]) -> SavedList:
+    actions = tuple(
+        action for entry in entries for action in (f"open:@{entry.id}", f"delete:@{entry.id}")
+    )
+    return SavedList(entries, actions)
+
+
+def _not_saved(state: ConversationState, arg: str) -> StepResult:
+    missing_one = Notice("saved.not_found", {"number": arg.lstrip("#@") or "?"})
+    return StepResult(state, (missing_one, *_prompt(state)))
+
+
+def _open_saved(state: ConversationState, arg: str, turn: _Turn) -> StepResult:
+    """A saved estimate again, as a result to ask about or change (its answers restored;
+    it is priced again: the engine is deterministic, so the figures are the saved ones
+    unless the rate cards changed since)."""
+    found = find_saved(turn.saved, arg)
+    if found is None or found[1].scenario is None:
+        return _not_saved(state, arg)
+    fresh = ConversationState(
+        locale=state.locale,
+        locale_locked=state.locale_locked,
+        answers=answers_from_scenario(found[1].scenario),
+    )
+    reopened = _compute(fresh, turn, before=(Notice("saved.reopened"),))
+    return replace(reopened, record=False)
+
+
+def _delete_saved(state: ConversationState, arg: str, turn: _Turn) -> StepResult:
+    found = find_saved(turn.saved, arg)
+    if found is None:
+        return _not_saved(state, arg)
+    remaining = tuple(entry for entry in turn.saved if entry.id != found[1].id)
+    replies = (Notice("saved.deleted"), _saved_list(remaining), *_prompt(state))
+    return StepResult(state, replies, effects=(DeleteSaved(found[1].id),))
 
 
 def _language(state: ConversationState, arg: str) -> StepResult:
@@ -536,31 +742,83 @@ def _estimate(state: ConversationState, scenario: Scenario, turn: _Turn) -> Esti
         return _reject(state, ParseError("error.ratecard", {"reason": str(exc)[:200]}))
 
 
+def _headline(estimate: Estimate) -> dict[str, str]:
+    recommendation = estimate.recommendation
+    return {
+        "recommended": recommendation.model.value,
+        "total": str(estimate.models[recommendation.model].monthly_total),
+        "currency": estimate.currency,
+    }
+
+
 def _compute(
-    state: ConversationState, turn: _Turn, *, lead: WhatIfApplied | None = None
+    state: ConversationState,
+    turn: _Turn,
+    *,
+    lead: WhatIfApplied | None = None,
+    whatif: bool = False,
+    before: tuple[Message, ...] = (),
 ) -> StepResult:
+    """Price the answers and show the result. A what-if keeps the original (the first
+    result's answers and headline) to compare with and to go back to; any other compute
+    makes this result the new original."""
     scenario = _scenario(state)
     if isinstance(scenario, StepResult):
         return scenario
     result = _estimate(state, scenario, turn)
     if isinstance(result, StepResult):
         return result
-    shown = state.model_copy(
-        update={
-            "phase": Phase.RESULT,
-            "current": None,
-            "pending": (),
-            "editing": False,
-            "last_scenario": scenario,
-        }
-    )
-    around_the_clock = result.scenario.coverage.preset is HoursPreset.TWENTY_FOUR_SEVEN
-    replies: tuple[Message, ...] = (
-        Result(result, result_actions(around_the_clock=around_the_clock)),
-    )
-    if lead:
-        replies = (lead, *replies)
+    update: dict[str, object] = {
+        "phase": Phase.RESULT,
+        "current": None,
+        "pending": (),
+        "editing": False,
+        "last_scenario": scenario,
+        "whatif": whatif and state.original is not None,
+    }
+    if not update["whatif"]:
+        update.update(original=dict(state.answers), original_result=_headline(result))
+    shown = state.model_copy(update=update)
+    replies: tuple[Message, ...] = before
+    if lead is not None:
+        original = state.original_result if shown.whatif else None
+        replies = (*replies, _compared(lead, original, result))
+    replies = (*replies, *_result_replies(shown, result))
     return StepResult(shown, replies, result)
+
+
+def _compared(
+    lead: WhatIfApplied, original: dict[str, str] | None, result: Estimate
+) -> WhatIfApplied:
+    """The what-if's lead line with the comparison to the original result."""
+    if original is None:
+        return lead
+    return WhatIfApplied(
+        lead.answers,
+        lead.changed,
+        lead.volume_change,
+        original=original,
+        now=_headline(result),
+        actions=("original",),
+    )
+
+
+def _result_replies(state: ConversationState, result: Estimate) -> tuple[Message, ...]:
+    """The result with its follow-ups, then the outsourcing alternatives to try."""
+    around_the_clock = result.scenario.coverage.preset is HoursPreset.TWENTY_FOUR_SEVEN
+    actions = result_actions(around_the_clock=around_the_clock)
+    if state.whatif:
+        actions = (*actions[:-1], "original", actions[-1])
+    scenario = result.scenario
+    alternatives = outsourcing_actions(scenario.outsourcing.value, scenario.destination)
+    return (Result(result, actions), Notice("outsourcing.try", actions=alternatives))
+
+
+def _back_to_original(state: ConversationState, turn: _Turn) -> StepResult:
+    if state.original is None or state.phase is not Phase.RESULT:
+        return _reject(state, ParseError("error.not_computed"))
+    restored = state.model_copy(update={"answers": dict(state.original), "whatif": False})
+    return _compute(restored, turn, before=(Notice("whatif.original"),))
 
 
 def _explain(state: ConversationState, which: str, turn: _Turn) -> StepResult:
@@ -572,6 +830,42 @@ def _explain(state: ConversationState, which: str, turn: _Turn) -> StepResult:
     view = ExplanationView(which)
     actions = WHY_ACTIONS if view is ExplanationView.WHY else DETAILS_ACTIONS
     return StepResult(state, (Explanation(result, view, actions),))
+
+
+# --- one-line requests in a conversation -----------------------------------------------------
+
+
+def _quick(state: ConversationState, text: str, turn: _Turn) -> StepResult:
+    """A one-line request: what it says fills the answers. With a place and a size the
+    estimate follows at once; otherwise the conversation asks just for what is missing,
+    everything read already filled in. Nothing understood: the usual greeting."""
+    line_command = quick_command(text)
+    if line_command is not None:  # "/estimate list": the user's saved estimates, their data
+        return _command(_opened(state), line_command, turn)
+    command = command_of(text)
+    try:
+        request = read_request(text, state.locale)
+    except QuickParseError as error:
+        refused = QuickNeeds(error.key, dict(error.params), None, command)
+        return StepResult(state, (refused, *(_prompt(state) if state.answers else ())))
+    if not request.reading.shown:
+        needs = QuickNeeds("quick.empty", {}, None, command)
+        if state.answers:
+            return StepResult(state, (needs, *_prompt(state)))
+        opened = _begin(state, "greeting")
+        return StepResult(opened.state, (needs, *opened.replies))
+    fresh = ConversationState(
+        locale=state.locale,
+        locale_locked=state.locale_locked,
+        answers=request.answers,
+        history=(),
+    )
+    gap = missing(request.answers)
+    if gap is None:
+        return _compute(fresh, turn, before=(request.reading,))
+    lead = Notice("quick.asking")
+    asked = _ask(fresh, gap, lead=lead)
+    return StepResult(asked.state, (request.reading, *asked.replies))
 
 
 # --- what if --------------------------------------------------------------------------------
@@ -586,11 +880,23 @@ def _whatif(state: ConversationState, arg: str, turn: _Turn) -> StepResult:
         answers, changed, change = _apply_whatif(state.answers, arg)
     except ParseError as error:
         return _reject(state, error)
+    answers = _defaults_for_optional_gaps(answers)
     moved = state.model_copy(update={"answers": answers})
     gap = missing(answers)
     if gap is not None:
         return _ask(moved.model_copy(update={"editing": True}), gap)
-    return _compute(moved, turn, lead=_applied(moved, changed, change))
+    lead = _applied(moved, changed, change) or WhatIfApplied(dict(moved.answers))
+    return _compute(moved, turn, lead=lead, whatif=True)
+
+
+def _defaults_for_optional_gaps(answers: dict[str, JsonValue]) -> dict[str, JsonValue]:
+    """A what-if changes only what it names: an optional question it opens ("what if
+    business hours" after 24/7 opens the time zone) takes its default, as if skipped; only
+    a question that has no default (custom hours) is asked."""
+    filled = dict(answers)
+    while (gap := missing(filled)) is not None and question(gap).optional:
+        filled[gap] = None
+    return filled
 
 
 def _suggest(state: ConversationState) -> tuple[Message, ...]:
@@ -661,17 +967,31 @@ def _scaled(answers: Answers, change: Decimal) -> dict[str, JsonValue]:
 def _merge_fields(
     answers: Answers, fields: Fields
 ) -> tuple[dict[str, JsonValue], list[str], Decimal | None]:
+    """The answers after a typed what-if: only what it names changes. A channel named as a
+    volume's unit ("8000 calls") changes that volume, not the channel list; a total without
+    a channel keeps today's mix; a new team size drops today's cost (it was for the old
+    team: the new team priced as it is becomes "today")."""
     updated: dict[str, JsonValue] = dict(answers)
     changed: list[str] = []
 
     def put(question_id: str, value: JsonValue) -> None:
+        if updated.get(question_id) != value or question_id not in answers:
+            changed.append(question_id)
         updated[question_id] = value
-        changed.append(question_id)
 
-    for name in ("kind", "region", "hours", "timezone", "currency"):
+    for name in ("kind", "region", "timezone", "currency"):
         value = getattr(fields, name)
         if value is not None:
             put(name, value)
+    for name in ("pooling", "agent_languages", "outsourcing", "destination"):
+        value = getattr(fields, name)
+        if value is not None:
+            put(name, value)
+    if isinstance(fields.hours, list):
+        put("hours", HoursPreset.CUSTOM.value)
+        put("hours_custom", list[JsonValue](list[JsonValue](w) for w in fields.hours))
+    elif fields.hours is not None:
+        put("hours", fields.hours)
     if fields.channels:
         put("channels", list[JsonValue](fields.channels))
     if fields.languages:
@@ -683,14 +1003,49 @@ def _merge_fields(
     if fields.team_size is not None:
         updated["sizing"] = "team"
         put("team_size", _reparse("team_size", fields.team_size))
+        if answers.get("current_cost") is not None and fields.current_cost is None:
+            put("current_cost", None)
+    if fields.users is not None:
+        updated["sizing"] = "users"
+        put("users", _reparse("users", fields.users))
     if fields.volumes:
-        chosen = updated.get("channels")
-        channels = [str(c) for c in chosen] if isinstance(chosen, list) else []
-        try:
-            volumes, _ = volume_answers(fields, channels)
-        except QuickParseError as error:
-            raise ParseError("error.bad_whatif") from error
-        updated["sizing"] = "volume"
-        for question_id, value in volumes.items():
-            put(question_id, value)
+        _merge_volumes(answers, updated, fields, put)
     return updated, changed, None
+
+
+def _merge_volumes(
+    answers: Answers,
+    updated: dict[str, JsonValue],
+    fields: Fields,
+    put: Callable[[str, JsonValue], None],
+) -> None:
+    chosen = updated.get("channels")
+    channels = [str(c) for c in chosen] if isinstance(chosen, list) else []
+    named = [channel for channel, _ in fields.volumes if channel is not None]
+    for channel in named:
+        if channel not in channels:
+            channels.append(channel)
+            put("channels", list[JsonValue](channels))
+    generic = [amount for channel, amount in fields.volumes if channel is None]
+    current = {
+        channel: Decimal(str(answers[f"volume_{channel}"]))
+        for channel in channels
+        if answers.get("sizing") == "volume" and isinstance(answers.get(f"volume_{channel}"), str)
+    }
+    open_channels = [channel for channel in channels if channel not in named]
+    if len(generic) == 1 and not named and current and set(current) == set(open_channels):
+        total = sum(current.values(), Decimal(0))
+        updated["sizing"] = "volume"
+        for channel, amount in current.items():  # today's mix, scaled to the new total
+            put(
+                f"volume_{channel}",
+                _reparse(f"volume_{channel}", rounded(generic[0] * amount / total)),
+            )
+        return
+    try:
+        volumes, _ = volume_answers(fields, channels)
+    except QuickParseError as error:
+        raise ParseError("error.bad_whatif") from error
+    updated["sizing"] = "volume"
+    for question_id, value in volumes.items():
+        put(question_id, value)

@@ -33,8 +33,11 @@ from costengine.limits import MAX_CONTACTS_PER_MONTH, MAX_MONTHLY_COST
 __all__ = [
     "MAX_CHARS",
     "Number",
+    "cjk_numerals",
     "clean",
     "find_numbers",
+    "is_word",
+    "parse_amount",
     "parse_choice",
     "parse_count",
     "parse_currency",
@@ -45,6 +48,7 @@ __all__ = [
     "parse_number",
     "parse_region",
     "parse_service_level",
+    "parse_shares",
     "parse_timezone",
     "parse_volume",
     "parse_windows",
@@ -97,11 +101,42 @@ def clean(text: str) -> str:
     return text
 
 
+_CJK_NUMERAL = re.compile(
+    r"(?<![周期拜第])([零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)"
+    r"(?=[个名位人通封次条])?"
+)
+_CJK_MAGNITUDE = re.compile("[十百千万亿]")
+_CJK_MEASURE = "个名位人通封次条"
+
+
+def _cjk_number(match: re.Match[str]) -> str:
+    run = match.group(1)
+    after = match.string[match.end() : match.end() + 1]
+    if not _CJK_MAGNITUDE.search(run) and (not after or after not in _CJK_MEASURE):
+        return run  # "周一", "一周": a lone digit is a number only before a measure word
+    import cn2an  # a second to import; only Chinese numerals need it
+
+    try:
+        value = cn2an.cn2an(run, "smart")
+    except (ValueError, KeyError, IndexError):
+        return run
+    return str(value)
+
+
+def cjk_numerals(text: str) -> str:
+    """Chinese numerals as digits ("五千" -> "5000", "两千五" -> "2500", "三个" -> "3个"),
+    read with cn2an; weekday names ("周一") and lone digits without a measure word stay."""
+    if text.isascii():
+        return text
+    return _CJK_NUMERAL.sub(_cjk_number, text)
+
+
 def _ascii_digits(text: str) -> str:
     if text.isascii():
         return text
     return "".join(
-        str(unicodedata.decimal(ch)) if unicodedata.category(ch) == "Nd" else ch for ch in text
+        str(unicodedata.decimal(ch)) if unicodedata.category(ch) == "Nd" else ch
+        for ch in cjk_numerals(text)
     )
 
 
@@ -218,6 +253,42 @@ def _in_range(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
     return value
 
 
+def parse_amount(text: str, *, low: Decimal, high: Decimal) -> Decimal:
+    """A number in ``[low, high]`` that may have decimals ("2.5", "2,5 etatu", "½" not)."""
+    value, rest = parse_number(text)
+    if "%" in rest:
+        raise ParseError("error.not_a_number")
+    return _plain(_in_range(value, low, high))
+
+
+def parse_shares(text: str) -> list[Decimal]:
+    """Shares that add up to 100%: "70/30", "70% 30%", "0.6, 0.3, 0.1", "60 30 10"."""
+    prepared = prepare(text)
+    numbers = [n.value for n in find_numbers(prepared, multipliers=False)]
+    if len(numbers) < 2:
+        raise ParseError("error.bad_shares")
+    if any(n.negative for n in find_numbers(prepared, multipliers=False)):
+        raise ParseError("error.negative")
+    total = sum(numbers, Decimal(0))
+    if total <= 0:
+        raise ParseError("error.bad_shares")
+    scale = (
+        Decimal(100)
+        if abs(total - 100) <= 1
+        else Decimal(1)
+        if abs(total - 1) <= Decimal("0.01")
+        else None
+    )
+    if scale is None:
+        raise ParseError("error.bad_shares")
+    return [rounded(n / scale, Decimal("0.0001")) for n in numbers]
+
+
+def is_word(text: str, group: str, value: str) -> bool:
+    """``text`` is one of the vocabulary's words for ``value`` in ``group``."""
+    return vocabulary().get(group, _bare(text)) == value
+
+
 def parse_count(text: str, *, low: int, high: int) -> int:
     """A whole number in ``[low, high]`` ("8", "8 agents", "1,200", "1.2k", "８人")."""
     value, rest = parse_number(text)
@@ -325,7 +396,7 @@ def parse_choice(text: str, group: str, values: Sequence[str]) -> str:
     wanted = _bare(text)
     if wanted in values:
         return wanted
-    found = vocabulary().get(group, wanted)
+    found = vocabulary().get(group, wanted) or vocabulary().get(group, clean(text))
     if found is not None and found in values:
         return found
     if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= len(values):
@@ -446,9 +517,13 @@ def parse_timezone(text: str) -> str:
             return "UTC"
         sign = "-" if offset.group(1) == "+" else "+"  # POSIX: Etc/GMT-2 is UTC+2
         zone = f"Etc/GMT{sign}{hours}"
+    elif wanted.isascii() and wanted.isalpha() and len(wanted) <= 5 and _abbreviated(wanted):
+        zone = _zone_of_place(text, wanted)  # "EST" is New York's time, not a fixed offset
     else:
         vocab = vocabulary()
         zone = vocab.get("timezone", wanted) or vocab.get("timezone", wanted.replace(" ", "_"))
+    if zone is None:
+        zone = _zone_of_place(text, wanted)
     if zone is None:
         raise ParseError("error.unknown_timezone", {"value": clean(text)[:40]})
     try:
@@ -456,6 +531,45 @@ def parse_timezone(text: str) -> str:
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ParseError("error.unknown_timezone", {"value": clean(text)[:40]}) from exc
     return zone
+
+
+def _zone_of_place(text: str, wanted: str) -> str | None:
+    """A zone abbreviation ("PST", "EST" with its daylight saving; "IST" has two meanings
+    and is asked back) or any city, state or country the place index knows ("Seattle",
+    "Mumbai", "Kraków", "北京", "北京时间", "Ohio")."""
+    from bot.core.places import find_place_typed, zone_abbreviation
+
+    zones = zone_abbreviation(wanted)
+    if len(zones) == 1:
+        return zones[0]
+    if len(zones) > 1:
+        raise ParseError(
+            "error.ambiguous_zone", {"value": clean(text)[:10], "zones": ", ".join(zones)}
+        )
+    for suffix in ("时间", "時間", " time"):
+        if wanted.endswith(suffix):
+            wanted = wanted.removesuffix(suffix).strip()
+    places = find_place_typed(wanted)
+    if not places:
+        return None
+    best = places[0]
+    if best.kind == "country":
+        zones_of_country = territory_zone_count(best.country)
+        if zones_of_country > 1:
+            raise ParseError("error.country_zones", {"value": clean(text)[:40]})
+    return best.zone
+
+
+def _abbreviated(wanted: str) -> bool:
+    from bot.core.places import zone_abbreviation
+
+    return bool(zone_abbreviation(wanted))
+
+
+def territory_zone_count(territory: str) -> int:
+    from bot.core.cldr import territory_zones
+
+    return len(territory_zones().get(territory, ()))
 
 
 # --- opening hours ----------------------------------------------------------------------------

@@ -34,12 +34,18 @@ class Turn:
     ``locale``: the conversation's language after the turn (None: unknown), so an adapter
     labels its own chrome (a "Done" button) in the language the replies are in.
     ``busy``: there was no capacity for this heavy turn; the one reply says "busy, one
-    moment", nothing was saved and the update id was not claimed."""
+    moment", nothing was saved and the update id was not claimed. ``estimates_changed``:
+    the user's saved estimates changed (one added, deleted, or all forgotten), so a view
+    listing them (Slack's App Home) is out of date. ``guided``: a one-line request
+    (:meth:`Conversations.one_liner`) that went on as a turn of the conversation: send its
+    replies like any turn's (questions, buttons) and mark them delivered."""
 
     replies: tuple[Reply, ...]
     duplicate: bool = False
     locale: str | None = None
     busy: bool = False
+    estimates_changed: bool = False
+    guided: bool = False
 
 
 class Conversations(Protocol):
@@ -74,6 +80,21 @@ class Conversations(Protocol):
     ) -> tuple[Reply, ...]:
         """A one-line estimate. With ``key`` and ``dedupe_id`` the update id is claimed in the
         database: a redelivery to any replica gets no replies."""
+        ...
+
+    async def one_liner(
+        self,
+        key: ConversationKey,
+        text: str,
+        *,
+        dedupe_id: str | None = None,
+        locale: str | None = None,
+    ) -> Turn:
+        """A one-line request where the conversation can go on (a private chat, the DM):
+        priced at once when it says enough, like :meth:`quick_estimate` (its replies are
+        one-off, ``guided`` False, already marked delivered); otherwise a turn of ``key``'s
+        conversation (``guided``): the guided conversation opens with what the line said
+        filled in, or a command in it ("list", "delete my data") runs."""
         ...
 
     async def claim(self, key: ConversationKey, dedupe_id: str) -> bool:

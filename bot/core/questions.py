@@ -29,8 +29,22 @@ from bot.core.regions import (
     known_regions,
     region_facts,
 )
-from costengine.limits import MAX_TEAM_SIZE
-from costengine.scenario import Channel, HoursPreset, SupportKind
+from costengine.limits import (
+    MAX_TEAM_SIZE,
+    MAX_TICKETS_PER_USER_MONTH,
+    MAX_USERS,
+    MAX_VALUE_PER_SUCCESS,
+    MIN_TEAM_SIZE,
+)
+from costengine.scenario import (
+    LIVE_CHANNELS,
+    AgentLanguages,
+    Channel,
+    HoursPreset,
+    OutsourcingKind,
+    Pooling,
+    SupportKind,
+)
 
 __all__ = [
     "LANGUAGE_BUTTONS",
@@ -75,6 +89,9 @@ class Question:
     parse: Callable[[str], JsonValue]
     key: str = ""  # catalogue key under "q."; defaults to ``id``
     optional: bool = False  # may be skipped; None is stored and the default applies
+    #: False: never asked in the guided flow; its default applies until it is changed from
+    #: the summary's edit buttons (how the team works, outsourcing preferences).
+    asked: bool = True
     when: Callable[[Answers], bool] = _always
     options: Callable[[Answers], tuple[str, ...]] = _no_options
     params: Callable[[Answers], dict[str, Any]] = _no_params  # prompt placeholders
@@ -117,7 +134,11 @@ def _single(group: str, values: tuple[str, ...]) -> Callable[[str], JsonValue]:
 
 _KINDS = tuple(kind.value for kind in SupportKind)
 _CHANNELS = tuple(channel.value for channel in Channel)
-_SIZING = ("team", "volume")
+_SIZING = ("team", "volume", "users")
+_AGENT_LANGUAGES = tuple(value.value for value in AgentLanguages)
+_POOLING = tuple(value.value for value in Pooling)
+_OUTSOURCING = tuple(value.value for value in OutsourcingKind)
+_TIERS = ("1", "2", "3")
 _AHT_MODES = ("default", "custom")
 _HOURS = tuple(preset.value for preset in HoursPreset)
 #: Languages offered as buttons; any ISO 639 language can be typed.
@@ -149,7 +170,34 @@ def _parse_languages(text: str) -> JsonValue:
 
 
 def _parse_team(text: str) -> JsonValue:
-    return parsing.parse_count(text, low=1, high=MAX_TEAM_SIZE)
+    """Today's team in FTE: "8", "2.5 people", "2,5 etatu" (part-timers, the owner)."""
+    value = parsing.parse_amount(text, low=MIN_TEAM_SIZE, high=Decimal(MAX_TEAM_SIZE))
+    return int(value) if value == value.to_integral_value() else str(value)
+
+
+def _parse_users(text: str) -> JsonValue:
+    return parsing.parse_count(text, low=1, high=MAX_USERS)
+
+
+def _parse_tickets_per_user(text: str) -> JsonValue:
+    value = parsing.parse_amount(
+        text, low=Decimal("0.01"), high=Decimal(MAX_TICKETS_PER_USER_MONTH)
+    )
+    return str(value)
+
+
+def _parse_value(text: str) -> JsonValue:
+    return str(parsing.parse_money(text, high=MAX_VALUE_PER_SUCCESS))
+
+
+def _parse_shares(text: str) -> JsonValue:
+    return [float(share) for share in parsing.parse_shares(text)]
+
+
+def _parse_destination(text: str) -> JsonValue:
+    if parsing.is_word(text, "destination", "auto"):
+        return "auto"
+    return parsing.parse_region(text)
 
 
 def _parse_volume(text: str) -> JsonValue:
@@ -196,6 +244,56 @@ def _parse_cost(text: str) -> JsonValue:
 
 def _by_team(answers: Answers) -> bool:
     return answers.get("sizing") == "team"
+
+
+def _it_desk(answers: Answers) -> bool:
+    return answers.get("kind") == SupportKind.IT_HELPDESK.value
+
+
+def _by_users(answers: Answers) -> bool:
+    return _it_desk(answers) and answers.get("sizing") == "users"
+
+
+def _sizing_options(answers: Answers) -> tuple[str, ...]:
+    """An IT desk may be sized by the employees it supports; customer service may not."""
+    return ("users", "team", "volume") if _it_desk(answers) else ("team", "volume")
+
+
+def _languages_of(answers: Answers) -> list[str]:
+    value = answers.get("languages")
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
+def _several_languages(answers: Answers) -> bool:
+    return len(_languages_of(answers)) >= 2
+
+
+def _several_channels(answers: Answers) -> bool:
+    return len(_chosen_channels(answers)) >= 2
+
+
+def _live_channels(answers: Answers) -> list[str]:
+    return [c for c in _chosen_channels(answers) if Channel(c) in LIVE_CHANNELS]
+
+
+def _has_live(answers: Answers) -> bool:
+    return bool(_live_channels(answers))
+
+
+def _not_around_the_clock(answers: Answers) -> bool:
+    return answers.get("hours") != HoursPreset.TWENTY_FOUR_SEVEN.value
+
+
+def _live_params(answers: Answers) -> dict[str, Any]:
+    return {"live": _live_channels(answers)}
+
+
+def _language_params(answers: Answers) -> dict[str, Any]:
+    return {"languages": _languages_of(answers)}
+
+
+def _destination_options(_answers: Answers) -> tuple[str, ...]:
+    return ("auto", *known_regions())
 
 
 def _by_volume(answers: Answers) -> bool:
@@ -295,10 +393,11 @@ QUESTIONS: tuple[Question, ...] = (
         "sizing",
         QuestionKind.SINGLE,
         _single("sizing", _SIZING),
-        options=_static(*_SIZING),
+        options=_sizing_options,
         fixed_choices=_SIZING,
     ),
     Question("team_size", QuestionKind.NUMBER, _parse_team, when=_by_team),
+    Question("users", QuestionKind.NUMBER, _parse_users, when=_by_users),
     *(
         Question(
             f"volume_{channel.value}",
@@ -339,6 +438,16 @@ QUESTIONS: tuple[Question, ...] = (
         options=_static(*LANGUAGE_BUTTONS),
     ),
     Question(
+        "agent_languages",
+        QuestionKind.SINGLE,
+        _single("agent_languages", _AGENT_LANGUAGES),
+        optional=True,
+        when=_several_languages,
+        options=_static(*_AGENT_LANGUAGES),
+        params=_language_params,
+        fixed_choices=_AGENT_LANGUAGES,
+    ),
+    Question(
         "hours",
         QuestionKind.SINGLE,
         _parse_hours,
@@ -351,6 +460,7 @@ QUESTIONS: tuple[Question, ...] = (
         QuestionKind.TEXT,
         _parse_timezone,
         optional=True,
+        when=_not_around_the_clock,
         options=_zone_options,
         params=_zone_params,
     ),
@@ -367,13 +477,78 @@ QUESTIONS: tuple[Question, ...] = (
         QuestionKind.NUMBER,
         _parse_service_level,
         optional=True,
+        when=_has_live,
         options=_static("80/20", "90/20", "80/60"),
+        params=_live_params,
     ),
     Question(
         "current_cost",
         QuestionKind.NUMBER,
         _parse_cost,
         optional=True,
+        params=_currency_params,
+    ),
+    # --- not asked: defaults until changed from the summary ---------------------------------
+    Question(
+        "pooling",
+        QuestionKind.SINGLE,
+        _single("pooling", _POOLING),
+        optional=True,
+        asked=False,
+        when=_several_channels,
+        options=_static(*_POOLING),
+        fixed_choices=_POOLING,
+    ),
+    Question(
+        "language_shares",
+        QuestionKind.TEXT,
+        _parse_shares,
+        optional=True,
+        asked=False,
+        when=_several_languages,
+        params=_language_params,
+    ),
+    Question(
+        "tickets_per_user",
+        QuestionKind.NUMBER,
+        _parse_tickets_per_user,
+        optional=True,
+        asked=False,
+        when=_by_users,
+    ),
+    Question(
+        "it_tiers",
+        QuestionKind.SINGLE,
+        _single("it_tiers", _TIERS),
+        optional=True,
+        asked=False,
+        when=_it_desk,
+        options=_static(*_TIERS),
+        fixed_choices=_TIERS,
+    ),
+    Question(
+        "outsourcing",
+        QuestionKind.SINGLE,
+        _single("outsourcing", _OUTSOURCING),
+        optional=True,
+        asked=False,
+        options=_static(*_OUTSOURCING),
+        fixed_choices=_OUTSOURCING,
+    ),
+    Question(
+        "destination",
+        QuestionKind.SINGLE,
+        _parse_destination,
+        optional=True,
+        asked=False,
+        options=_destination_options,
+    ),
+    Question(
+        "value_per_success",
+        QuestionKind.NUMBER,
+        _parse_value,
+        optional=True,
+        asked=False,
         params=_currency_params,
     ),
 )

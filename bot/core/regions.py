@@ -24,6 +24,7 @@ __all__ = [
     "known_currency_codes",
     "known_regions",
     "region_facts",
+    "stand_in_region",
 ]
 
 
@@ -46,7 +47,7 @@ def _extras() -> dict[str, dict[str, object]]:
 def known_regions() -> tuple[str, ...]:
     """Region codes with a rate card, in the order buttons show them."""
     engine = available_regions()
-    preferred = [code for code in _extras() if code in engine]
+    preferred = [code for code in _extras() if code in engine and code != "stand_in"]
     return tuple(preferred + [code for code in engine if code not in preferred])
 
 
@@ -69,6 +70,13 @@ def region_facts(code: str) -> RegionFacts:
         zones=zones,
         currency=load_ratecard(code).currency,
     )
+
+
+def stand_in_region(continent: str) -> str:
+    """The card that prices a country without one, by its continent (``regions.toml``)."""
+    table = _extras().get("stand_in", {})
+    code = str(table.get(continent, "US")) if isinstance(table, dict) else "US"
+    return code if code in known_regions() else known_regions()[0]
 
 
 @cache

@@ -24,6 +24,7 @@ from enum import StrEnum
 from pydantic import JsonValue
 
 from bot.core.errors import ParamValue
+from bot.core.saved import SavedEstimate
 from costengine.results import Estimate
 
 __all__ = [
@@ -37,9 +38,12 @@ __all__ = [
     "LanguagePick",
     "Message",
     "Notice",
+    "QuickNeeds",
     "QuickResult",
+    "Reading",
     "Rejection",
     "Result",
+    "SavedList",
     "Summary",
     "WhatIfApplied",
 ]
@@ -162,14 +166,42 @@ class Explanation:
 
 
 @dataclass(frozen=True, slots=True)
+class Reading:
+    """How a one-line request was read: ``shown`` question ids the line gave (their values
+    in ``answers``, worded like the summary's), ``notes`` about places and assumptions
+    (catalogue key, parameters: "India serves as both", "no rate card for France"), the
+    words it skipped, and the zones an ambiguous abbreviation may mean."""
+
+    answers: Answers
+    shown: tuple[str, ...]
+    notes: tuple[tuple[str, Mapping[str, ParamValue]], ...] = ()
+    ignored: tuple[str, ...] = ()
+    zone_choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class QuickResult:
     """A one-line estimate: the estimate, the defaults it filled in (question ids, see
-    :attr:`bot.core.quick.QuickRequest.defaults_used`), follow-ups and the chart."""
+    :attr:`bot.core.quick.QuickRequest.defaults_used`), follow-ups and the chart, and how
+    the line was read (shown above it)."""
 
     estimate: Estimate
     defaults_used: tuple[str, ...]
     actions: tuple[str, ...]
     chart: bool = True
+    reading: Reading | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuickNeeds:
+    """A one-line request that cannot be priced yet: ``key`` says why ("quick.no_size",
+    "quick.empty", a refusal), ``reading`` what was understood so far, ``command`` the
+    syntax the line used ("/estimate", "/sourcewise", "--quick"), so the example uses it."""
+
+    key: str
+    params: Mapping[str, ParamValue] = field(default_factory=_empty_params)
+    reading: Reading | None = None
+    command: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +212,20 @@ class WhatIfApplied:
     answers: Answers
     changed: tuple[str, ...] = ()
     volume_change: Decimal | None = None
+    #: The original result's headline and this one's (``recommended``, ``total``,
+    #: ``currency``), for "compared with your original"; ``actions``: "original" (back).
+    original: Mapping[str, str] | None = None
+    now: Mapping[str, str] | None = None
+    actions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SavedList:
+    """The user's saved estimates, newest first (numbered from 1 in this order), with
+    ``actions`` to reopen or delete each (``open:@<id>``, ``delete:@<id>``)."""
+
+    entries: tuple[SavedEstimate, ...]
+    actions: tuple[str, ...] = ()
 
 
 #: Everything :func:`bot.core.machine.step` may answer with.
@@ -194,5 +240,8 @@ Message = (
     | Result
     | Explanation
     | QuickResult
+    | QuickNeeds
+    | Reading
     | WhatIfApplied
+    | SavedList
 )

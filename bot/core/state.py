@@ -46,3 +46,12 @@ class ConversationState(BaseModel):
     pending: tuple[str, ...] = ()  # multi-select values toggled on, not yet submitted
     editing: bool = False  # the open question was opened from the summary
     last_scenario: Scenario | None = None  # what the last result was computed from
+    #: The answers of the first result before any what-if, and that result's headline
+    #: (``recommended``, ``total``, ``currency``): what-ifs compare with it and "back to
+    #: the original" restores it.
+    original: dict[str, JsonValue] | None = None
+    original_result: dict[str, str] | None = None
+    whatif: bool = False  # the result shown is a what-if of the original
+    #: A command waiting for "yes" ("restart", "cancel"): nothing is wiped unasked.
+    confirm: str | None = None
+    resume: Phase | None = None  # the phase a cancelled conversation continues in

@@ -102,14 +102,15 @@ def _handle(args: argparse.Namespace) -> int:
             app = runner.run(
                 stack.enter_async_context(open_app(settings, housekeeping_interval=None))
             )
-            if args.quick is not None:
-                replies = runner.run(
-                    app.conversations.quick_estimate(args.quick, locale=locale, key=key)
-                )
-                view.show(replies)
-                return 0
             adapter = ConsoleAdapter(app.conversations, key, view, locale=locale)
-            run_loop(adapter, view, _read_line, runner.run)
+            # A --quick line goes into the saved conversation: priced at once when it names
+            # a place and a size (printed without the follow-up menu this process could not
+            # answer; `sourcewise chat` continues there), else the conversation asks just
+            # for what is missing, right here.
+            if args.quick is not None and runner.run(adapter.quick(args.quick)):
+                view.notice(view.chrome("quick_done"))
+                return 0
+            run_loop(adapter, view, _read_line, runner.run, started=args.quick is not None)
             view.notice("")
             return 0
         except KeyboardInterrupt:

@@ -82,11 +82,13 @@ FORM_QUESTION = "handoff_form"
 
 @dataclass(frozen=True, slots=True)
 class FormField:
-    """One input of the add form: ``name`` is the key in the answers dict."""
+    """One input of the add form: ``name`` is the key in the answers dict; ``label`` and
+    ``hint`` are a form's words (the chat form asks with ``form.<name>`` prompts)."""
 
     name: str
     label: str
     optional: bool
+    hint: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,7 +373,12 @@ class HandoffService:
     def form_fields(self, locale: str | None) -> tuple[FormField, ...]:
         """The inputs of the add form, labelled in ``locale`` (for the Slack modal)."""
         strings = strings_for(self._renderer, normalize_locale(locale))
-        return tuple(FormField(f, strings.text(f"form.{f}"), f == "days") for f in FIELDS)
+        return tuple(
+            FormField(
+                f, strings.text(f"form_label.{f}"), f == "days", strings.text(f"form_hint.{f}")
+            )
+            for f in FIELDS
+        )
 
     def _question(self, lang: str, field: str) -> Reply:
         return Reply(

@@ -23,7 +23,7 @@ from bot.core.regions import default_aht_seconds, known_regions, region_facts
 from bot.render.catalog import lookup
 from bot.render.env import renderer
 
-__all__ = ["choice_label", "show_answer", "show_windows"]
+__all__ = ["choice_label", "language_list", "show_answer", "show_windows"]
 
 
 def _babel(locale: str) -> Locale:
@@ -50,12 +50,21 @@ def choice_label(q: Question, value: str, locale: str) -> str:
     if q.id == "service_level":
         parsed = parse_service_level(value)
         return lookup(locale, "display.service_level", **parsed)
+    if q.id == "destination":
+        return (
+            lookup(locale, "q.destination.auto") if value == "auto" else _region_name(value, locale)
+        )
     return value
 
 
 def _language(code: str, locale: str) -> str:
     name = _babel(locale).languages.get(code)
     return name if name else code
+
+
+def language_list(codes: list[str], locale: str) -> str:
+    """Language codes as their names in a list ("English and Spanish")."""
+    return format_list([_language(str(code), locale) for code in codes], locale=_babel(locale))
 
 
 def _region_name(code: str, locale: str) -> str:
@@ -139,7 +148,7 @@ def show_answer(q: Question, answers: Answers, locale: str) -> str:
     """The stored answer to ``q`` in words (a skipped one says which default applies)."""
     value = answers.get(q.id)
     if value is None:
-        if q.id == "current_cost":
+        if q.id in ("current_cost", "value_per_success", "tickets_per_user"):
             return lookup(locale, "display.not_given")
         return lookup(locale, "display.default", value=_default(q, answers, locale))
     if isinstance(value, list):
@@ -157,16 +166,33 @@ def show_answer(q: Question, answers: Answers, locale: str) -> str:
             seconds=value.get("seconds", DEFAULT_ANSWER_SECONDS),
         )
     if q.id == "team_size":
-        return lookup(locale, "display.team_size", n=value)
+        return lookup(locale, "display.team_size", n=Decimal(str(value)))
+    if q.id == "users":
+        return lookup(locale, "display.users", n=Decimal(str(value)))
+    if q.id == "tickets_per_user":
+        return lookup(locale, "display.tickets_per_user", n=Decimal(str(value)))
+    if q.id == "value_per_success":
+        return lookup(locale, "display.amount", amount=Decimal(str(value)), currency=_code(answers))
+    if q.id == "language_shares" and isinstance(value, list):
+        languages = answers.get("languages")
+        codes = [str(c) for c in languages] if isinstance(languages, list) else []
+        return ", ".join(
+            f"{_language(code, locale)} {lookup(locale, 'display.share', share=float(str(share)))}"
+            for code, share in zip(codes, value, strict=False)
+        )
     if q.id.startswith("volume_"):
         return lookup(locale, "display.volume", n=Decimal(str(value)))
     if q.id.startswith("aht_") and isinstance(value, int):
         return lookup(locale, "display.minutes", minutes=_minutes(value))
     if q.id == "current_cost":
-        region = _region(answers)
-        currency = answers.get("currency")
-        code = currency if isinstance(currency, str) else None
-        if code is None:
-            code = region_facts(region).currency if region else "USD"
-        return lookup(locale, "display.money", amount=Decimal(str(value)), currency=code)
+        return lookup(locale, "display.money", amount=Decimal(str(value)), currency=_code(answers))
     return choice_label(q, str(value), locale)
+
+
+def _code(answers: Answers) -> str:
+    """The currency amounts are given in: the chosen one, else the region's own."""
+    region = _region(answers)
+    currency = answers.get("currency")
+    if isinstance(currency, str):
+        return currency
+    return region_facts(region).currency if region else "USD"

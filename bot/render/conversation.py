@@ -10,6 +10,7 @@ the right function for each reply.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -23,11 +24,13 @@ from bot.core.replies import (
     Help,
     LanguagePick,
     Notice,
+    QuickNeeds,
+    Reading,
     Rejection,
     Summary,
     WhatIfApplied,
 )
-from bot.render.answers import choice_label, show_answer
+from bot.render.answers import choice_label, language_list, show_answer
 from bot.render.catalog import catalog, lookup
 
 __all__ = [
@@ -38,11 +41,14 @@ __all__ = [
     "field_error_text",
     "notice_text",
     "question_label",
+    "reading_text",
     "render_ask",
     "render_form_rejection",
     "render_help",
     "render_language_pick",
     "render_notice",
+    "render_quick_needs",
+    "render_reading",
     "render_rejection",
     "render_summary",
     "render_whatif_applied",
@@ -67,6 +73,7 @@ _ACTION_KEYS = {
     "whatif:hours=business": "actions.whatif_business",
     "whatif:volume=+20%": "actions.whatif_more",
     "whatif:volume=-20%": "actions.whatif_less",
+    "edit": "actions.change_answer",
 }
 
 
@@ -83,6 +90,9 @@ def action_choice(value: str, locale: str, answers: Answers | None = None) -> Ch
         return Choice(value, lookup(locale, "actions.edit", label=label))
     if name == "language" and arg:
         return Choice(value, lookup(locale, f"actions.language_{arg}"))
+    specific = "actions." + re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_")
+    if value not in _ACTION_KEYS and arg and catalog().has(specific):
+        return Choice(value, lookup(locale, specific))  # "restart:yes", "whatif:outsourcing=…"
     return Choice(value, lookup(locale, _ACTION_KEYS.get(value, f"actions.{name}")))
 
 
@@ -121,7 +131,9 @@ def render_ask(ask: Ask, locale: str) -> Reply:
     """Ask a question; one answered before shows its current answer."""
     q = question(ask.question)
     answers = ask.answers
-    params = q.params(answers)
+    params = {"kind": answers.get("kind"), **q.params(answers)}
+    if isinstance(params.get("languages"), list):  # their names, as a list in the locale
+        params["languages"] = language_list(params["languages"], locale)
     lines = [notice_text(ask.lead, locale)] if ask.lead else []
     lines.append(lookup(locale, f"{q.template}.prompt", **params))
     if q.kind is QuestionKind.MULTI:
@@ -208,10 +220,12 @@ def render_language_pick(pick: LanguagePick, locale: str) -> Reply:
 
 def render_whatif_applied(applied: WhatIfApplied, locale: str) -> Reply:
     """What a what-if changed, one line per changed answer ("Opening hours → 24/7")."""
+    compared = _compared_text(applied, locale)
+    actions = _actions(applied.actions, locale)
     if applied.volume_change is not None:
         label = lookup(locale, "whatif.volume", change=applied.volume_change)
         text = lookup(locale, "whatif.applied", label=label, value="").rstrip(" →")
-        return Reply(text=text, kind=ReplyKind.INFO)
+        return Reply(text="\n".join((text, *compared)), kind=ReplyKind.INFO, actions=actions)
     answers = applied.answers
     parts: list[str] = []
     for question_id in applied.changed:
@@ -221,4 +235,71 @@ def render_whatif_applied(applied: WhatIfApplied, locale: str) -> Reply:
             "value": show_answer(q, answers, locale),
         }
         parts.append(lookup(locale, "whatif.applied", **params))
-    return Reply(text="\n".join(parts), kind=ReplyKind.INFO)
+    if not parts:
+        parts.append(lookup(locale, "whatif.unchanged"))
+    return Reply(text="\n".join((*parts, *compared)), kind=ReplyKind.INFO, actions=actions)
+
+
+def _compared_text(applied: WhatIfApplied, locale: str) -> tuple[str, ...]:
+    """ "Compared with your original: Outsourced $19,599.53 → In-house $25,000.00 a month"."""
+    before, now = applied.original, applied.now
+    if not before or not now:
+        return ()
+    from decimal import Decimal
+
+    return (
+        lookup(
+            locale,
+            "whatif.compared",
+            before_model=_model_name(before["recommended"], locale),
+            before_total=Decimal(before["total"]),
+            before_currency=before["currency"],
+            now_model=_model_name(now["recommended"], locale),
+            now_total=Decimal(now["total"]),
+            now_currency=now["currency"],
+            change=Decimal(now["total"]) - Decimal(before["total"]),
+            same_currency=before["currency"] == now["currency"],
+        ),
+    )
+
+
+def _model_name(model: str, locale: str) -> str:
+    from bot.render.env import renderer
+    from bot.render.labels import labels_for
+
+    return labels_for(renderer(), locale).get("model", model)
+
+
+def reading_text(reading: Reading, locale: str) -> str:
+    """How a one-line request was read: "I read: Team size: 2 agents; Channels: ..." and
+    a line per note (a place standing for both, a stand-in rate card, an assumption)."""
+    parts = []
+    for question_id in reading.shown:
+        q = question(question_id)
+        parts.append(
+            lookup(
+                locale,
+                "reading.item",
+                label=question_label(q, reading.answers, locale),
+                value=show_answer(q, reading.answers, locale),
+            )
+        )
+    lines = [lookup(locale, "reading.title", items=lookup(locale, "reading.separator").join(parts))]
+    for key, params in reading.notes:
+        lines.append(lookup(locale, key, **params))
+    return "\n".join(lines)
+
+
+def render_reading(reading: Reading, locale: str) -> Reply:
+    return Reply(text=reading_text(reading, locale), kind=ReplyKind.INFO)
+
+
+def render_quick_needs(needs: QuickNeeds, locale: str) -> Reply:
+    """A one-liner that cannot be priced yet: what was read, why, and an example in the
+    syntax the user typed (``/estimate``, ``/sourcewise`` or ``sourcewise chat --quick``)."""
+    lines = []
+    if needs.reading is not None and needs.reading.shown:
+        lines.append(reading_text(needs.reading, locale))
+    lines.append(lookup(locale, needs.key, **needs.params))
+    lines.append(lookup(locale, "quick.example", command=needs.command or ""))
+    return Reply(text="\n".join(lines), kind=ReplyKind.ERROR)

@@ -11,6 +11,7 @@ at once, so a new kind of reply cannot be silently dropped.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from bot.core.events import Reply
@@ -24,9 +25,12 @@ from bot.core.replies import (
     LanguagePick,
     Message,
     Notice,
+    QuickNeeds,
     QuickResult,
+    Reading,
     Rejection,
     Result,
+    SavedList,
     Summary,
     WhatIfApplied,
 )
@@ -36,11 +40,14 @@ from bot.render.conversation import (
     render_help,
     render_language_pick,
     render_notice,
+    render_quick_needs,
+    render_reading,
     render_rejection,
     render_summary,
     render_whatif_applied,
 )
 from bot.render.result import render_details, render_quick, render_result, render_why
+from bot.render.saved import render_saved_list
 
 __all__ = ["render_replies", "render_reply"]
 
@@ -57,9 +64,14 @@ def _result(result: Result, locale: str) -> tuple[Reply, ...]:
 
 
 def _quick(quick: QuickResult, locale: str) -> tuple[Reply, ...]:
-    return render_quick(
+    drawn = render_quick(
         quick.estimate, locale, quick.defaults_used, actions=quick.actions, chart=quick.chart
     )
+    if quick.reading is None or not drawn:
+        return drawn
+    read = render_reading(quick.reading, locale).text  # how the line was read, on top
+    first = drawn[0]
+    return (replace(first, text=f"{read}\n\n{first.text}"), *drawn[1:])
 
 
 def _explanation(explanation: Explanation, locale: str) -> tuple[Reply, ...]:
@@ -76,9 +88,12 @@ _RENDERERS: dict[type[Any], Callable[[Any, str], tuple[Reply, ...]]] = {
     Help: _one(render_help),
     LanguagePick: _one(render_language_pick),
     WhatIfApplied: _one(render_whatif_applied),
+    Reading: _one(render_reading),
+    QuickNeeds: _one(render_quick_needs),
     Result: _result,
     QuickResult: _quick,
     Explanation: _explanation,
+    SavedList: _one(render_saved_list),
 }
 
 

@@ -27,6 +27,7 @@ from bot.store.base import (
     UnitOfWork,
     UpdateLog,
     UpdateStatus,
+    UserScope,
 )
 from bot.store.codec import replies_from_json, replies_to_json
 from bot.store.memory import MemoryStore
@@ -55,6 +56,7 @@ __all__ = [
     "UnitOfWork",
     "UpdateLog",
     "UpdateStatus",
+    "UserScope",
     "current_revision",
     "head_revision",
     "migrate",

@@ -53,6 +53,7 @@ __all__ = [
     "UnitOfWork",
     "UpdateLog",
     "UpdateStatus",
+    "UserScope",
 ]
 
 #: A JSON object as Python sees it after ``json.loads``.
@@ -114,8 +115,36 @@ class Draft:
 
 @dataclass(frozen=True, slots=True)
 class EstimateRecord:
+    """One estimate of a user's history: ``id`` is unique in the store and stable (a saved
+    estimate is reopened or deleted by it)."""
+
+    id: int
     created_at: datetime  # timezone-aware, UTC
     summary: JSONObject
+
+
+@dataclass(frozen=True, slots=True)
+class UserScope:
+    """Whose data "delete my data" removes: every row of ``platform`` whose user is
+    ``user``, in ``workspace`` only, or in every workspace when ``workspace`` is None (a
+    platform whose user ids are global, such as Telegram, where one person's rows sit under
+    their private chat and each group they used the bot in).
+
+    The one exception to "per-user methods act on one key": the ``forget`` methods below
+    take a scope, because a person's data is spread over several keys."""
+
+    platform: str
+    user: str
+    workspace: str | None
+
+    @classmethod
+    def of(cls, key: ConversationKey) -> UserScope:
+        """The scope of a request made under ``key``: a private chat keyed by the user's
+        own id (Telegram's private chat id is the user id, and Telegram user ids are
+        global) reaches every workspace of the platform; anywhere else (a Slack team,
+        whose member ids are only unique within it; the terminal) only ``key``'s."""
+        every = key.workspace == key.user
+        return cls(key.platform, key.user, None if every else key.workspace)
 
 
 # --- repositories --------------------------------------------------------------------------
@@ -151,6 +180,11 @@ class ConversationStore(Protocol):
         """
         ...
 
+    async def forget(self, scope: UserScope) -> int:
+        """Delete every conversation in ``scope`` with its kept estimate; returns how many.
+        A later :meth:`load` finds nothing (``Snapshot(None, 0)``)."""
+        ...
+
 
 class DraftStore(Protocol):
     """Open ``/handoff form`` drafts, one per key (platform, chat or topic, user), versioned
@@ -168,6 +202,10 @@ class DraftStore(Protocol):
 
         Raises :class:`StaleConversation` when another unit of work saved first.
         """
+        ...
+
+    async def forget(self, scope: UserScope) -> int:
+        """Delete every draft in ``scope``; returns how many."""
         ...
 
 
@@ -217,14 +255,31 @@ class UpdateLog(Protocol):
         window); returns how many. Maintenance, not scoped to a key."""
         ...
 
+    async def forget(self, scope: UserScope, *, keep: str | None = None) -> int:
+        """Delete every claim in ``scope`` with the replies recorded for it, except the
+        claim of update ``keep`` (the request to forget, so it is still answered once);
+        returns how many."""
+        ...
+
 
 class EstimateHistory(Protocol):
-    """Estimates a user received, newest last in, first out."""
+    """Estimates a user received (their saved estimates), newest last in, first out."""
 
-    async def add(self, key: ConversationKey, summary: JSONObject) -> None: ...
+    async def add(self, key: ConversationKey, summary: JSONObject) -> int:
+        """Append an estimate to ``key``'s history; returns its id."""
+        ...
 
     async def recent(self, key: ConversationKey, limit: int) -> tuple[EstimateRecord, ...]:
         """At most ``limit`` of ``key``'s estimates, newest first."""
+        ...
+
+    async def delete(self, key: ConversationKey, estimate_id: int) -> bool:
+        """Delete ``key``'s estimate ``estimate_id``; False if ``key`` has none of that id
+        (another key's estimate is never touched)."""
+        ...
+
+    async def forget(self, scope: UserScope) -> int:
+        """Delete every estimate in ``scope``; returns how many."""
         ...
 
 

@@ -28,6 +28,7 @@ from bot.store.base import (
     StaleConversation,
     StoreUnavailable,
     UpdateStatus,
+    UserScope,
 )
 from bot.store.memory_handoff import HandoffTables, MemoryHandoff
 
@@ -65,8 +66,17 @@ class _Tables:
     drafts: dict[ConversationKey, Draft] = field(default_factory=dict)
     updates: dict[tuple[str, str], _Update] = field(default_factory=dict)
     estimates: list[tuple[ConversationKey, EstimateRecord]] = field(default_factory=list)
+    last_estimate_id: int = 0
     installations: list[_Installation] = field(default_factory=list)
     handoff: HandoffTables = field(default_factory=HandoffTables)
+
+
+def _in(scope: UserScope, key: ConversationKey) -> bool:
+    return (
+        key.platform == scope.platform
+        and key.user == scope.user
+        and (scope.workspace is None or key.workspace == scope.workspace)
+    )
 
 
 class _Conversations:
@@ -98,6 +108,13 @@ class _Conversations:
         else:
             self._tables.kept_estimates[key] = bytes(data)
 
+    async def forget(self, scope: UserScope) -> int:
+        doomed = [key for key in self._tables.conversations if _in(scope, key)]
+        for key in doomed:
+            del self._tables.conversations[key]
+            self._tables.kept_estimates.pop(key, None)
+        return len(doomed)
+
 
 class _Drafts:
     def __init__(self, tables: _Tables) -> None:
@@ -118,6 +135,12 @@ class _Drafts:
             raise StaleConversation(key, f"expected version {expected_version}, found {version}")
         self._tables.drafts[key] = Draft(_json(answers), version + 1)
         return version + 1
+
+    async def forget(self, scope: UserScope) -> int:
+        doomed = [key for key in self._tables.drafts if _in(scope, key)]
+        for key in doomed:
+            del self._tables.drafts[key]
+        return len(doomed)
 
 
 class _Updates:
@@ -174,18 +197,48 @@ class _Updates:
             del self._tables.updates[slot]
         return len(old)
 
+    async def forget(self, scope: UserScope, *, keep: str | None = None) -> int:
+        doomed = [
+            slot
+            for slot, u in self._tables.updates.items()
+            if _in(scope, u.key) and slot[1] != keep
+        ]
+        for slot in doomed:
+            del self._tables.updates[slot]
+        return len(doomed)
+
 
 class _Estimates:
     def __init__(self, tables: _Tables) -> None:
         self._tables = tables
 
-    async def add(self, key: ConversationKey, summary: JSONObject) -> None:
-        record = EstimateRecord(datetime.now(UTC), _json(summary))
+    async def add(self, key: ConversationKey, summary: JSONObject) -> int:
+        self._tables.last_estimate_id += 1
+        record = EstimateRecord(self._tables.last_estimate_id, datetime.now(UTC), _json(summary))
         self._tables.estimates.append((key, record))
+        return record.id
 
     async def recent(self, key: ConversationKey, limit: int) -> tuple[EstimateRecord, ...]:
         mine = [record for owner, record in reversed(self._tables.estimates) if owner == key]
-        return tuple(EstimateRecord(r.created_at, _json(r.summary)) for r in mine[: max(limit, 0)])
+        return tuple(
+            EstimateRecord(r.id, r.created_at, _json(r.summary)) for r in mine[: max(limit, 0)]
+        )
+
+    async def delete(self, key: ConversationKey, estimate_id: int) -> bool:
+        before = len(self._tables.estimates)
+        self._tables.estimates[:] = [
+            (owner, r)
+            for owner, r in self._tables.estimates
+            if not (owner == key and r.id == estimate_id)
+        ]
+        return len(self._tables.estimates) != before
+
+    async def forget(self, scope: UserScope) -> int:
+        before = len(self._tables.estimates)
+        self._tables.estimates[:] = [
+            (owner, r) for owner, r in self._tables.estimates if not _in(scope, owner)
+        ]
+        return before - len(self._tables.estimates)
 
 
 class _Installations:

@@ -50,6 +50,7 @@ from bot.store.base import (
     StoreError,
     StoreUnavailable,
     UpdateStatus,
+    UserScope,
 )
 from bot.store.models import (
     conversations,
@@ -228,6 +229,13 @@ def _is_key(table: Any, key: ConversationKey) -> ColumnElement[bool]:
     )
 
 
+def _in_scope(table: Any, scope: UserScope) -> ColumnElement[bool]:
+    conditions = [table.c.platform == scope.platform, table.c.user_id == scope.user]
+    if scope.workspace is not None:
+        conditions.append(table.c.workspace == scope.workspace)
+    return and_(*conditions)
+
+
 class _Part:
     """A repository: runs its statements on the unit of work's connection."""
 
@@ -289,6 +297,13 @@ class _Conversations(_Part):
                 update(conversations).where(_is_key(conversations, key)).values(estimate=data)
             )
 
+    async def forget(self, scope: UserScope) -> int:
+        with _translated():
+            result = await self._connection.execute(
+                sql_delete(conversations).where(_in_scope(conversations, scope))
+            )
+        return int(result.rowcount)
+
 
 class _Drafts(_Part):
     async def load(self, key: ConversationKey) -> Draft:
@@ -329,6 +344,13 @@ class _Drafts(_Part):
         if result.rowcount != 1:
             raise StaleConversation(key, f"draft version {expected_version} is no longer current")
         return expected_version + 1
+
+    async def forget(self, scope: UserScope) -> int:
+        with _translated():
+            result = await self._connection.execute(
+                sql_delete(handoff_drafts).where(_in_scope(handoff_drafts, scope))
+            )
+        return int(result.rowcount)
 
 
 class _Updates(_Part):
@@ -411,30 +433,55 @@ class _Updates(_Part):
             )
         return int(result.rowcount)
 
+    async def forget(self, scope: UserScope, *, keep: str | None = None) -> int:
+        condition = _in_scope(processed_updates, scope)
+        if keep is not None:
+            condition = and_(condition, processed_updates.c.update_id != keep)
+        with _translated():
+            result = await self._connection.execute(sql_delete(processed_updates).where(condition))
+        return int(result.rowcount)
+
 
 class _Estimates(_Part):
-    async def add(self, key: ConversationKey, summary: JSONObject) -> None:
+    async def add(self, key: ConversationKey, summary: JSONObject) -> int:
         with _translated(key):
-            await self._connection.execute(
-                insert(estimates).values(
+            added = await self._connection.execute(
+                insert(estimates)
+                .values(
                     platform=key.platform,
                     workspace=key.workspace,
                     user_id=key.user,
                     created_at=datetime.now(UTC),
                     summary=summary,
                 )
+                .returning(estimates.c.id)
             )
+        return int(added.scalar_one())
 
     async def recent(self, key: ConversationKey, limit: int) -> tuple[EstimateRecord, ...]:
         query = (
-            select(estimates.c.created_at, estimates.c.summary)
+            select(estimates.c.id, estimates.c.created_at, estimates.c.summary)
             .where(_is_key(estimates, key))
             .order_by(estimates.c.id.desc())
             .limit(max(limit, 0))
         )
         with _translated(key):
             rows = (await self._connection.execute(query)).all()
-        return tuple(EstimateRecord(_utc(row.created_at), row.summary) for row in rows)
+        return tuple(EstimateRecord(int(row.id), _utc(row.created_at), row.summary) for row in rows)
+
+    async def delete(self, key: ConversationKey, estimate_id: int) -> bool:
+        with _translated(key):
+            result = await self._connection.execute(
+                sql_delete(estimates).where(_is_key(estimates, key), estimates.c.id == estimate_id)
+            )
+        return bool(result.rowcount == 1)
+
+    async def forget(self, scope: UserScope) -> int:
+        with _translated():
+            result = await self._connection.execute(
+                sql_delete(estimates).where(_in_scope(estimates, scope))
+            )
+        return int(result.rowcount)
 
 
 class _Installations(_Part):

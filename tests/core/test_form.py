@@ -81,3 +81,14 @@ def test_typed_hours_without_a_preset_mean_custom() -> None:
     result = validate_form(values)
     assert result.ok and result.scenario is not None
     assert result.scenario.coverage.preset is HoursPreset.CUSTOM
+
+
+def test_several_languages_need_no_answer_the_form_does_not_insist_on() -> None:
+    """Two languages make "do your agents speak all of them?" relevant: left empty on the
+    form it takes its default (at 876e216 the submission failed as "inconsistent")."""
+    values = {**VALID, "languages": ("en", "pl")}
+    result = validate_form(values)
+    assert result.ok and result.scenario is not None, result.errors
+    assert result.answers["agent_languages"] is None
+    one_each = validate_form({**values, "agent_languages": "one_each"})
+    assert one_each.ok and one_each.answers["agent_languages"] == "one_each"

@@ -58,6 +58,7 @@ TEAM_ANSWERS = {
         "team size today",
         "8 agents",
         "English, Chinese",
+        "all",
         "24/7",
     ],
     "pl": [
@@ -67,9 +68,10 @@ TEAM_ANSWERS = {
         "zespół",
         "8 osób",
         "polski, angielski",
+        "wszystkie",
         "całodobowo",
     ],
-    "zh": ["客服", "中国", "电话，在线聊天", "团队", "8名客服", "中文，英语", "全天"],
+    "zh": ["客服", "中国", "电话，在线聊天", "团队", "8名客服", "中文，英语", "都会", "全天"],
 }
 SKIP = {"en": "skip", "pl": "pomiń", "zh": "跳过"}
 COMPUTE = {"en": "calculate", "pl": "oblicz", "zh": "计算"}
@@ -77,7 +79,8 @@ COMPUTE = {"en": "calculate", "pl": "oblicz", "zh": "计算"}
 
 @pytest.mark.parametrize("locale", ["en", "pl", "zh"])
 def test_team_size_walkthrough_typed_in_each_language(locale: str) -> None:
-    typed = [*TEAM_ANSWERS[locale], *[SKIP[locale]] * 4]
+    # 24/7: no time-zone question; then currency, service level and today's cost skipped
+    typed = [*TEAM_ANSWERS[locale], *[SKIP[locale]] * 3]
     state, results = run([Start(locale), *map(Text, typed)], locale=locale)
     assert state.phase is Phase.SUMMARY
     summary = results[-1].replies[-1]
@@ -111,6 +114,7 @@ def test_volume_walkthrough_with_buttons_custom_handle_times_and_hours() -> None
             Text("6:30"),
             Command("skip"),
             Submit("languages", ("de", "en")),
+            Pick("agent_languages", "all"),
             Pick("hours", "custom"),
             Text("Mon-Fri 8-20, Sat 9-13"),
             Pick("timezone", "Europe/Berlin"),
@@ -236,6 +240,8 @@ def test_edit_from_summary_comes_back_to_summary() -> None:
     assert state.current == "languages" and state.editing
     assert results[-1].replies[-1].selected == frozenset({"pl"})
     state, results = run([Toggle("languages", "en"), Submit("languages")], state=state)
+    assert state.current == "agent_languages"  # two languages: do the agents speak both?
+    state, results = run([Command("skip")], state=state)
     assert state.phase is Phase.SUMMARY and state.answers["languages"] == ["pl", "en"]
     # an edit that needs a new answer asks for it, then returns
     state, _ = run([Command("edit", "channels"), Text("phone, chat, email")], state=state)
@@ -258,25 +264,41 @@ def test_edit_by_typed_label_and_unknown_edit() -> None:
 
 
 @pytest.mark.parametrize(
-    ("locale", "cancel", "start"),
-    [("en", "cancel", "start"), ("pl", "anuluj", "zacznij"), ("zh", "取消", "开始")],
+    ("locale", "cancel", "yes", "start"),
+    [
+        ("en", "cancel", "yes", "start"),
+        ("pl", "anuluj", "tak", "zacznij"),
+        ("zh", "取消", "是", "开始"),
+    ],
 )
-def test_cancel_keeps_the_state_and_start_begins_again(
-    locale: str, cancel: str, start: str
+def test_cancel_asks_keeps_the_answers_and_start_offers_to_carry_on(
+    locale: str, cancel: str, yes: str, start: str
 ) -> None:
+    """Issue 15, point 3: at 7ff2637 "cancel" said the answers were kept and "start" then
+    wiped them; now cancel asks first, and start offers to carry on."""
     state = _reach("hours", locale)
-    state, results = run([Text(cancel)], locale=locale, state=state)
+    asked, results = run([Text(cancel)], locale=locale, state=state)
+    assert asked.phase is Phase.ASKING and asked.confirm == "cancel"
+    assert [a.value for a in results[-1].replies[-1].actions] == ["cancel:yes", "cancel:no"]
+    state, results = run([Text(yes)], locale=locale, state=asked)
     assert state.phase is Phase.CANCELLED and state.answers["region"] == "PL"
-    assert results[-1].replies[-1].actions[0].value == "start"
     same, _ = run([Text("whatever")], locale=locale, state=state)
     assert same == state
     state, results = run([Text(start)], locale=locale, state=state)
-    assert state.phase is Phase.ASKING and state.current == "kind" and state.answers == {}
+    assert state.answers["region"] == "PL"
+    assert [a.value for a in results[-1].replies[-1].actions] == ["resume", "new"]
+    state, results = run([Command("resume")], locale=locale, state=state)
+    assert state.phase is Phase.ASKING and state.current == "hours"
+    assert state.answers["region"] == "PL"
 
 
-def test_restart_forgets_answers_but_keeps_the_chosen_language() -> None:
+def test_restart_asks_first_then_forgets_answers_but_keeps_the_chosen_language() -> None:
     state = _reach("hours")
-    state, _ = run([Command("language", "zh"), Text("/restart")], state=state)
+    asked, _ = run([Command("language", "zh"), Text("/restart")], state=state)
+    assert asked.answers == state.answers and asked.confirm == "restart"
+    kept, _ = run([Command("restart", "no")], state=asked)
+    assert kept.answers == state.answers and kept.current == "hours" and kept.confirm is None
+    state, _ = run([Text("/restart"), Text("是")], state=kept)
     assert state.answers == {} and state.current == "kind"
     assert state.locale == "zh" and state.locale_locked
 
@@ -302,9 +324,9 @@ def test_language_switches_and_reasks_in_the_new_language() -> None:
     assert "Czy mam liczyć" in results[-1].replies[-1].text
     # the platform's hint no longer overrides the user's choice
     state, results = run([Text("zespół")], locale="en", state=state)
-    assert state.locale == "pl" and "konsultantów" in results[-1].replies[-1].text
+    assert state.locale == "pl" and "osób" in results[-1].replies[-1].text
     state, results = run([Text("/language zh")], locale="en", state=state)
-    assert state.locale == "zh" and "客服" in results[-1].replies[-1].text
+    assert state.locale == "zh" and "多少人" in results[-1].replies[-1].text
 
 
 def test_language_without_argument_offers_the_languages() -> None:

@@ -92,6 +92,7 @@ def test_answers_round_trip_through_the_scenario() -> None:
         "aht_phone": 390,
         "aht_chat": None,
         "languages": ["pl", "en"],
+        "agent_languages": None,
         "hours": [[0, 8, 20], [5, 9, 13]],
         "timezone": None,
         "currency": "EUR",

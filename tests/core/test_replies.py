@@ -111,8 +111,11 @@ def test_the_summary_lists_answers_with_edit_actions() -> None:
 
 def test_compute_answers_with_the_estimate_and_its_follow_ups() -> None:
     result = _walk(_summary(), Command("compute"))
-    (shown,) = result.replies
+    shown, alternatives = result.replies
     assert isinstance(shown, Result) and shown.estimate is result.estimate
+    assert alternatives == Notice(
+        "outsourcing.try", actions=("whatif:outsourcing=dedicated", "whatif:outsourcing=shared")
+    )
     assert shown.chart and shown.actions[:2] == ("why", "details")
     assert "whatif:hours=24x7" in shown.actions
 
@@ -127,10 +130,11 @@ def test_why_and_details_are_explanations_of_the_same_estimate() -> None:
 
 def test_a_what_if_leads_with_what_changed() -> None:
     state = _walk(_summary(), Command("compute")).state
-    applied, shown = _walk(state, Command("whatif", "volume=+20%")).replies
-    assert applied == WhatIfApplied(applied.answers, volume_change=Decimal("0.2"))
+    applied, shown, _ = _walk(state, Command("whatif", "volume=+20%")).replies
+    assert isinstance(applied, WhatIfApplied) and applied.volume_change == Decimal("0.2")
+    assert applied.original is not None and applied.actions == ("original",)
     assert isinstance(shown, Result)
-    applied, _ = _walk(state, Text("24/7")).replies
+    applied, _, _ = _walk(state, Text("24/7")).replies
     assert isinstance(applied, WhatIfApplied) and applied.changed == ("hours",)
     assert applied.answers["hours"] == "24x7"
 
@@ -144,7 +148,9 @@ def test_help_language_and_cancel() -> None:
     switched = step(state, Command("language", "zh"))
     (ask,) = switched.replies
     assert isinstance(ask, Ask) and ask.lead == Notice("language_set")
-    cancelled = step(state, Command("cancel"))
+    asked = step(state, Command("cancel"))
+    assert asked.replies == (Notice("confirm.cancel", actions=("cancel:yes", "cancel:no")),)
+    cancelled = step(asked.state, Command("cancel", "yes"))
     assert cancelled.state.phase is Phase.CANCELLED
     assert cancelled.replies == (Notice("cancelled", actions=("start",)),)
 
@@ -210,8 +216,10 @@ def test_a_typed_team_size_in_a_what_if_is_read_by_the_team_question() -> None:
     state = _team_result("8")
     too_many = _walk(state, Command("whatif", "30000 agents")).replies[0]
     assert isinstance(too_many, Rejection) and too_many.key == "error.too_large"
-    fraction = _walk(state, Command("whatif", "8.5 agents")).replies[0]
-    assert isinstance(fraction, Rejection) and fraction.key == "error.not_whole"
+    fraction = _walk(state, Command("whatif", "8.5 agents"))  # part-timers: FTE
+    assert fraction.state.answers["team_size"] == "8.5" and fraction.estimate is not None
+    too_few = _walk(state, Command("whatif", "0.05 agents")).replies[0]
+    assert isinstance(too_few, Rejection) and too_few.key == "error.too_small"
     grown = _walk(state, Command("whatif", "12 agents"))
     assert grown.state.answers["team_size"] == 12 and grown.estimate is not None
 
@@ -230,7 +238,7 @@ def test_a_one_line_request_is_checked_by_the_same_parsers() -> None:
 
     for line, key in (
         ("30000 agents", "error.too_large"),
-        ("8.5 agents", "error.not_whole"),
+        ("0.01 agents", "error.too_small"),
         ("8 agents €20000000000", "error.too_large"),
         ("99000000000 calls/month", "error.too_large"),
     ):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -26,14 +27,25 @@ Answer = str | Sequence[str]
 
 
 def prompts(locale: str) -> dict[str, str]:
-    """Question id -> the literal start of its prompt in ``locale`` (before any template)."""
+    """Question id -> the literal start of its prompt in ``locale`` (the text before the
+    first template tag; for a prompt that opens with a tag, its longest literal run)."""
     found = {}
     for key, text in catalog().table(locale).items():
         if key.startswith("q.") and key.endswith(".prompt") and isinstance(text, str):
-            literal = text.split("{")[0].strip()
+            runs = [run.strip() for run in re.split(r"\{[{%].*?[}%]\}", text)]
+            literal = runs[0] if runs[0] else max(runs, key=len)
             if literal:
                 found[key[2 : -len(".prompt")]] = literal
     return found
+
+
+def _opening_with_a_tag(locale: str) -> frozenset[str]:
+    """Question ids whose prompt in ``locale`` starts with a template tag (a channel name)."""
+    return frozenset(
+        key[2 : -len(".prompt")]
+        for key, text in catalog().table(locale).items()
+        if key.startswith("q.") and key.endswith(".prompt") and str(text).startswith("{")
+    )
 
 
 def word(locale: str, command: str) -> str:
@@ -53,9 +65,10 @@ def current_question(output: str, locale: str) -> str | None:
     """The id of the last question asked in ``output`` (a reply starts a line)."""
     best: tuple[int, int, str] | None = None
     lines = output.splitlines()
+    openers = _opening_with_a_tag(locale)
     for qid, literal in prompts(locale).items():
         for index, line in enumerate(lines):
-            if line.startswith(literal):
+            if line.startswith(literal) or (qid in openers and literal in line):
                 candidate = (index, len(literal), qid)
                 best = candidate if best is None or candidate > best else best
     return None if best is None else best[2]

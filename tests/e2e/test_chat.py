@@ -29,6 +29,7 @@ VOLUMES_EN = {
     "volume": ["12000", "3000"],
     "aht_mode": "1",
     "languages": "English, Polish",
+    "agent_languages": "1",  # each agent speaks both
     "hours": "3",  # 24/7
     "timezone": "skip",
     "currency": "skip",
@@ -177,3 +178,34 @@ def test_back_edit_and_what_if(tmp_path: Path) -> None:
         assert "18,000 contacts a month" in more  # 15,000 + 20%
         status, _ = chat.close()
     assert status == 0
+
+
+def test_saved_estimates_are_listed_reopened_deleted_and_forgotten(tmp_path: Path) -> None:
+    """Issue 15, point 3, in the terminal: "list", "open 1", "delete 1" and "delete my data"
+    act on what the database keeps; after a confirmed delete, a new run starts afresh."""
+    database = tmp_path / "db.sqlite"
+    with Chat(database, tmp_path, locale="en") as chat:
+        summary = chat.answer(chat.read_turn(), VOLUMES_EN)
+        result = chat.say(word("en", "compute"))
+        assert_result(result, "en")
+        listing = chat.say("list")
+        assert "Your saved estimates (newest first):" in listing
+        assert "Poland · Phone and email · 15,000 contacts a month · 24/7" in listing
+        assert action_key(listing, "Open 1") and action_key(listing, "Delete 1")
+        reopened = chat.say(action_key(listing, "Open 1"))
+        assert "Here is that estimate again" in reopened
+        assert_result(reopened, "en")
+        deleted = chat.say("delete 1")
+        assert "Deleted that estimate." in deleted and "You have no saved estimates yet." in deleted
+        asked = chat.say("delete my data")
+        assert "This cannot be undone." in asked
+        done = chat.say(action_key(asked, "Yes, delete everything"))
+        assert "Done: your conversations and saved estimates are deleted." in done
+        status, _ = chat.close()
+    assert status == 0 and "12,000" in summary
+
+    with Chat(database, tmp_path, locale="en") as chat:
+        fresh = chat.read_turn()
+        assert current_question(fresh, "en") == "kind"
+        assert "Welcome back" not in fresh
+        chat.close()

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from bot.core.errors import ParseError
 from bot.core.events import Command, Event, Pick, ReplyKind, Start, Submit, Text
 from bot.core.questions import QUESTIONS
-from bot.core.state import ConversationState
+from bot.core.state import ConversationState, Phase
 from bot.render.conversation import error_text
 from bot.turn import run_turn
 from tests.fuzz.strategies import JUNK, fuzz_settings, mixed
@@ -32,6 +32,7 @@ _TEAM_PATH: dict[str, Event] = {
     "sizing": Pick("sizing", "team"),
     "team_size": Text("12"),
     "languages": Submit("languages", ("pl", "en")),
+    "agent_languages": Pick("agent_languages", "one_each"),
     "hours": Pick("hours", "custom"),
     "hours_custom": Text("Mon-Fri 8-16"),
     "timezone": Command("skip"),
@@ -52,16 +53,29 @@ _VOLUME_PATH: dict[str, Event] = {
     "aht_email": Text("6"),
     "aht_social": Text("4"),
 }
+#: An IT help desk sized by the employees it supports.
+_USERS_PATH: dict[str, Event] = {
+    **_TEAM_PATH,
+    "kind": Pick("kind", "it_helpdesk"),
+    "sizing": Pick("sizing", "users"),
+    "users": Text("300"),
+}
 
 
 @cache
 def state_at(question_id: str, locale: str) -> ConversationState:
-    """A conversation in ``locale`` whose open question is ``question_id``."""
-    for path in (_TEAM_PATH, _VOLUME_PATH):
+    """A conversation in ``locale`` whose open question is ``question_id``; a question the
+    conversation never asks (a default until changed) is opened from the summary."""
+    for path in (_TEAM_PATH, _VOLUME_PATH, _USERS_PATH):
         state = run_turn(None, Start(locale)).state
         for _ in range(40):
             if state.current == question_id:
                 return state
+            if state.phase is Phase.SUMMARY and not BY_ID[question_id].asked:
+                state = run_turn(state, Command("edit", question_id)).state
+                if state.current == question_id:
+                    return state
+                break
             if state.current not in path:
                 break
             state = run_turn(state, path[state.current]).state

@@ -57,7 +57,7 @@ SCRIPT: tuple[str, ...] = (
     "team",
     "8",
     "English",
-    "24/7",
+    "business hours",  # then the time zone is asked (it is not for 24/7)
     "skip",
     "skip",
     "skip",
@@ -71,6 +71,7 @@ EXPECTED_ANSWERS: dict[str, Any] = {
     "sizing": "team",
     "team_size": 8,
     "languages": ["en"],
+    "hours": "business",
 }
 
 

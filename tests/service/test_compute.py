@@ -197,8 +197,12 @@ async def test_the_kept_estimate_is_the_one_shown(store: Store) -> None:
     (summary,) = await service.recent_estimates(ALICE)
     assert kept is not None
     assert kept.recommendation.model.value == summary["recommended"]
-    # Starting over forgets it: nothing is left to explain.
+    # "restart" only asks: until the user says yes, the result is still there to explain.
     await service.handle(ALICE, Command("restart"))
+    async with store.unit_of_work(read_only=True) as uow:
+        assert await uow.conversations.estimate(ALICE) is not None
+    # Starting over once confirmed forgets it: nothing is left to explain.
+    await service.handle(ALICE, Command("restart", "yes"))
     async with store.unit_of_work(read_only=True) as uow:
         assert await uow.conversations.estimate(ALICE) is None
 

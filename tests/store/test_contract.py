@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.core.ports import ConversationKey
-from bot.store import Draft, StaleConversation, Store
+from bot.store import Draft, StaleConversation, Store, UserScope
 from tests.store.worker import increment
 
 ALICE = ConversationKey("telegram", "chat-1", "alice")
@@ -306,6 +306,119 @@ async def test_recent_estimates_are_newest_first_and_limited(store: Store) -> No
     assert [r.summary["n"] for r in recent] == [3, 2, 1]
     assert all(before <= r.created_at <= datetime.now(UTC) for r in recent)
     assert all(r.created_at.tzinfo is not None for r in recent)
+
+
+async def test_a_saved_estimate_keeps_its_id_and_is_deleted_by_it(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        first = await uow.estimates.add(ALICE, {"n": 1})
+        second = await uow.estimates.add(ALICE, {"n": 2})
+        theirs = await uow.estimates.add(NEIGHBOURS[2], {"n": "bob"})
+        await uow.commit()
+    assert len({first, second, theirs}) == 3
+    async with store.unit_of_work() as uow:
+        assert [(r.id, r.summary["n"]) for r in await uow.estimates.recent(ALICE, 5)] == [
+            (second, 2),
+            (first, 1),
+        ]
+        assert not await uow.estimates.delete(ALICE, theirs)  # bob's: untouched
+        assert not await uow.estimates.delete(NEIGHBOURS[2], first)  # alice's: untouched
+        assert await uow.estimates.delete(ALICE, first)
+        assert not await uow.estimates.delete(ALICE, first)  # gone already
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert [r.id for r in await uow.estimates.recent(ALICE, 5)] == [second]
+        assert [r.id for r in await uow.estimates.recent(NEIGHBOURS[2], 5)] == [theirs]
+
+
+async def test_a_deletion_without_commit_is_rolled_back(store: Store) -> None:
+    async with store.unit_of_work() as uow:
+        kept = await uow.estimates.add(ALICE, {"n": 1})
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.estimates.delete(ALICE, kept)
+        assert await uow.conversations.forget(UserScope.of(ALICE)) == 0
+    async with store.unit_of_work() as uow:
+        assert [r.id for r in await uow.estimates.recent(ALICE, 5)] == [kept]
+
+
+# --- forgetting a user ----------------------------------------------------------------------
+
+#: One Telegram user: their private chat (keyed by their own id) and a group they used.
+PRIVATE = ConversationKey("telegram", "7001", "7001")
+IN_GROUP = ConversationKey("telegram", "-100", "7001")
+#: Same user id elsewhere: a group neighbour, another platform, a Slack team pair.
+GROUP_NEIGHBOUR = ConversationKey("telegram", "-100", "7002")
+SLACK_T1 = ConversationKey("slack", "T1", "7001")
+SLACK_T2 = ConversationKey("slack", "T2", "7001")
+EVERYONE = (PRIVATE, IN_GROUP, GROUP_NEIGHBOUR, SLACK_T1, SLACK_T2)
+
+
+async def _fill(store: Store) -> None:
+    """A conversation with a kept estimate, a history entry, a draft and a claimed update
+    with undelivered replies, for every key of :data:`EVERYONE`."""
+    async with store.unit_of_work() as uow:
+        for n, key in enumerate(EVERYONE):
+            await uow.conversations.save(key, {"who": list(key)}, expected_version=0)
+            await uow.conversations.keep_estimate(key, b"kept")
+            await uow.estimates.add(key, {"who": list(key)})
+            await uow.drafts.save(key, {"name": "EMEA"}, expected_version=0)
+            assert await uow.updates.claim(key, f"u-{n}")
+            await uow.updates.record_replies(key, f"u-{n}", [{"text": "hello"}])
+        await uow.commit()
+
+
+async def _holds_data(store: Store, key: ConversationKey, update: str) -> bool:
+    async with store.unit_of_work() as uow:
+        found = [
+            (await uow.conversations.load(key)).state is not None,
+            await uow.conversations.estimate(key) is not None,
+            bool(await uow.estimates.recent(key, 5)),
+            (await uow.drafts.load(key)).answers is not None,
+            await uow.updates.status(key, update) is not None,
+        ]
+    assert len(set(found)) == 1, (key, found)  # all of it or none of it
+    return found[0]
+
+
+async def test_forgetting_a_user_from_their_private_chat_reaches_every_chat(
+    store: Store,
+) -> None:
+    await _fill(store)
+    async with store.unit_of_work() as uow:
+        scope = UserScope.of(PRIVATE)
+        assert scope.workspace is None
+        assert await uow.conversations.forget(scope) == 2
+        assert await uow.estimates.forget(scope) == 2
+        assert await uow.drafts.forget(scope) == 2
+        assert await uow.updates.forget(scope, keep="u-0") == 1  # the request itself stays
+        await uow.commit()
+    assert not await _holds_data(store, IN_GROUP, "u-1")
+    async with store.unit_of_work() as uow:
+        assert (await uow.conversations.load(PRIVATE)).state is None
+        assert await uow.estimates.recent(PRIVATE, 5) == ()
+        assert await uow.updates.status(PRIVATE, "u-0") is not None  # kept: answered once
+        assert await uow.drafts.load(PRIVATE) == Draft(None, 0)
+    for n, key in enumerate(EVERYONE[2:], start=2):
+        assert await _holds_data(store, key, f"u-{n}"), key
+
+
+async def test_forgetting_a_slack_user_stays_in_their_team(store: Store) -> None:
+    await _fill(store)
+    scope = UserScope.of(SLACK_T1)
+    assert scope.workspace == "T1"
+    async with store.unit_of_work() as uow:
+        assert await uow.conversations.forget(scope) == 1
+        assert await uow.estimates.forget(scope) == 1
+        assert await uow.drafts.forget(scope) == 1
+        assert await uow.updates.forget(scope) == 1
+        await uow.commit()
+    assert not await _holds_data(store, SLACK_T1, "u-3")
+    for n, key in enumerate(EVERYONE):
+        if key != SLACK_T1:
+            assert await _holds_data(store, key, f"u-{n}"), key
+    async with store.unit_of_work() as uow:  # a forgotten conversation starts from nothing
+        assert await uow.conversations.save(SLACK_T1, {"new": True}, expected_version=0) == 1
+        await uow.commit()
 
 
 # --- Slack installations -------------------------------------------------------------------

@@ -31,6 +31,7 @@ __all__ = [
     "Block",
     "escape",
     "fallback_text",
+    "is_question_message",
     "mark_answered",
     "mrkdwn_sections",
     "plain",
@@ -192,6 +193,50 @@ def _action_blocks(actions: Sequence[Choice]) -> list[Block]:
     ]
 
 
+#: Edit buttons per row of the summary: rows Slack lays out side by side on a desktop and
+#: wraps readably on a phone, instead of one block of fifteen.
+EDITS_PER_ROW = 5
+#: The summary's main action: the one primary (green) button of the message.
+_PRIMARY = "compute"
+
+
+def _summary_blocks(actions: Sequence[Choice], labels: SlackStrings) -> list[Block]:
+    """The summary's actions, grouped: a heading, the "edit" buttons in rows of
+    :data:`EDITS_PER_ROW`, then Calculate (primary) with the other actions (start again)."""
+    edits = [(i, a) for i, a in enumerate(actions) if a.value.startswith("edit:")]
+    others = [(i, a) for i, a in enumerate(actions) if not a.value.startswith("edit:")]
+    others.sort(key=lambda pair: pair[1].value != _PRIMARY)
+    blocks: list[Block] = []
+    if edits:
+        heading = {"type": "mrkdwn", "text": escape(labels.summary_edit)}
+        blocks.append({"type": "context", "block_id": "sw:summary:edit", "elements": [heading]})
+    for row, start in enumerate(range(0, len(edits), EDITS_PER_ROW)):
+        chunk = edits[start : start + EDITS_PER_ROW]
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"sw:summary:edit:{row}",
+                "elements": [
+                    _button(a.label, ids.action_id(ids.ACTION, i), a.value) for i, a in chunk
+                ],
+            }
+        )
+    if others:
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "sw:summary:go",
+                "elements": [
+                    _button(
+                        a.label, ids.action_id(ids.ACTION, i), a.value, primary=a.value == _PRIMARY
+                    )
+                    for i, a in others[:ELEMENTS_PER_ACTIONS]
+                ],
+            }
+        )
+    return blocks
+
+
 def reply_blocks(reply: Reply, labels: SlackStrings) -> list[Block]:
     """One reply as the ``blocks`` of one message (its chart is uploaded separately)."""
     text = reply.text
@@ -201,7 +246,10 @@ def reply_blocks(reply: Reply, labels: SlackStrings) -> list[Block]:
     question = _question_block(reply, labels)
     if question is not None:
         interactive.append(question)
-    interactive.extend(_action_blocks(reply.actions))
+    if reply.kind is ReplyKind.SUMMARY:
+        interactive.extend(_summary_blocks(reply.actions, labels))
+    else:
+        interactive.extend(_action_blocks(reply.actions))
     sections = mrkdwn_sections(text) if text.strip() else []
     if sections and reply.kind is ReplyKind.QUESTION and reply.question:
         sections[0]["block_id"] = ids.prompt_block_id(reply.question)
@@ -224,22 +272,38 @@ def fallback_text(reply: Reply) -> str:
     return truncate(escape(reply.text.strip()), FALLBACK_LIMIT) or " "
 
 
+def _answered(block_id: str, label: str | None) -> Block:
+    text = f"✓ *{escape(label)}*" if label else "✓"
+    return {"type": "context", "block_id": block_id, "elements": [{"type": "mrkdwn", "text": text}]}
+
+
 def mark_answered(
-    blocks: Sequence[Mapping[str, Any]], question: str, label: str
+    blocks: Sequence[Mapping[str, Any]], question: str | None, label: str | None
 ) -> list[dict[str, Any]]:
-    """The question message after a click: its choices replaced by "✓ <what was chosen>",
-    so old buttons cannot be pressed again and the DM reads as a transcript."""
-    block_id = ids.question_block_id(question)
+    """A question message once it was answered (a click, or an answer typed after it): its
+    choices replaced by "✓ <what was chosen>" and its follow-up buttons (back, skip)
+    dropped, so nothing on an answered question can be pressed again and the DM reads as
+    a transcript. ``question`` None (an answer typed after it): every button goes;
+    ``label`` None: nothing is added (the typed answer follows in the DM itself)."""
+    block_id = ids.question_block_id(question) if question is not None else None
     updated: list[dict[str, Any]] = []
+    marked = False
     for block in blocks:
-        if block.get("block_id") == block_id:
-            updated.append(
-                {
-                    "type": "context",
-                    "block_id": block_id,
-                    "elements": [{"type": "mrkdwn", "text": f"✓ *{escape(label)}*"}],
-                }
-            )
+        found = str(block.get("block_id", ""))
+        if block_id is not None and found == block_id:
+            updated.append(_answered(found, label))
+            marked = True
+        elif block.get("type") == "actions" and (
+            found.startswith(("sw:actions:", "sw:q:")) or block_id is None
+        ):
+            continue  # back, skip, the choices of a question answered by typing
         else:
             updated.append(dict(block))
+    if not marked and label:
+        updated.append(_answered(block_id or "sw:answered", label))
     return updated
+
+
+def is_question_message(blocks: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a posted message asks a question (its first section names it)."""
+    return any(str(b.get("block_id", "")).startswith("sw:prompt:") for b in blocks)

@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import ids
-from bot.adapters.slack.blocks import mark_answered
+from bot.adapters.slack.blocks import is_question_message, mark_answered
 from bot.adapters.slack.caches import LocaleCache
 from bot.adapters.slack.home import home_view
 from bot.adapters.slack.modal import FormAdapter
@@ -40,9 +40,9 @@ from bot.adapters.slack.translate import (
     start_from,
     team_and_user,
 )
-from bot.core.events import Command, Reply, ReplyKind
+from bot.core.events import Command, Reply, ReplyKind, Text
 from bot.core.ports import ConversationKey, Conversations
-from bot.recent import SeenIds
+from bot.recent import Recent, SeenIds
 
 __all__ = ["SlackHandlers"]
 
@@ -67,6 +67,11 @@ class SlackHandlers:
         self._log = logger or logging.getLogger(__name__)
         self._recent = recent_ids or SeenIds()
         self._locales = locales or LocaleCache()
+        # The newest question message of each DM (channel, ts, blocks): when the user types
+        # the answer instead of pressing a button, its buttons are taken off. Per process,
+        # like Telegram's: after a restart an old question keeps them (the core still
+        # refuses a stale press).
+        self._open_question: Recent[ConversationKey, tuple[str, str, dict[str, Any]]] = Recent()
 
     # --- shared steps ------------------------------------------------------------------------
 
@@ -102,12 +107,43 @@ class SlackHandlers:
         # A duplicate with replies: the first answer was saved but never sent (the process
         # died in between); the service hands it out this once.
         target = channel or await open_dm(client, inbound.key.user)
-        await post_replies(client, target, turn.replies, locale=locale)
+        posted = await post_replies(client, target, turn.replies, locale=locale)
         if inbound.dedupe_id is not None:
             await self._conversations.mark_delivered(inbound.key, inbound.dedupe_id)
-        if any(reply.kind is ReplyKind.RESULT for reply in turn.replies):
+        await self._follow_questions(client, inbound, target, posted)
+        if turn.estimates_changed or any(reply.kind is ReplyKind.RESULT for reply in turn.replies):
             await self._publish_home(client, inbound.key, locale)
         return None if turn.duplicate else turn.replies
+
+    async def _follow_questions(
+        self,
+        client: AsyncWebClient,
+        inbound: Inbound,
+        channel: str,
+        posted: Sequence[tuple[Reply, str, dict[str, Any]]],
+    ) -> None:
+        """Remember the newest question posted; an answer typed to the previous one takes
+        its buttons off (a pressed one is marked by :meth:`_mark_answered`)."""
+        previous = self._open_question.get(inbound.key)
+        asked = [(ts, sent) for reply, ts, sent in posted if reply.kind is ReplyKind.QUESTION]
+        if asked:
+            self._open_question.put(inbound.key, (channel, *asked[-1]))
+        elif posted:
+            self._open_question.pop(inbound.key)
+        if previous is None or not isinstance(inbound.event, Text):
+            return
+        where, ts, sent = previous
+        if asked and asked[-1][0] == ts:
+            return
+        try:
+            await client.chat_update(
+                channel=where,
+                ts=ts,
+                text=sent["text"],
+                blocks=mark_answered(sent["blocks"], None, None),
+            )
+        except SlackApiError as exc:  # deleted, too old to edit: it only keeps its buttons
+            self._log.info("question buttons not removed: %s", exc.response.get("error"))
 
     async def _guarded(
         self,
@@ -209,18 +245,23 @@ class SlackHandlers:
         message = body.get("message")
         actions = body.get("actions") or [{}]
         split = ids.split_action_id(str(actions[0].get("action_id", "")))
-        if rejected or label is None or split is None or not isinstance(message, Mapping):
+        if rejected or split is None or not isinstance(message, Mapping):
             return
         blocks = message.get("blocks")
         ts = message.get("ts")
         if not isinstance(blocks, list) or not isinstance(ts, str):
             return
-        await client.chat_update(
-            channel=channel,
-            ts=ts,
-            text=str(message.get("text") or label),
-            blocks=mark_answered(blocks, split[1], label),
-        )
+        if label is not None:  # a choice: shown in place of the buttons
+            updated = mark_answered(blocks, split[1], label)
+        elif is_question_message(blocks):  # back or skip on a question: its buttons go
+            updated = mark_answered(blocks, None, None)
+        else:
+            return  # a result's follow-ups stay usable
+        sections = [
+            str((b.get("text") or {}).get("text", "")) for b in blocks if b.get("type") == "section"
+        ]
+        text = str(message.get("text") or "").strip() or label or (sections or ["✓"])[0]
+        await client.chat_update(channel=channel, ts=ts, text=text, blocks=updated)
 
     # --- the slash command -------------------------------------------------------------------
 
@@ -261,7 +302,7 @@ class SlackHandlers:
         async def work() -> None:
             locale = await self._locale(client, key)
             if command.kind is SlashKind.ESTIMATE:
-                await self._one_liner(client, respond, body, key, command.text, locale)
+                await self._one_liner(client, respond, body, key, command.text, locale, tell)
             elif command.kind is SlashKind.HELP or command.kind is SlashKind.FORM:
                 dedupe_id = f"cmd:{body.get('trigger_id')}"
                 turn = await self._conversations.handle(
@@ -289,16 +330,30 @@ class SlackHandlers:
         key: ConversationKey,
         text: str,
         locale: str | None,
+        tell: Callable[[str], Awaitable[object]],
     ) -> None:
         """A one-line estimate: in the bot's DM as messages with the chart; anywhere else
         as ephemeral messages with a "Share in channel" button.
 
         A one-liner is not a conversation, so the conversation's follow-up buttons (why?,
-        what if...) are left off: they would act on the DM's conversation instead."""
-        replies = _standalone(
-            await self._conversations.quick_estimate(text, locale=locale, key=key)
+        what if...) are left off: they would act on the DM's conversation instead. A line
+        that lacks a place or a size (or is "list", "delete my data") goes on as the DM's
+        conversation instead, with what it said filled in."""
+        dedupe_id = f"cmd:{body.get('trigger_id')}"
+        turn = await self._conversations.one_liner(
+            key, f"/sourcewise {text}".strip(), dedupe_id=dedupe_id, locale=locale
         )
         dm = await open_dm(client, key.user)
+        if turn.guided:
+            await post_replies(client, dm, turn.replies, locale=turn.locale or locale)
+            await self._conversations.mark_delivered(key, dedupe_id)
+            if body.get("channel_id") != dm:
+                await tell(strings(locale).dm_started)
+            results = any(reply.kind is ReplyKind.RESULT for reply in turn.replies)
+            if turn.estimates_changed or results:
+                await self._publish_home(client, key, locale)
+            return
+        replies = _standalone(turn.replies)
         if body.get("channel_id") == dm:
             await post_replies(client, dm, replies, locale=locale)
         else:

@@ -139,6 +139,7 @@ def handoff_form_view(fields: Sequence[FormField], meta: FormMeta) -> dict[str, 
             "label": plain(field.label, _LABEL_LIMIT),
             "element": {"type": "plain_text_input", "action_id": _INPUT_ACTION},
             "optional": field.optional,
+            **({"hint": plain(field.hint, _LABEL_LIMIT)} if field.hint else {}),
         }
         for field in fields
     ]

@@ -32,15 +32,16 @@ async def post_replies(
     replies: Iterable[Reply],
     *,
     locale: str | None,
-) -> list[str]:
-    """Post ``replies`` in order into ``channel``; returns the posted messages' ``ts``."""
-    posted: list[str] = []
+) -> list[tuple[Reply, str, dict[str, Any]]]:
+    """Post ``replies`` in order into ``channel``; returns each posted reply with its
+    message's ``ts`` and what was posted (``text``, ``blocks``); a reply with neither text
+    nor buttons posts only its chart."""
+    posted: list[tuple[Reply, str, dict[str, Any]]] = []
     for reply in replies:
         if reply.text.strip() or reply.choices or reply.actions:
-            response = await client.chat_postMessage(
-                channel=channel, **reply_message(reply, locale), unfurl_links=False
-            )
-            posted.append(str(response.get("ts", "")))
+            message = reply_message(reply, locale)
+            response = await client.chat_postMessage(channel=channel, **message, unfurl_links=False)
+            posted.append((reply, str(response.get("ts", "")), message))
         if reply.image is not None:
             await client.files_upload_v2(
                 channel=channel,

@@ -23,6 +23,7 @@ class SlackStrings:
     done: str
     choose: str
     choose_many: str
+    summary_edit: str  # above the summary's edit buttons
     share: str
     shared_by: str  # "{user}" is replaced by the member id
     dm_started: str

@@ -20,7 +20,10 @@ Telegram-side habits kept here, not in the core:
   update ids are claimed in the database through the service (``quick_estimate(dedupe_id=)``,
   ``claim``): a redelivery to any replica answers nothing. One-liners' replies go out
   without action buttons: "why", "what if" act on the conversation's own estimate, which a
-  one-liner does not set, and in groups the follow-ups belong in the private chat anyway;
+  one-liner does not set, and in groups the follow-ups belong in the private chat anyway.
+  In the private chat a one-liner that lacks a place or a size (or is "list", "delete my
+  data") goes on as the conversation instead (``one_liner``), asking just for what is
+  missing; inline mode never asks, it shows what it can;
 - inline queries arrive at every keystroke: each user's query waits ``inline_debounce``
   seconds and is dropped if a newer one from the same user arrived meanwhile, and answers
   are cached per replica by (language, text), so "8 agents" typed twice is priced once.
@@ -304,6 +307,8 @@ class TelegramHandlers:
         self, bot: Bot, intent: QuickEstimate | InlineEstimate | PrivateOnly
     ) -> None:
         match intent:
+            case QuickEstimate() if not intent.in_group:
+                await self._one_liner(bot, intent)
             case QuickEstimate():
                 replies = await self._conversations.quick_estimate(
                     intent.text, locale=intent.locale, key=intent.key, dedupe_id=intent.dedupe_id
@@ -338,6 +343,28 @@ class TelegramHandlers:
                         intent.reply_to, allow_sending_without_reply=True
                     ),
                 )
+
+    async def _one_liner(self, bot: Bot, intent: QuickEstimate) -> None:
+        """``/estimate …`` in the private chat: priced at once when the line says enough;
+        otherwise (a place or a size missing, or "list", "delete my data") a turn of the
+        user's conversation, sent like any other (its questions keep their buttons)."""
+        turn = await self._conversations.one_liner(
+            intent.key,
+            f"/estimate {intent.text}".strip(),
+            dedupe_id=intent.dedupe_id,
+            locale=intent.locale,
+        )
+        if turn.duplicate and not turn.replies:
+            _log.info("update %s delivered again; already answered", intent.dedupe_id)
+            return
+        locale = turn.locale or intent.locale
+        if not turn.guided:
+            await self._send(
+                bot, intent.chat_id, turn.replies, key=None, locale=locale, actions=False
+            )
+            return
+        await self._send(bot, intent.chat_id, turn.replies, key=intent.key, locale=locale)
+        await self._conversations.mark_delivered(intent.key, intent.dedupe_id)
 
     async def _inline(self, bot: Bot, intent: InlineEstimate) -> None:
         user = intent.key.user

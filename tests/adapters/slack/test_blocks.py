@@ -99,15 +99,37 @@ def test_multi_choice_is_a_multi_select_plus_done() -> None:
 
 
 def test_actions_become_buttons_that_click_back_to_commands() -> None:
-    actions = tuple(Choice(value=f"edit:q{i}", label=f"Edit {i}") for i in range(30))
-    reply = Reply(text="Summary", kind=ReplyKind.SUMMARY, actions=actions)
+    actions = tuple(Choice(value=f"why:{i}", label=f"Why {i}") for i in range(30))
+    reply = Reply(text="Result", kind=ReplyKind.RESULT, actions=actions)
     blocks = reply_blocks(reply, EN)
     action_blocks = [b for b in blocks if b["type"] == "actions"]
     assert [len(b["elements"]) for b in action_blocks] == [25, 5]
     assert len({b["block_id"] for b in action_blocks}) == 2
     last = action_blocks[1]["elements"][-1]
     inbound = from_block_action(payloads.click(last))
-    assert inbound is not None and inbound.event == Command("edit", "q29")
+    assert inbound is not None and inbound.event == Command("why", "29")
+
+
+def test_the_summary_groups_its_edit_buttons_and_calculate_is_primary() -> None:
+    """Issue 15, point 10: at 7ff2637 the summary was fifteen buttons in one block, with
+    Calculate looking like any edit."""
+    edits = tuple(Choice(f"edit:q{i}", f"Edit {i}") for i in range(12))
+    actions = (*edits, Choice("compute", "Calculate"), Choice("restart", "Start again"))
+    blocks = reply_blocks(Reply(text="Summary", kind=ReplyKind.SUMMARY, actions=actions), EN)
+    action_blocks = [b for b in blocks if b["type"] == "actions"]
+    assert [len(b["elements"]) for b in action_blocks] == [5, 5, 2, 2]
+    heading = blocks[blocks.index(action_blocks[0]) - 1]
+    assert heading["type"] == "context" and heading["elements"][0]["text"] == "Change an answer:"
+    go = action_blocks[-1]["elements"]
+    assert [e["value"] for e in go] == ["compute", "restart"]
+    assert go[0]["style"] == "primary"
+    assert [e for b in action_blocks[:-1] for e in b["elements"] if "style" in e] == []
+    action_ids = [e["action_id"] for b in action_blocks for e in b["elements"]]
+    assert len(set(action_ids)) == len(action_ids) == 14
+    last_edit = action_blocks[2]["elements"][1]
+    for element, expected in ((go[0], Command("compute")), (last_edit, Command("edit", "q11"))):
+        inbound = from_block_action(payloads.click(element))
+        assert inbound is not None and inbound.event == expected
 
 
 def test_labels_are_truncated_to_slacks_limit() -> None:
@@ -146,17 +168,23 @@ def test_a_huge_reply_stays_within_fifty_blocks_and_keeps_its_buttons() -> None:
     assert blocks[-1]["type"] == "actions"
 
 
-def test_mark_answered_replaces_only_the_question_block() -> None:
-    reply = Reply(text="Hours?", question="hours", choices=_choices(2), actions=(Choice("x", "X"),))
+def test_mark_answered_shows_the_answer_and_leaves_no_live_button() -> None:
+    """Issue 15, point 10: an answered question kept a live "Back" at 7ff2637."""
+    actions = (Choice("back", "Back"), Choice("skip", "Skip"))
+    reply = Reply(text="Hours?", question="hours", choices=_choices(2), actions=actions)
     blocks = reply_blocks(reply, EN)
+    assert [b["type"] for b in blocks] == ["section", "actions", "actions"]
     updated = mark_answered(blocks, "hours", "Label <1>")
-    assert updated[0] == blocks[0]
-    assert updated[1] == {
-        "type": "context",
-        "block_id": ids.question_block_id("hours"),
-        "elements": [{"type": "mrkdwn", "text": "✓ *Label &lt;1&gt;*"}],
-    }
-    assert updated[2] == blocks[2]
+    assert updated == [
+        blocks[0],
+        {
+            "type": "context",
+            "block_id": ids.question_block_id("hours"),
+            "elements": [{"type": "mrkdwn", "text": "✓ *Label &lt;1&gt;*"}],
+        },
+    ]
+    typed = reply_blocks(Reply(text="How many?", question="team_size", actions=actions), EN)
+    assert mark_answered(typed, None, None) == [typed[0]]  # answered by typing: buttons gone
 
 
 def test_a_question_names_itself_in_its_first_section() -> None:

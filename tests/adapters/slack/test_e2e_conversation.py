@@ -24,6 +24,9 @@ async def answer_everything(me: DmUser) -> None:
     await me.say("8")  # no buttons: typed
     assert me.last_prompt() == "languages"
     await me.tick("languages", ["en", "pl"])
+    assert me.last_prompt() == "agent_languages"  # two languages: do all agents speak both?
+    await me.press("agent_languages", "all")
+    assert me.last_prompt() == "hours"
     await me.press("hours", "business")
     assert me.last_prompt() == "timezone"
     await me.act("skip")
@@ -90,7 +93,33 @@ async def test_pressed_questions_are_marked_answered(
     await me.choose("region", "PL")
     region = api.calls_of("chat.update")[-1].json_param("blocks")
     assert _answered(region, "region") == "✓ *Poland*"
-    assert any(b["type"] == "actions" for b in region)  # "back" stays usable
+    assert all(b["type"] != "actions" for b in region)  # no live "Back" on an answered one
+
+
+async def test_a_typed_answer_takes_the_buttons_off_its_question(
+    harness: SlackHarness, api: FakeSlackServer
+) -> None:
+    me = DmUser(harness, api)
+    await me.say("hello")
+    await me.press("kind", "customer_service")
+    await me.choose("region", "PL")
+    await me.tick("channels", ["phone"])
+    await me.press("sizing", "team")
+    assert me.last_prompt() == "team_size"
+    (question_ts, blocks, _) = me.messages()[-1]
+    assert any(b["type"] == "actions" for b in blocks)  # its "Back" while it is open
+    await me.say("8")
+    assert me.last_prompt() == "languages"
+    update = api.calls_of("chat.update")[-1]
+    assert update.params["ts"] == question_ts
+    closed = update.json_param("blocks")
+    assert all(b["type"] != "actions" for b in closed)
+    assert closed[0]["block_id"] == "sw:prompt:team_size"  # the question itself stays
+    await me.act("back")  # the open question's Back: its own buttons go, and it re-asks
+    assert me.last_prompt() == "team_size"
+    back_pressed = api.calls_of("chat.update")[-1].json_param("blocks")
+    assert back_pressed[0]["block_id"] == "sw:prompt:languages"
+    assert all(b["type"] != "actions" for b in back_pressed)
 
 
 async def test_a_stale_button_is_refused_and_its_message_left_alone(

@@ -165,7 +165,18 @@ async def test_the_form_modal_shows_field_errors_then_adds_the_region(
         assert view["callback_id"] == "sw:handoff_form"
         assert [b["block_id"] for b in view["blocks"]] == ["name", "tz", "window", "days", "lead"]
         assert [b["optional"] for b in view["blocks"]] == [False, False, False, True, False]
-        assert view["blocks"][1]["label"]["text"] == "Time zone? An IANA name, e.g. Europe/Warsaw"
+        # form labels, with the example as the hint: no chat prompts ("send - for …")
+        labels = [b["label"]["text"] for b in view["blocks"]]
+        assert labels == [
+            "Region name",
+            "Time zone",
+            "Shift hours (local time)",
+            "Start days",
+            "Shift lead",
+        ]
+        assert not any("?" in label or "send" in label for label in labels)
+        assert view["blocks"][1]["hint"]["text"] == "An IANA name, e.g. Europe/Warsaw"
+        assert view["blocks"][3]["hint"]["text"] == "e.g. Mon-Fri; left empty, Mon-Fri"
 
         def state(**answers: str) -> dict[str, Any]:
             return {

@@ -89,16 +89,25 @@ async def test_a_one_liner_in_the_bots_dm_is_posted_with_its_chart(
     assert api.calls_of("response_url") == []
 
 
-async def test_a_bad_one_liner_explains_the_grammar_without_a_share_button(
+async def test_a_line_with_nothing_to_price_opens_the_conversation_in_the_dm(
     harness: SlackHarness, api: FakeSlackServer
 ) -> None:
+    """Nothing in "blah" is a place or a size: the DM explains what a line needs, in Slack's
+    own syntax (at 7ff2637 it suggested Telegram's "/estimate"), and asks the first
+    question; the channel only gets the ephemeral pointer, with no share button."""
     await harness.command(
         payloads.slash_command("blah", channel="C1", response_url=api.response_url("bad"))
     )
     await harness.bot.drain()
+    posts = api.calls_of("chat.postMessage")
+    assert {p.params["channel"] for p in posts} == {"DU1"}
+    texts = "\n".join(p.params["text"] for p in posts)
+    assert "/sourcewise 4 agents" in texts and "/estimate" not in texts
+    assert any(b.get("block_id") == "sw:q:kind" for p in posts for b in p.json_param("blocks"))
     (response,) = api.calls_of("response_url")
-    assert "/estimate" in response.params["text"]
-    assert all(b["type"] != "actions" for b in response.json_param("blocks"))
+    assert "direct message" in response.params["text"]
+    assert response.params["response_type"] == "ephemeral"
+    assert not response.json_param("blocks")  # a plain note: nothing to share
 
 
 async def test_help_is_ephemeral(harness: SlackHarness, api: FakeSlackServer) -> None:

@@ -96,6 +96,23 @@ class FakeConversations:
             ),
         )
 
+    async def one_liner(
+        self,
+        key: ConversationKey,
+        text: str,
+        *,
+        dedupe_id: str | None = None,
+        locale: str | None = None,
+    ) -> Turn:
+        """One-off like :meth:`quick_estimate`, unless the line is "guided …": then a turn
+        of the conversation (``Turn.guided``)."""
+        rest = text.removeprefix("/estimate").strip()
+        if rest.startswith("guided"):
+            turn = await self.handle(key, Start(), dedupe_id=dedupe_id, locale=locale)
+            return Turn(turn.replies, turn.duplicate, locale, guided=True)
+        replies = await self.quick_estimate(rest, locale=locale, key=key, dedupe_id=dedupe_id)
+        return Turn(replies, duplicate=not replies, locale=locale)
+
     async def recent_estimates(
         self, key: ConversationKey, *, limit: int = 5
     ) -> tuple[dict[str, Any], ...]:

@@ -188,7 +188,8 @@ async def test_the_form_asks_step_by_step_and_survives_a_restart(
             # group's usual reply-to-the-bot one-liner)
             days_question = api.last_message(GROUP)
             (other,) = await say(api, in_group(api, "-", user=LEAD, reply_to=days_question))
-            assert other.startswith("Tell me about your support in one line.")
+            assert other.startswith("Tell me about your support in a sentence:")
+            assert "/estimate " in other  # the one-liner's hint, not the form's next field
             (question,) = await say(api, in_group(api, "-", reply_to=days_question))
             assert question == "Who leads the shift? Mention them, e.g. @anna"
             texts = await say(api, in_group(api, "@kim", reply_to=api.last_message(GROUP)), 2)
