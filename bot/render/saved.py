@@ -9,7 +9,11 @@ of the same user never look alike unless they priced the same thing.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_skeleton, format_time
 
 from bot.core.answers import answers_from_scenario
 from bot.core.events import Choice, Reply, ReplyKind
@@ -22,7 +26,7 @@ from bot.render.env import renderer
 from bot.render.labels import labels_for
 from costengine.scenario import Scenario
 
-__all__ = ["render_saved_list", "saved_line", "scenario_brief"]
+__all__ = ["render_saved_list", "saved_line", "saved_when", "scenario_brief"]
 
 
 def scenario_brief(scenario: Scenario, locale: str) -> str:
@@ -40,9 +44,21 @@ def scenario_brief(scenario: Scenario, locale: str) -> str:
     return lookup(locale, "saved.separator").join(parts)
 
 
+def saved_when(created_at: datetime, zone: str, locale: str) -> str:
+    """When an estimate was made, in the zone its scenario gives (the user's, UTC when none
+    was given), to the minute: "Dec 6, 2026, 11:05 PM", "6 gru 2026, 23:05"."""
+    babel = renderer().babel_locale(locale)
+    if created_at.tzinfo is None:  # stores keep UTC; SQLite hands it back without a zone
+        created_at = created_at.replace(tzinfo=UTC)
+    local = created_at.astimezone(ZoneInfo(zone))
+    pattern = str(babel.datetime_formats["medium"])
+    return pattern.replace("{1}", format_skeleton("yMMMd", local, locale=babel)).replace(
+        "{0}", format_time(local, "short", locale=babel)
+    )
+
+
 def saved_line(number: int, entry: SavedEstimate, locale: str) -> str:
     """One entry of the list: number, when, the scenario in a few words, the headline."""
-    env = renderer().env(locale)
     model = labels_for(renderer(), locale).get(
         "model", entry.recommended, default=entry.recommended
     )
@@ -51,7 +67,11 @@ def saved_line(number: int, entry: SavedEstimate, locale: str) -> str:
         locale,
         "saved.item",
         number=number,
-        when=env.filters["datetime"](entry.created_at),
+        when=saved_when(
+            entry.created_at,
+            "UTC" if entry.scenario is None else entry.scenario.coverage.timezone,
+            locale,
+        ),
         scenario=scenario,
         model=model,
         total=entry.total,
