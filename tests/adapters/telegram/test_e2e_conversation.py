@@ -130,6 +130,9 @@ async def test_a_full_conversation_with_button_presses(api: FakeBotApi, tmp_path
         await api.settle(0.2)
 
     assert photo.files["photo"].startswith(PNG_MAGIC)
+    # the caption says something useful: the recommendation, not the screen-reader text
+    assert photo.params["caption"].startswith("Recommended: ")
+    assert "Bar chart" not in photo.params["caption"]
     result = api.last_message(USER)
     values = [decode_button(b["callback_data"]) for b in api.buttons(result)]
     assert {v.value for v in values if v is not None} >= {"why", "details"}
