@@ -329,7 +329,7 @@ def test_handoff_messages_and_heatmap_are_in_the_locale(locale: str) -> None:
     leaks = set()
     for text in shown:
         words = _latin_words(_IANA.sub(" ", _CODE.sub(" ", _COMMAND.sub(" ", text))))
-        leaks |= {w for w in words if w.casefold() in english or locale == "zh" and len(w) > 1}
+        leaks |= {w for w in words if w.casefold() in english or (locale == "zh" and len(w) > 1)}
     assert sorted(leaks) == []
 
 
