@@ -99,6 +99,8 @@ _TEAM_ASSUMPTIONS = (
 
 #: Money inputs of line items are in the result currency; these params name languages.
 _LANGUAGE_PARAMS = ("languages", "base_languages")
+#: Inputs that are FTE, rounded like every FTE the views show.
+_FTE_PARAMS = ("fte", "lead_fte", "manager_fte")
 #: One channel's share in an assumption param: "phone 60%".
 _SHARE = re.compile(r"([a-z_]+) (\S+)")
 #: An engine figure written as text: "12", "3569.17", "1E+3", "1.23457e+06".
@@ -294,6 +296,8 @@ class _View:
                 params[name] = self.languages(v.strip() for v in value.split(",") if v.strip())
             elif name == "destination":
                 params[name] = self.region(value)
+            elif name in _FTE_PARAMS and _NUMBER_TEXT.fullmatch(value.strip()):
+                params[name] = str(_fte(Decimal(value)))  # as the result rounds FTE
             else:
                 params[name] = value
         filled = self.labels.try_fill("working", item.key, params)
