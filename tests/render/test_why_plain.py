@@ -178,6 +178,7 @@ def test_sources_are_a_numbered_list_of_titled_links(name: str, locale: str) -> 
     """Problem 4: the sources as a short numbered list of titled links at the end, each
     cited in the working as [n]; our own notes titled in the reader's language."""
     body, sources = body_and_sources(why_text(name, locale), locale)
+    assert sources, body
     for number, line in enumerate(sources, start=1):
         assert line.startswith(f"{number}. ")
         assert "https://" in line or "Sourcewise" in line
