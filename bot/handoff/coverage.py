@@ -11,7 +11,10 @@ An hour is a **gap hour** when at least one of its minutes has nobody on shift a
 **overlap hour** when at least one minute has two or more regions. The exact gap and
 overlap intervals are reported at minute precision as well.
 
-The heatmap is drawn with matplotlib's object API (``Figure`` + ``FigureCanvasAgg``): no
+The heatmap is drawn for a phone held upright, in the roster's local time (the first
+region's zone, with strips giving the same hours in UTC and in the other regions' zones),
+in colour-blind-safe blues and hatched oranges, and with a legend of only what occurs. It is
+drawn with matplotlib's object API (``Figure`` + ``FigureCanvasAgg``): no
 pyplot, so no global figure state and nothing to leak between requests. Its text is set in
 DejaVu Sans with the bundled CJK subset behind it (as the estimate chart does, see
 :mod:`bot.render.chart`), so Chinese labels draw on servers without CJK fonts.
@@ -20,20 +23,30 @@ DejaVu Sans with the bundled CJK subset behind it (as the estimate chart does, s
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot.handoff.roster import Region
 from bot.handoff.schedule import shifts_between
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 __all__ = [
+    "HEATMAP_DPI",
+    "HEATMAP_WIDTH_IN",
     "HOURS_PER_WEEK",
     "Coverage",
     "HeatmapLabels",
     "Interval",
     "analyze",
+    "heatmap_figure",
+    "heatmap_grid",
     "heatmap_png",
     "opened_gaps",
     "reference_week",
@@ -158,20 +171,36 @@ def opened_gaps(before: Coverage, after: Coverage) -> tuple[Interval, ...]:
 # --- heatmap -------------------------------------------------------------------------------
 
 #: Cell categories, in legend order: nobody, partly uncovered, one region, two, three+.
-_COLOURS = ("#d73027", "#fdae61", "#d9ef8b", "#66bd63", "#1a9850")
+#: Colour-blind safe: blues for coverage (light to dark with the head count), vermillion and
+#: orange for the gaps, which are hatched as well so they never rely on colour alone.
+_COLOURS = ("#D55E00", "#E69F00", "#C6DBEF", "#6BAED6", "#2171B5")
+_HATCHES = ("xx", "//", "", "", "")
+
+#: Layout for a phone held upright: 800 px wide at 200 dpi (a 400-px screen at 2x), every
+#: text at least 10 pt (12 CSS px when shown 360 px wide).
+HEATMAP_DPI = 200
+HEATMAP_WIDTH_IN = 4.0
+_TEXT_PT = 10.0
+_TITLE_PT = 11.0
+_ROW_IN = 0.2
+_STRIP_IN = 0.44
+_MAX_ZONES = 3  # local-time strips besides UTC (the first region's zone drives the grid)
 
 
 @dataclass(frozen=True, slots=True)
 class HeatmapLabels:
     """Localized text for the image (the caller renders it from the locale's strings).
 
-    ``legend`` has five entries matching the categories: nobody, partly, 1, 2, 3+.
+    ``legend`` has five entries matching the categories: nobody, partly, 1, 2, 3+; only the
+    categories that occur are drawn. ``hour_axis`` heads the hour strips; ``utc`` names the
+    UTC strip.
     """
 
     title: str
     days: tuple[str, str, str, str, str, str, str]
     hour_axis: str
     legend: tuple[str, str, str, str, str]
+    utc: str = "UTC"
 
 
 def _category(low: int, high: int) -> int:
@@ -221,48 +250,195 @@ def _font_has(text: str) -> bool:
     return all(ord(ch) in charmap or ch.isspace() for ch in text)
 
 
-def heatmap_png(coverage: Coverage, labels: HeatmapLabels, fallback: HeatmapLabels) -> bytes:
-    """A 7 × 24 PNG (days × UTC hours) coloured by head count; gaps in red.
+@dataclass(frozen=True, slots=True)
+class _Zone:
+    """One hour strip: a time zone and what to call it (the regions that use it)."""
+
+    tz: str
+    name: str
+
+
+def _zones(regions: Sequence[Region]) -> list[_Zone]:
+    """The roster's time zones in roster order, each named by its regions (or its city when
+    the fonts cannot draw a region's name), at most :data:`_MAX_ZONES`."""
+    names: dict[str, list[str]] = {}
+    for region in regions:
+        names.setdefault(region.tz, []).append(region.name)
+    zones = []
+    for tz, found in list(names.items())[:_MAX_ZONES]:
+        name = "/".join(found)
+        if len(name) > 10 or not _font_has(name):
+            name = tz.rsplit("/", 1)[-1].replace("_", " ")
+        zones.append(_Zone(tz, "\n".join(textwrap.wrap(name, 5)[:2]) or name[:5]))
+    return zones
+
+
+def _local_cells(coverage: Coverage, tz: str) -> list[list[tuple[int, int]]]:
+    """(fewest, most) regions on shift for each local hour (row) of each local weekday
+    (column) of the week, read from the UTC week's minutes (the roster repeats weekly)."""
+    zone = ZoneInfo(tz)
+    start = coverage.week_start
+    local_monday = datetime.combine(start.date(), datetime.min.time(), tzinfo=zone)
+    rows: list[list[tuple[int, int]]] = []
+    for hour in range(24):
+        row = []
+        for day in range(7):
+            # wall-clock arithmetic in the zone, then to UTC: DST weeks stay right
+            local = local_monday.replace(tzinfo=None) + timedelta(days=day, hours=hour)
+            instant = local.replace(tzinfo=zone).astimezone(UTC)
+            minute = int((instant - start).total_seconds() // 60) % _MINUTES
+            chunk = [coverage.counts[(minute + m) % _MINUTES] for m in range(60)]
+            row.append((min(chunk), max(chunk)))
+        rows.append(row)
+    return rows
+
+
+def _hour_in(tz: str, primary: str, week_start: datetime, hour: int) -> str:
+    """The hour in ``tz`` when it is ``hour``:00 in ``primary`` on the week's Wednesday."""
+    wednesday = week_start.date() + timedelta(days=2)
+    local = datetime.combine(wednesday, datetime.min.time()) + timedelta(hours=hour)
+    instant = local.replace(tzinfo=ZoneInfo(primary)).astimezone(ZoneInfo(tz))
+    return f"{instant.hour:02d}" if instant.minute == 0 else f"{instant:%H:%M}"
+
+
+def heatmap_png(
+    coverage: Coverage,
+    labels: HeatmapLabels,
+    fallback: HeatmapLabels,
+    *,
+    regions: Sequence[Region] = (),
+) -> bytes:
+    """The PNG of :func:`heatmap_figure` (no software metadata)."""
+    figure = heatmap_figure(coverage, labels, fallback, regions=regions)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def heatmap_grid(coverage: Coverage, tz: str) -> list[list[int]]:
+    """The heatmap's cells: for each local hour of ``tz`` (rows) and weekday (columns), the
+    category 0-4 (nobody, partly uncovered, one region, two, three or more)."""
+    return [[_category(low, high) for low, high in row] for row in _local_cells(coverage, tz)]
+
+
+def heatmap_figure(
+    coverage: Coverage,
+    labels: HeatmapLabels,
+    fallback: HeatmapLabels,
+    *,
+    regions: Sequence[Region] = (),
+) -> Figure:
+    """A week of coverage as a PNG: one column per day, one row per hour of the first
+    region's local time, with strips giving the same hour in UTC and in the other regions'
+    zones; gaps hatched in vermillion and orange, coverage in blues; a legend of only the
+    categories that occur.
 
     ``fallback`` (the English labels) is used when the installed font lacks glyphs for
     ``labels``, so a server without CJK fonts still draws a readable chart instead of boxes.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
-    from matplotlib.patches import Patch
+    from matplotlib.patches import Rectangle
 
-    texts = (labels.title, labels.hour_axis, *labels.days, *labels.legend)
+    texts = (labels.title, labels.hour_axis, labels.utc, *labels.days, *labels.legend)
     use = labels if all(_font_has(t) for t in texts) else fallback
-    font = FontProperties(family=list(_families()))  # one weight: the subset has no bold
-    grid = [
-        [_category(*coverage.hour_range(day * 24 + hour)) for hour in range(24)] for day in range(7)
-    ]
-    figure = Figure(figsize=(10, 3.8), dpi=100)
+    families = list(_families())  # one weight: the subset has no bold
+    font = FontProperties(family=families, size=_TEXT_PT)
+    title_font = FontProperties(family=families, size=_TITLE_PT)
+
+    zones = _zones(regions)
+    primary = zones[0].tz if zones else "UTC"
+    strips = [*zones, _Zone("UTC", use.utc)] if primary != "UTC" else [_Zone("UTC", use.utc)]
+    grid = heatmap_grid(coverage, primary)
+    present = sorted({category for row in grid for category in row})
+
+    title_lines = textwrap.wrap(use.title, 40) or [use.title]
+    top_in = 0.14 + 0.26 * len(title_lines) + 0.1
+    name_lines = max(strip.name.count("\n") + 1 for strip in strips)
+    header_in = 0.24 + 0.2 * name_lines + 0.08
+    grid_top = top_in + header_in
+    legend_in = 0.12 + 0.24 * len(present)
+    height = grid_top + 24 * _ROW_IN + legend_in + 0.12
+    figure = Figure(figsize=(HEATMAP_WIDTH_IN, height), dpi=HEATMAP_DPI)
     FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    cmap = ListedColormap(list(_COLOURS))
-    norm = BoundaryNorm([-0.5, 0.5, 1.5, 2.5, 3.5, 4.5], cmap.N)
-    axes.imshow(grid, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
-    axes.set_yticks(range(7), list(use.days), fontproperties=font)
-    axes.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])
-    axes.set_xticks([x - 0.5 for x in range(1, 24)], minor=True)
-    axes.set_yticks([y - 0.5 for y in range(1, 7)], minor=True)
-    axes.grid(which="minor", color="white", linewidth=1)
-    axes.tick_params(which="minor", length=0)
-    axes.set_xlabel(use.hour_axis, fontproperties=font)
-    axes.set_title(use.title, fontproperties=FontProperties(family=list(_families()), size="large"))
-    handles = [Patch(color=c, label=t) for c, t in zip(_COLOURS, use.legend, strict=True)]
-    axes.legend(
-        handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.2),
-        ncol=5,
-        frameon=False,
-        prop=font,
-    )
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+
+    def x(inches: float) -> float:
+        return inches / HEATMAP_WIDTH_IN
+
+    def y(inches_from_top: float) -> float:
+        return 1 - inches_from_top / height
+
+    for index, line in enumerate(title_lines):
+        figure.text(x(0.12), y(0.14 + 0.26 * index), line, va="top", fontproperties=title_font)
+
+    left = 0.04
+    figure.text(x(0.1), y(top_in), use.hour_axis, va="top", fontproperties=font)
+    for index, strip in enumerate(strips):
+        centre = left + (index + 0.5) * _STRIP_IN
+        figure.text(
+            x(centre),
+            y(grid_top - 0.06),
+            strip.name,
+            ha="center",
+            va="bottom",
+            fontproperties=font,
+            linespacing=1.0,
+        )
+        for hour in range(24):
+            label = (
+                f"{hour:02d}"
+                if strip.tz == primary
+                else _hour_in(strip.tz, primary, coverage.week_start, hour)
+            )
+            figure.text(
+                x(centre),
+                y(grid_top + (hour + 0.5) * _ROW_IN),
+                label,
+                ha="center",
+                va="center",
+                fontproperties=font,
+                color="#222222" if index == 0 else "#555555",
+            )
+    grid_left = left + len(strips) * _STRIP_IN + 0.04
+    column = (HEATMAP_WIDTH_IN - grid_left - 0.04) / 7
+    for day, name in enumerate(use.days):
+        figure.text(
+            x(grid_left + (day + 0.5) * column),
+            y(grid_top - 0.06),
+            name,
+            ha="center",
+            va="bottom",
+            fontproperties=font,
+        )
+    for hour in range(24):
+        for day in range(7):
+            category = grid[hour][day]
+            figure.add_artist(
+                Rectangle(
+                    (x(grid_left + day * column), y(grid_top + (hour + 1) * _ROW_IN)),
+                    x(column),
+                    _ROW_IN / height,
+                    facecolor=_COLOURS[category],
+                    edgecolor="white",
+                    hatch=_HATCHES[category] or None,
+                    linewidth=0.8,
+                )
+            )
+
+    legend_top = grid_top + 24 * _ROW_IN + 0.12
+    for row, category in enumerate(present):
+        top = legend_top + row * 0.24
+        figure.add_artist(
+            Rectangle(
+                (x(0.12), y(top + 0.17)),
+                x(0.28),
+                0.15 / height,
+                facecolor=_COLOURS[category],
+                edgecolor="#666666",
+                hatch=_HATCHES[category] or None,
+                linewidth=0.4,
+            )
+        )
+        figure.text(x(0.5), y(top + 0.015), use.legend[category], va="top", fontproperties=font)
+    return figure

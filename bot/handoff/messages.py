@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_skeleton, get_day_names
 
 from bot.core.events import Choice, Image, Reply, ReplyKind
@@ -69,11 +70,25 @@ def parse_ack_value(value: str) -> int | None:
     return int(number) if len(number) <= 18 else None
 
 
-class Strings:
-    """One locale's ``handoff.toml``: ``text("errors.invalid_time", text="25:00")``."""
+#: CLDR plural categories: a table with only these keys is one text in its plural forms.
+_PLURAL_FORMS = frozenset({"zero", "one", "two", "few", "many", "other"})
 
-    def __init__(self, data: dict[str, Any]) -> None:
+
+def _is_plural(node: object) -> bool:
+    return isinstance(node, dict) and bool(node) and set(node) <= _PLURAL_FORMS
+
+
+class Strings:
+    """One locale's ``handoff.toml``: ``text("errors.invalid_time", text="25:00")``.
+
+    A text may come in CLDR plural forms (``[units.hours]`` with ``one``, ``few``, ``many``,
+    ``other``): ``text("units.hours", h=3, count=3)`` picks the form by the locale's rules,
+    so Polish says "3 godziny", "5 godzin" in full words (an abbreviation such as "godz."
+    would end a sentence in two full stops)."""
+
+    def __init__(self, data: dict[str, Any], locale: Locale | None = None) -> None:
         self._data = data
+        self._locale = locale
 
     def _find(self, dotted: str) -> Any:
         node: Any = self._data
@@ -82,7 +97,14 @@ class Strings:
         return node
 
     def text(self, dotted: str, **params: object) -> str:
-        return str(self._find(dotted)).format(**params)
+        node = self._find(dotted)
+        if _is_plural(node):
+            count = params.get("count")
+            form = "other"
+            if self._locale is not None and isinstance(count, int | float):
+                form = self._locale.plural_form(count)
+            node = node.get(form, node["other"])
+        return str(node).format(**params)
 
     def items(self, dotted: str) -> list[str]:
         return [str(item) for item in self._find(dotted)]
@@ -93,7 +115,7 @@ class Strings:
         def walk(node: dict[str, Any], prefix: str) -> set[str]:
             found: set[str] = set()
             for name, value in node.items():
-                if isinstance(value, dict):
+                if isinstance(value, dict) and not _is_plural(value):
                     found |= walk(value, f"{prefix}{name}.")
                 else:
                     found.add(f"{prefix}{name}")
@@ -107,7 +129,7 @@ def strings_for(renderer: Renderer, locale: str) -> Strings:
     env = renderer.env(normalize_locale(locale))
     assert env.loader is not None  # the renderer always builds a FileSystemLoader
     source, _, _ = env.loader.get_source(env, STRINGS_FILE)
-    return Strings(tomllib.loads(source))
+    return Strings(tomllib.loads(source), renderer.babel_locale(locale))
 
 
 # --- formatting ----------------------------------------------------------------------------
@@ -127,11 +149,13 @@ def _date(renderer: Renderer, locale: str, instant: datetime, tz: str) -> str:
 def format_duration(strings: Strings, span: timedelta) -> str:
     minutes = max(int(span.total_seconds() // 60), 0)
     h, m = divmod(minutes, 60)
+    hours = strings.text("units.hours", h=h, count=h)
     if h and m:
-        return strings.text("units.hours_minutes", h=h, m=m)
+        just_minutes = strings.text("units.minutes", m=m, count=m)
+        return strings.text("units.hours_minutes", hours=hours, minutes=just_minutes, h=h, m=m)
     if h:
-        return strings.text("units.hours", h=h)
-    return strings.text("units.minutes", m=m)
+        return hours
+    return strings.text("units.minutes", m=m, count=m)
 
 
 def format_days(renderer: Renderer, locale: str, days: frozenset[int]) -> str:
@@ -356,10 +380,17 @@ def _intervals(renderer: Renderer, locale: str, found: Sequence[Interval]) -> li
 
 def heatmap_labels(renderer: Renderer, locale: str) -> HeatmapLabels:
     strings = strings_for(renderer, locale)
-    names = get_day_names("abbreviated", locale=renderer.babel_locale(locale))
+    # CLDR's short names ("Mo", "śro", "周一"): seven columns fit a phone's width.
+    names = get_day_names("short", context="stand-alone", locale=renderer.babel_locale(locale))
     days = cast(tuple[str, str, str, str, str, str, str], tuple(names[d] for d in range(7)))
     legend = cast(tuple[str, str, str, str, str], tuple(strings.items("heatmap.legend")))
-    return HeatmapLabels(strings.text("heatmap.title"), days, strings.text("heatmap.hours"), legend)
+    return HeatmapLabels(
+        strings.text("heatmap.title"),
+        days,
+        strings.text("heatmap.hours"),
+        legend,
+        strings.text("heatmap.utc"),
+    )
 
 
 def coverage_reply(
@@ -382,7 +413,10 @@ def coverage_reply(
         overlaps=_intervals(renderer, locale, coverage.overlaps),
     )
     png = heatmap_png(
-        coverage, heatmap_labels(renderer, locale), heatmap_labels(renderer, DEFAULT_LOCALE)
+        coverage,
+        heatmap_labels(renderer, locale),
+        heatmap_labels(renderer, DEFAULT_LOCALE),
+        regions=regions,
     )
     image = Image(png=png, filename="handoff-coverage.png", alt=strings.text("heatmap.alt"))
     return Reply(text=text, kind=ReplyKind.INFO, image=image)

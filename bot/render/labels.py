@@ -66,6 +66,25 @@ class Labels:
             return found
         return default if default is not None else key.removeprefix(section + ".")
 
+    def try_fill(self, section: str, key: str, params: Mapping[str, object]) -> str | None:
+        """The label filled with ``params``, or None when there is no label or it cannot
+        be filled (a param missing or not a number): the caller then says it another way."""
+        text = self._own.get(_qualified(section, key)) or self._fallback.get(
+            _qualified(section, key)
+        )
+        if text is None:
+            return None
+        if "{{" not in text and "{%" not in text:
+            return text
+        template = self._compiled.get(text)
+        if template is None:
+            template = self._env.from_string(text)
+            self._compiled[text] = template
+        try:
+            return template.render(**params).strip()
+        except (TemplateError, ArithmeticError, ValueError, TypeError):
+            return None
+
     def fill(
         self, section: str, key: str, params: Mapping[str, str], default: str | None = None
     ) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.render.conversation import action_choice
 from bot.render.env import renderer
 from bot.render.labels import labels_for
 from tests.e2e.chat_driver import Chat, action_key, current_question, word
@@ -46,6 +47,11 @@ def label(locale: str, section: str, key: str) -> str:
     return labels_for(renderer(), locale).get(section, key)
 
 
+def button(locale: str, value: str) -> str:
+    """A follow-up's label: the same under a result as anywhere in the conversation."""
+    return action_choice(value, locale).label
+
+
 def chart_paths(output: str) -> list[Path]:
     return [Path(found) for found in re.findall(r"(/\S*?sourcewise-costs\.png)", output)]
 
@@ -57,7 +63,7 @@ def assert_result(output: str, locale: str) -> None:
     assert paths, output
     assert paths[-1].read_bytes().startswith(PNG)
     for value in ("why", "details", "restart"):
-        assert label(locale, "action", value) in output
+        assert button(locale, value) in output
 
 
 def test_kill_9_then_resume_and_finish_by_volumes_in_english(tmp_path: Path) -> None:
@@ -80,10 +86,10 @@ def test_kill_9_then_resume_and_finish_by_volumes_in_english(tmp_path: Path) -> 
         result = chat.say(word("en", "compute"))
         assert_result(result, "en")
         assert "PLN" in result
-        working = chat.say(action_key(result, label("en", "action", "why")))
-        assert "Erlangs" in working and "Assumptions" in working
-        details = chat.say(action_key(working, label("en", "action", "details")))
-        assert "What if the inputs are off?" in details
+        working = chat.say(action_key(result, button("en", "why")))
+        assert "Where the money goes:" in working and "\nSources:\n1. " in working
+        details = chat.say(action_key(working, button("en", "details")))
+        assert "What if the inputs are off?" in details and "Assumptions" in details
         status, _ = chat.close()
     assert status == 0
 
@@ -119,8 +125,8 @@ def test_ctrl_c_then_resume_and_finish_by_team_size_in_polish(tmp_path: Path) ->
         assert "Polska" in summary
         result = chat.say(word("pl", "compute"))
         assert_result(result, "pl")
-        assert "liczba osób w obecnym zespole: 8" in result
-        what_if = chat.say(action_key(result, label("pl", "action", "whatif:hours=24x7")))
+        assert "Twój obecny zespół (8\u00a0osób)" in result
+        what_if = chat.say(action_key(result, button("pl", "whatif:hours=24x7")))
         assert_result(what_if, "pl")
         assert label("pl", "hours", "24x7") in what_if
         status, _ = chat.close()
@@ -170,10 +176,10 @@ def test_back_edit_and_what_if(tmp_path: Path) -> None:
         result = chat.say(word("en", "compute"))
         assert_result(result, "en")
         assert "United Kingdom" in result
-        business = chat.say(action_key(result, "What if business hours only?"))
+        business = chat.say(action_key(result, button("en", "whatif:hours=business")))
         assert_result(business, "en")
         assert label("en", "hours", "business") in business
-        more = chat.say(action_key(business, "What if volume +20%?"))
+        more = chat.say(action_key(business, button("en", "whatif:volume=+20%")))
         assert_result(more, "en")
         assert "18,000 contacts a month" in more  # 15,000 + 20%
         status, _ = chat.close()

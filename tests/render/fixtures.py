@@ -7,6 +7,7 @@ from decimal import Decimal
 from costengine.results import (
     Assumption,
     BreakEven,
+    Citation,
     CostCategory,
     Estimate,
     LineItem,
@@ -26,6 +27,17 @@ from costengine.scenario import (
 )
 
 CENT = Decimal("0.01")
+
+
+#: The document every hand-built line item cites (one per item key, so numbering shows).
+def citation(key: str) -> Citation:
+    return Citation(
+        key=f"doc_{key}",
+        publisher="U.S. Bureau of Labor Statistics",
+        title=f"Occupational Outlook Handbook ({key})",
+        url=f"https://www.bls.gov/ooh/{key}.htm",
+        date="2024-05",
+    )
 
 
 def item(
@@ -51,6 +63,7 @@ def item(
                 unit=f"{currency}/month",
                 source="estimate: no citable figure" if estimate else "bls.gov/ooh",
                 estimate=estimate,
+                citations=(citation(key),),
             ),
         ),
     )
@@ -227,6 +240,12 @@ def make_estimate(
                     cheaper_below=DeliveryModel.OUTSOURCED,
                     cheaper_above=DeliveryModel.HOSTED,
                     contacts_per_month=None,
+                ),
+                # A crossing between two models that are not recommended: never a sentence.
+                BreakEven(
+                    cheaper_below=DeliveryModel.HOSTED,
+                    cheaper_above=DeliveryModel.PARTIAL,
+                    contacts_per_month=Decimal(7350),
                 ),
             ),
         ),

@@ -11,15 +11,23 @@ from jinja2 import meta
 
 from bot.render.env import LOCALES, renderer
 from bot.render.labels import LABELS_FILE, flatten, labels_for
-from bot.render.result import DEFAULT_KEYS, RESULT_ACTIONS
+from bot.render.result import DEFAULT_KEYS
 from costengine.results import CostCategory
 from costengine.scenario import Channel, DeliveryModel, HoursPreset, SupportKind
 
 TEMPLATES = Path(str(files("templates")))
+FORMS = ("nom", "gen", "ins", "loc")
 RESULT_FILES = ("result.j2", "why.j2", "details.j2", "quick.j2", LABELS_FILE)
 
 #: Labels that may legitimately read the same as English (codes, brand-like terms).
-SAME_AS_ENGLISH_ALLOWED = {"input.fte", "text.list_separator", "hours.24x7", "default.region"}
+SAME_AS_ENGLISH_ALLOWED = {
+    "input.fte",
+    "text.list_separator",
+    "text.provider",  # placeholders only
+    "hours.24x7",
+    "default.region",
+    "model_forms.outsourced.nom",  # "outsourcing" is the Polish word too
+}
 
 
 def labels(locale: str) -> dict[str, str]:
@@ -56,9 +64,10 @@ def test_every_engine_enum_and_action_has_a_label(locale: str) -> None:
     wanted += [f"hours.{h.value}" for h in HoursPreset]
     wanted += [f"kind.{k.value}" for k in SupportKind]
     wanted += [f"factor.{f}" for f in ("volume", "wage", "provider_rate")]
-    wanted += [f"action.{a}" for a in (*RESULT_ACTIONS, "whatif:hours=business")]
     wanted += list(DEFAULT_KEYS)
-    wanted += ["chart.title", "chart.alt", "chart.recommended", "value.service_level"]
+    wanted += ["chart.title", "chart.alt", "chart.recommended", "chart.legend"]
+    wanted += ["value.service_level", "text.provider"]
+    wanted += [f"model_forms.{m.value}.{form}" for m in DeliveryModel for form in FORMS]
     assert [key for key in wanted if key not in own] == []
 
 
@@ -98,7 +107,7 @@ def test_labels_for_falls_back_to_english_then_key() -> None:
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_key_the_engine_can_produce_has_a_label(locale: str) -> None:
-    from costengine.pricing import LINE_ITEM_KEYS, NOTE_KEYS
+    from costengine.pricing import CHOICE_KEYS, LINE_ITEM_KEYS, NOTE_KEYS
     from costengine.pricing.outsourced import BILLING_MODELS
     from costengine.pricing.partial import SPLITS
     from costengine.recommend import REASON_KEYS, RISK_KEYS
@@ -108,4 +117,25 @@ def test_every_key_the_engine_can_produce_has_a_label(locale: str) -> None:
     wanted += [*NOTE_KEYS, *REASON_KEYS, *RISK_KEYS]
     wanted += [f"split.{key}" for key in SPLITS]
     wanted += [f"billing.{key}" for key in BILLING_MODELS]
+    wanted += list(CHOICE_KEYS)
+    wanted += [f"working.{key}" for key in LINE_ITEM_KEYS]  # every item in plain words
+    wanted += [f"location.{key}" for key in ("onshore", "nearshore", "offshore")]
+    wanted += [f"outsourcing.{key}" for key in ("dedicated", "shared")]
+    wanted += [f"team.{key}" for key in ("blended", "phone", "chat", "deferrable")]
     assert [key for key in wanted if key not in own] == []
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_region_and_seed_source_has_words(locale: str) -> None:
+    """A provider's destination reads "in the Philippines" / "na Filipinach"; our own seed
+    notes are titled in the reader's language, never "basis: seed 004"."""
+    import tomllib as toml
+
+    from costengine.ratecard import available_regions
+
+    own = labels(locale)
+    assert [r for r in available_regions() if f"where.{r}" not in own] == []
+    with (Path(str(files("costengine"))) / "data" / "sources.toml").open("rb") as handle:
+        sources = toml.load(handle)
+    seeds = [key for key, entry in sources.items() if entry.get("url") is None]
+    assert seeds and [key for key in seeds if f"source.{key}" not in own] == []

@@ -12,19 +12,22 @@ The other half of the adapter. A :class:`~bot.core.events.Reply` becomes:
 
 The ids written here are the ones :mod:`.translate` reads back (scheme in :mod:`.ids`).
 Slack's limits are enforced here, so a long reply never makes ``chat.postMessage`` fail:
-3000 characters per section, 75 per button or option label, 25 elements per ``actions``
-block, 100 options per select, 50 blocks per message.
+3000 characters per section (a long text is cut at blank lines, then line ends, then spaces,
+before it is escaped, so no cut falls inside a line that fits or inside ``&amp;``), 75 per
+button or option label, 25 elements per ``actions`` block, 100 options per select, 50 blocks
+per message.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.adapters.slack import ids
 from bot.adapters.slack.strings import SlackStrings
 from bot.core.events import Choice, Reply, ReplyKind
+from bot.render.split import cut_point, split_text
 
 __all__ = [
     "MAX_BUTTONS",
@@ -77,37 +80,25 @@ def plain(text: str, limit: int = LABEL_LIMIT) -> Block:
     return {"type": "plain_text", "text": truncate(text, limit) or " ", "emoji": True}
 
 
-def _pieces(paragraph: str, limit: int) -> Iterable[str]:
-    """Split one over-long paragraph so each escaped piece fits ``limit``."""
-    piece: list[str] = []
-    size = 0
-    for char in paragraph:
-        width = len(escape(char))
-        if size + width > limit:
-            yield "".join(piece)
-            piece, size = [], 0
-        piece.append(char)
-        size += width
-    if piece:
-        yield "".join(piece)
+def _escaped_len(text: str) -> int:
+    return len(escape(text))
 
 
 def mrkdwn_sections(text: str, *, limit: int = SECTION_LIMIT) -> list[Block]:
-    """``text`` as escaped mrkdwn sections, packed by paragraph under Slack's size limit."""
-    chunks: list[str] = []
-    current = ""
-    for paragraph in text.strip().split("\n\n"):
-        for piece in _pieces(paragraph, limit):
-            escaped = escape(piece)
-            joined = f"{current}\n\n{escaped}" if current else escaped
-            if len(joined) <= limit:
-                current = joined
-            else:
-                chunks.append(current)
-                current = escaped
-    if current:
-        chunks.append(current)
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in chunks]
+    """``text`` as escaped mrkdwn sections under Slack's size limit, cut at a blank line, else
+    at a line end, else at a space: never inside a line that fits, never inside an escaped
+    entity (the text is cut first and each part escaped whole)."""
+    parts = split_text(text, limit, _escaped_len)
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": escape(part)}} for part in parts]
+
+
+def _escaped_prefix(text: str, limit: int) -> str:
+    """The escaped ``text`` cut to at most ``limit`` characters without splitting an entity:
+    the raw text is cut (at a space if one is near) before it is escaped."""
+    if _escaped_len(text) <= limit:
+        return escape(text)
+    cut = cut_point(text, limit - 1, _escaped_len)
+    return escape(text[:cut].rstrip()) + "…"
 
 
 def _option(choice: Choice) -> Block:
@@ -255,10 +246,11 @@ def reply_blocks(reply: Reply, labels: SlackStrings) -> list[Block]:
         sections[0]["block_id"] = ids.prompt_block_id(reply.question)
     room = BLOCKS_PER_MESSAGE - len(interactive)
     if len(sections) > room:
+        kept = split_text(text, SECTION_LIMIT, _escaped_len)[: max(room, 0)]
         sections = sections[: max(room, 0)]
-        if sections:
+        if sections:  # the last one kept says there is more, cut where a cut is safe
             last = sections[-1]["text"]
-            last["text"] = truncate(last["text"], SECTION_LIMIT - 1) + "…"
+            last["text"] = _escaped_prefix(kept[-1] + " …", SECTION_LIMIT)
     divider: list[Block] = (
         [{"type": "divider"}]
         if reply.kind is ReplyKind.RESULT and sections and reply.actions
@@ -269,7 +261,7 @@ def reply_blocks(reply: Reply, labels: SlackStrings) -> list[Block]:
 
 def fallback_text(reply: Reply) -> str:
     """The message's top-level ``text``: what notifications and screen readers show."""
-    return truncate(escape(reply.text.strip()), FALLBACK_LIMIT) or " "
+    return _escaped_prefix(reply.text.strip(), FALLBACK_LIMIT) or " "
 
 
 def _answered(block_id: str, label: str | None) -> Block:

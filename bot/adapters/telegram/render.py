@@ -5,7 +5,8 @@ One reply becomes one message where Telegram allows it:
 - choices become an inline keyboard (a multi-select shows ``✓`` before the selected options
   and a Done button on its own row); actions become buttons below them;
 - an image becomes ``sendPhoto`` with the text as caption when it fits in 1,024 characters,
-  otherwise the photo (captioned with its alt text) is followed by the text;
+  otherwise the photo is captioned with the text's opening paragraphs (cut at a paragraph or
+  line) and the rest of the text follows;
 - text longer than 4,096 characters is split at paragraph, line, then word boundaries; the
   keyboard goes on the last part.
 
@@ -114,7 +115,12 @@ def render_reply(reply: Reply, *, locale: str | None, actions: bool = True) -> R
         if utf16_len(text) <= CAPTION_LIMIT:
             messages.append(Outgoing(text, reply.image, keyboard, question))
             return Rendered(tuple(messages), long_data)
-        messages.append(Outgoing(_truncate(reply.image.alt, CAPTION_LIMIT), reply.image))
+        # The caption is the text's own opening (the recommendation and the totals), cut at
+        # a paragraph or line; the rest follows. Telegram has no alt text for photos, so a
+        # caption should say what the chart shows, not describe the image.
+        cut = _cut_point(text, CAPTION_LIMIT)
+        caption, text = text[:cut].rstrip(), text[cut:].lstrip()
+        messages.append(Outgoing(caption or _truncate(reply.image.alt, CAPTION_LIMIT), reply.image))
     parts = split_text(text) if text else []
     if not parts and keyboard is not None:
         parts = ["…"]

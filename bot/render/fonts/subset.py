@@ -44,13 +44,15 @@ def characters_needed(labels: str) -> str:
 
 def heatmap_text(handoff_toml: str) -> str:
     """Everything the Chinese coverage heatmap writes: its ``[heatmap]`` title, axis label
-    and legend, and the day names (Babel's abbreviated Chinese names, as
+    and legend, and the day names (Babel's short Chinese names, as
     :func:`bot.handoff.messages.heatmap_labels` uses them). The ``alt`` text is not drawn."""
     from babel.dates import get_day_names
 
     heatmap = tomllib.loads(handoff_toml)["heatmap"]
-    days = get_day_names("abbreviated", locale="zh")
-    return "".join([heatmap["title"], heatmap["hours"], *heatmap["legend"], *days.values()])
+    days = get_day_names("short", context="stand-alone", locale="zh")
+    return "".join(
+        [heatmap["title"], heatmap["hours"], heatmap["utc"], *heatmap["legend"], *days.values()]
+    )
 
 
 #: The subset is a modified font: it gets its own name (Apache 2.0 grants no trademark).

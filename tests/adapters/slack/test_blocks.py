@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from hypothesis import given, settings
@@ -157,7 +158,32 @@ def test_sections_fit_slack_and_lose_nothing(text: str) -> None:
     assert all(s["text"]["text"] for s in sections)
     joined = "".join(s["text"]["text"] for s in sections)
     expected = escape(text.strip())
-    assert joined.replace("\n", "") == expected.replace("\n", "")
+    assert re.sub(r"\s+", "", joined) == re.sub(r"\s+", "", expected)  # whitespace at a cut
+
+
+def test_a_long_section_is_cut_at_a_line_end_and_never_inside_an_entity() -> None:
+    """Issue 15, problem 4: in Slack a 3,000-character section was cut mid-line, and could
+    split an escaped ``&amp;``. Lines of 57 characters with "&" and "<" in them: every
+    section ends where a line of the original ends, and holds only whole entities."""
+    lines = [f"• Line {n:03d}: phone & chat <5 s, {'x' * 24}" for n in range(150)]
+    text = "\n".join(lines)
+    assert len(escape(text)) > 2 * 3000
+    sections = [s["text"]["text"] for s in mrkdwn_sections(text)]
+    assert len(sections) >= 3
+    escaped_lines = {escape(line) for line in lines}
+    for section in sections:
+        assert len(section) <= 3000
+        assert all(line in escaped_lines for line in section.split("\n")), section[-80:]
+        assert not re.search(r"&(?!amp;|lt;|gt;)", section)
+
+
+def test_the_fallback_text_is_cut_before_escaping() -> None:
+    """The notification text (3,000 characters) never ends in half an entity."""
+    text = "a" * 2997 + " & more"  # escaped, "&amp;" straddles character 3,000
+    fallback = fallback_text(Reply(text=text))
+    assert len(fallback) <= 3000
+    assert not re.search(r"&(?!amp;|lt;|gt;)", fallback)
+    assert fallback.endswith("…")
 
 
 def test_a_huge_reply_stays_within_fifty_blocks_and_keeps_its_buttons() -> None:

@@ -72,7 +72,10 @@ async def test_a_whole_conversation_in_the_dm(harness: SlackHarness, api: FakeSl
     before = len(me.texts())
     await me.act("why")
     assert len(me.texts()) > before
-    assert "Erlang" in "\n".join(me.texts()[before:])
+    why = "\n".join(me.texts()[before:])
+    # the working in plain words, with numbered, titled sources (issue 15, problem 4)
+    assert "Where the money goes:" in why and "\nSources:\n1. " in why
+    assert "Erlang" not in why and "[PL." not in why
 
 
 def _answered(blocks: list[dict[str, object]], question: str) -> object:

@@ -25,12 +25,12 @@ def test_recent_estimates_show_the_recommended_model_and_its_monthly_cost() -> N
     assert view["type"] == "home"
     text = _texts(view)
     assert "Partly outsourced" in text
-    assert "€12,345.60" in text
+    assert "€12,346" in text  # whole units from 1,000 up (issue 15, problem 9)
 
 
 def test_money_and_model_names_follow_the_users_locale() -> None:
     text = _texts(home_view([SUMMARY], "pl"))
-    assert "12\u00a0345,60\u00a0€" in text  # Babel: non-breaking spaces, symbol after
+    assert "12\u00a0346\u00a0€" in text  # Babel: non-breaking spaces, symbol after
     assert "miesięcznie" in text
 
 

@@ -130,6 +130,9 @@ async def test_a_full_conversation_with_button_presses(api: FakeBotApi, tmp_path
         await api.settle(0.2)
 
     assert photo.files["photo"].startswith(PNG_MAGIC)
+    # the caption says something useful: the recommendation, not the screen-reader text
+    assert photo.params["caption"].startswith("Recommended: ")
+    assert "Bar chart" not in photo.params["caption"]
     messages = api.messages(USER)
     result = next(m for m in messages if m.get("text", "").startswith("Recommended:"))
     values = [decode_button(b["callback_data"]) for b in api.buttons(result)]

@@ -125,12 +125,38 @@ def test_an_image_with_a_short_text_is_one_photo_with_a_caption() -> None:
 
 
 def test_an_image_with_a_long_text_is_a_photo_then_the_text_with_the_buttons() -> None:
-    text = "Line of the result.\n" * 80  # ~1,600 characters: too long for a caption
+    """Issue 15, problem 8: the caption of a long result was the screen-reader text. It is
+    the text's own opening, cut at a line; the rest follows with the buttons."""
+    text = "".join(f"Line {n} of the result.\n" for n in range(80))  # too long for a caption
     reply = Reply(text=text, kind=ReplyKind.RESULT, image=PNG, actions=(Choice("why", "Why?"),))
     photo, message = render_reply(reply, locale="en").messages
-    assert photo.method == "sendPhoto" and photo.text == PNG.alt and photo.keyboard is None
-    assert message.method == "sendMessage" and message.text == text.strip()
+    assert photo.method == "sendPhoto" and photo.keyboard is None
+    assert photo.text != PNG.alt and photo.text.startswith("Line 0 of the result.")
+    assert utf16_len(photo.text) <= CAPTION_LIMIT and photo.text.endswith("of the result.")
+    assert message.method == "sendMessage" and message.text.startswith("Line ")
+    assert f"{photo.text}\n{message.text}" == text.strip()
     assert [_event(b) for b in _buttons(message)] == [Command("why")]
+
+
+def test_a_real_result_is_captioned_with_the_recommendation() -> None:
+    from bot.render.result import render_result
+    from costengine import estimate
+    from costengine.scenario import Channel, Coverage, HoursPreset, Scenario
+
+    scenario = Scenario(
+        team_size=8,
+        channels=(Channel.PHONE, Channel.CHAT),
+        languages=("en", "zh"),
+        region="US",
+        coverage=Coverage(preset=HoursPreset.TWENTY_FOUR_SEVEN, timezone="America/New_York"),
+    )
+    for locale in ("en", "pl"):
+        (reply,) = render_result(estimate(scenario, analysis=False), locale)
+        assert reply.image is not None and utf16_len(reply.text) > CAPTION_LIMIT
+        photo, *rest = render_reply(reply, locale=locale).messages
+        assert photo.text.startswith(reply.text.splitlines()[0])  # "Recommended: ..."
+        assert reply.image.alt not in photo.text
+        assert rest and rest[-1].keyboard is not None
 
 
 def test_long_text_is_split_and_the_keyboard_goes_on_the_last_part() -> None:
