@@ -247,7 +247,6 @@ def dedicated_quote(work: Workload, dest: Destination) -> ProviderQuote | None:
     rate_paths = ctx.agent_rate_path()
     rate = ctx.agent_rate()
     uplift = math.fsum(map(operator.mul, work.present, ctx.after_hours_uplift()))
-    uplift_share = uplift / hours if hours > _EPS else 0.0
     billed_hours = dec(round(billed_week * weeks, 4))
     extra_hours = dec(round(uplift * weeks, 4))
     hour_drafts = [
@@ -293,7 +292,10 @@ def dedicated_quote(work: Workload, dest: Destination) -> ProviderQuote | None:
         if ctx.it:  # a seat is quoted for customer service: IT seats at the IT rate's ratio
             price = price * rate / ctx.money("outsourced.agent_hour")
             seat_paths = (*seat_paths, *rate_paths, "outsourced.agent_hour")
-        uplift_dec = dec(round(uplift_share, 6))
+        # The surcharge is on the night and weekend hours worked, spread over the seats'
+        # hours (not over the hours needed: that share falls as daytime work grows while the
+        # seats stay, and a seat bill would then fall with more work).
+        uplift_dec = dec(round(uplift / (float(seats) * paid), 6))
         seat_drafts = [
             draft(
                 "provider_seats",

@@ -253,6 +253,25 @@ def test_partial_never_costs_less_for_more_work(
     )
 
 
+@pytest.mark.parametrize("contacts", [2534, 2600, 2700, 2787, 3000])
+def test_a_dedicated_bill_never_falls_with_more_work(contacts: int) -> None:
+    """Found by the volume property: an IT chat desk in the UK fell from 14,527.00 to
+    14,526.88 at 10% more chats, because the seat bill's night surcharge was a share of the
+    hours needed (falling as daytime work grew) on seats that stayed the same."""
+
+    def outsourced(n: int) -> Decimal:
+        scenario = Scenario(
+            kind=SupportKind.IT_HELPDESK,
+            volumes=(ChannelVolume(channel=Channel.CHAT, contacts_per_month=Decimal(n)),),
+            channels=(Channel.CHAT,),
+            languages=("en",),
+            region="UK",
+        )
+        return estimate(scenario, analysis=False).models[DeliveryModel.OUTSOURCED].monthly_total
+
+    assert outsourced(int(contacts * 1.1)) >= outsourced(contacts)
+
+
 def test_pricing_is_deterministic() -> None:
     scenario = _scenario(5000, languages=("en", "es"))
     assert estimate(scenario).to_json() == estimate(scenario).to_json()
