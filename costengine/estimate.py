@@ -433,7 +433,20 @@ def _facts(
 NIGHT_SHIFT_SHARE = 0.5
 
 
-def _assumptions(card: RateCard, fx: FxTable, currency: str) -> tuple[Assumption, ...]:
+def _provider_card(evaluator: _Evaluator, priced: Mapping[DeliveryModel, Priced]) -> RateCard:
+    """The card of the destination whose offer the outsourced model shows (the home card
+    when none is shown): where the provider is priced, and its base languages."""
+    chosen = priced[DeliveryModel.OUTSOURCED].chosen
+    if chosen is not None:
+        for destination in evaluator.market.destinations:
+            if destination.code == chosen.destination:
+                return destination.ctx.card
+    return evaluator.card
+
+
+def _assumptions(
+    card: RateCard, provider: RateCard, fx: FxTable, currency: str
+) -> tuple[Assumption, ...]:
     overridden = [path for path, entry in card.entries() if entry.overridden]
     own = [
         Assumption(
@@ -446,7 +459,10 @@ def _assumptions(card: RateCard, fx: FxTable, currency: str) -> tuple[Assumption
         ),
         Assumption(
             key="assumption.provider_location",
-            params={"region": card.code, "base_languages": ", ".join(card.region.languages)},
+            params={
+                "region": provider.code,
+                "base_languages": ", ".join(provider.region.languages),
+            },
         ),
         Assumption(key="assumption.seats_shared_by_shifts", params={}),
         Assumption(
@@ -540,7 +556,7 @@ def estimate(
             *evaluator.work.assumptions,
             *_team_check(evaluator, plan),
             *plan.assumptions,
-            *_assumptions(card, fx, currency),
+            *_assumptions(card, _provider_card(evaluator, priced), fx, currency),
         ),
         baseline=baseline,
         languages=plan.language_rows,

@@ -291,8 +291,13 @@ class ConsoleAdapter:
         replies = tuple(turn.replies)
         priced = any(reply.kind is ReplyKind.RESULT for reply in replies)
         if priced:
-            replies = tuple(replace(reply, actions=()) for reply in replies if reply.text.strip())
-            replies = tuple(r for r in replies if r.kind is not ReplyKind.INFO or r.text)
+            # Without its buttons a reply that only offers them (the "try the outsourced
+            # option another way" heading) would be a dead menu: left out.
+            replies = tuple(
+                replace(reply, actions=())
+                for reply in replies
+                if reply.text.strip() and (reply.kind is ReplyKind.RESULT or not reply.actions)
+            )
         self._last = replies
         self._view.show(replies)
         return priced

@@ -39,6 +39,10 @@ VOLUMES_EN = {
 }
 
 
+#: How the answer to "why?" opens.
+WHY_OPENING = {"en": "Why ", "pl": "Dlaczego ", "zh": "为什么选"}
+
+
 def result_first_line(locale: str) -> str:
     return {"en": "Recommended: ", "pl": "Zalecany model: ", "zh": "推荐方案："}[locale]
 
@@ -214,4 +218,68 @@ def test_saved_estimates_are_listed_reopened_deleted_and_forgotten(tmp_path: Pat
         fresh = chat.read_turn()
         assert current_question(fresh, "en") == "kind"
         assert "Welcome back" not in fresh
+        chat.close()
+
+
+@pytest.mark.parametrize(
+    ("locale", "line"),
+    [
+        ("en", "8 agents phone and chat 24/7 in the US, English and Chinese"),
+        ("pl", "5 konsultantów, telefon i czat, pon-pt 8-16, w Krakowie"),
+        ("zh", "我们在上海有三个客服，电话和在线聊天"),
+    ],
+)
+def test_quick_prints_its_reading_and_result_without_a_dead_menu(
+    tmp_path: Path, locale: str, line: str
+) -> None:
+    """``sourcewise chat --quick`` (issue 15, point 1): what it read, the result, and how to
+    carry on; no numbered actions nor a heading left without its buttons, since the process
+    ends. Then ``sourcewise chat`` continues at that result."""
+    import os
+    import subprocess
+    import sys
+
+    database = tmp_path / "chat.db"
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"}
+    env.pop("SOURCEWISE_DATABASE_URL", None)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "chat",
+            "--database-url",
+            f"sqlite+aiosqlite:///{database}",
+            "--user",
+            "tester",
+            "--locale",
+            locale,
+            "--out-dir",
+            str(tmp_path / "charts"),
+            "--quick",
+            line,
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [text.rstrip() for text in done.stdout.splitlines() if text.strip()]
+    assert any(text.startswith(result_first_line(locale)) for text in lines), done.stdout
+    assert chart_paths(done.stdout)[-1].read_bytes().startswith(PNG)
+    assert not any(re.match(r"^\s*[a-z]\) ", text) for text in lines), done.stdout
+    # a line ending in a colon is a heading: something must follow it before the end
+    assert not lines[-1].endswith((":", "：")), done.stdout
+    headings = [i for i, text in enumerate(lines) if text.endswith((":", "："))]
+    assert all(i + 1 < len(lines) and not lines[i + 1].endswith("png") for i in headings)
+    chat = Chat(database, tmp_path, locale=locale)
+    try:
+        welcome = chat.read_turn()
+        assert current_question(welcome, locale) is None, welcome  # not question 1 again
+        why = chat.say(word(locale, "why"))
+        assert why.startswith(WHY_OPENING[locale]), why
+    finally:
         chat.close()
