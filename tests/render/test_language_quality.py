@@ -205,8 +205,12 @@ def views(est: Estimate, locale: str) -> list:  # type: ignore[type-arg]
 # --- no English leaks into Polish or Chinese -----------------------------------------------
 
 _URL = re.compile(r"https?://\S+")
-#: Commands and what follows them on their line (examples typed as the user would), mentions.
-_COMMAND = re.compile(r"(?<![\w/])/(?:estimate|handoff|sourcewise)\b[^\n]*|`[^`]*`|@\w+")
+#: Commands (chat and terminal) and what follows them on their line (examples typed as the
+#: user would), mentions.
+_COMMAND = re.compile(
+    r"(?<![\w/])/(?:estimate|handoff|sourcewise)\b[^\n]*"
+    r"|\bsourcewise (?:chat|estimate|erlang)\b[^\n]*|`[^`]*`|@\w+"
+)
 #: Proper names and codes that are the same in every language (autonyms of the languages).
 PROPER = {"Erlang", "Sourcewise", "UTC", "IT", "RODO", "English", "Polski", "中文"}
 _IANA = re.compile(r"\b[A-Z][a-z]+/[A-Za-z_]+\b")

@@ -38,7 +38,8 @@ async def test_list_reopen_and_delete_act_on_the_stored_estimates(store: Store) 
     assert any("8 people" in r.text or "Recommended" in r.text for r in reopened.replies)
     assert await _history(store, PRIVATE) == [newest, oldest]  # reopened, not saved again
     why = await service.handle(PRIVATE, Command("why"), dedupe_id="5")
-    assert why.replies and "Erlang" in "\n".join(r.text for r in why.replies)
+    # the why explains the reopened estimate (8 people), not the newest one (12)
+    assert why.replies and "your team of 8\xa0people" in "\n".join(r.text for r in why.replies)
 
     deleted = await service.handle(PRIVATE, Text("delete 1"), dedupe_id="6")
     assert deleted.estimates_changed and deleted.replies[0].text == "Deleted that estimate."

@@ -90,5 +90,6 @@ async def test_inline_mode_never_asks_it_shows_what_it_can(api: FakeBotApi, tmp_
         assert await _stored(app) == (0, False)  # nothing asked, nothing kept
     (card,) = answer.params["results"]
     body = card["input_message_content"]["message_text"]
-    assert "wins: $" in body  # priced with the locale's region, and it says so
+    assert ": about $" in body and "a month, recommended" in body  # priced with the locale's
+    # region, and it says so
     assert "Assumed:" in body and "United States" in body
