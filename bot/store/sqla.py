@@ -163,7 +163,9 @@ def _private_sqlite_file(database: str) -> None:
             part.chmod(0o600)
 
 
-def create_engine(database_url: str, *, timeout: float | None = None) -> AsyncEngine:
+def create_engine(
+    database_url: str, *, timeout: float | None = None, pool_size: int | None = None
+) -> AsyncEngine:
     """An async engine configured for the store (see the module docstring for why).
 
     For a SQLite file the parent folder is created (0700) and the file made private (0600),
@@ -171,14 +173,16 @@ def create_engine(database_url: str, *, timeout: float | None = None) -> AsyncEn
     (seconds, default :data:`DEFAULT_STATEMENT_TIMEOUT_SECONDS`) bounds every statement on
     the server (``statement_timeout``) and on the client (asyncpg's command timeout, which
     also covers a database that stopped answering at all), and the wait for a pooled
-    connection: a stalled database fails the request instead of holding it.
+    connection: a stalled database fails the request instead of holding it. ``pool_size``
+    caps the engine at that many connections (none beyond it): the health check's own.
     """
+    sized: dict[str, Any] = {} if pool_size is None else {"pool_size": pool_size, "max_overflow": 0}
     url = normalize_url(database_url)
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
             _private_sqlite_file(database)
-        engine = _create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+        engine = _create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}, **sized)
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
         return engine
@@ -187,6 +191,7 @@ def create_engine(database_url: str, *, timeout: float | None = None) -> AsyncEn
         url,
         pool_pre_ping=True,
         pool_timeout=seconds,
+        **sized,
         connect_args={
             "timeout": min(CONNECT_TIMEOUT_SECONDS, seconds),
             "command_timeout": seconds,
@@ -637,15 +642,35 @@ class SqlUnitOfWork:
             await connection.close()
 
 
-class SqlStore:
-    """The store over one engine; owns it and disposes it on :meth:`aclose`."""
+#: Connections the health check keeps for itself.
+HEALTH_POOL_SIZE = 1
 
-    def __init__(self, engine: AsyncEngine) -> None:
+
+class SqlStore:
+    """The store over one engine; owns it and disposes it on :meth:`aclose`.
+
+    ``health`` is a second, one-connection engine on the same database for :meth:`ping`.
+    Under load every pooled connection of the main engine can be busy with turns, and a
+    health check queued behind them reported a healthy database as slow or down (a load
+    balancer then takes a busy replica out, which makes the others busier). Its own
+    connection answers "does the database answer" without waiting for the turns' pool.
+    """
+
+    def __init__(self, engine: AsyncEngine, *, health: AsyncEngine | None = None) -> None:
         self._engine = engine
+        self._health = health
 
     @classmethod
     def from_url(cls, database_url: str, *, timeout: float | None = None) -> SqlStore:
-        return cls(create_engine(database_url, timeout=timeout))
+        engine = create_engine(database_url, timeout=timeout)
+        database = engine.url.database or ""
+        if engine.url.get_backend_name() == "sqlite" and (
+            database in ("", ":memory:") or database.startswith("file:")
+        ):  # possibly a private in-memory database: a second engine would see another one
+            return cls(engine)
+        return cls(
+            engine, health=create_engine(database_url, timeout=timeout, pool_size=HEALTH_POOL_SIZE)
+        )
 
     @property
     def engine(self) -> AsyncEngine:
@@ -656,9 +681,11 @@ class SqlStore:
 
     async def ping(self) -> None:
         with _translated():
-            async with self._engine.connect() as connection:
+            async with (self._health or self._engine).connect() as connection:
                 reader = await connection.execution_options(**{_READ_ONLY: True})
                 await reader.execute(text("SELECT 1"))
 
     async def aclose(self) -> None:
+        if self._health is not None:
+            await self._health.dispose()
         await self._engine.dispose()

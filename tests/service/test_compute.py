@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.compute import PoolKind, RateCardEstimator, Reusing, TurnRunner
+from bot.compute import WORKER_NICENESS, PoolKind, RateCardEstimator, Reusing, TurnRunner
 from bot.core.events import Command, Event, Pick, Reply, ReplyKind, Start, Submit, Text
 from bot.core.ports import ConversationKey, Turn
 from bot.service import ConversationService, busy_reply, decode_estimate
@@ -99,6 +99,11 @@ async def _in_flight(runner: TurnRunner) -> None:
     raise AssertionError("nothing reached the worker")
 
 
+def _nice_of(pid: int) -> int:
+    """A process's nice value: field 19 of ``/proc/<pid>/stat`` (after the command name)."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
 async def _version(store: Store, key: ConversationKey) -> int:
     async with store.unit_of_work(read_only=True) as uow:
         return (await uow.conversations.load(key)).version
@@ -133,6 +138,9 @@ async def test_a_calculate_runs_in_a_worker_while_the_loop_answers_others(
     assert _result(turn).image is not None
     (pid,) = runner.stats().worker_pids
     assert pid != os.getpid()
+    # The worker runs at a lower priority, so the loop's short turns and /healthz get the
+    # CPU first when the machine is saturated (field 19 of /proc/<pid>/stat is the nice value).
+    assert _nice_of(pid) == min(19, os.nice(0) + WORKER_NICENESS)
 
 
 async def test_no_capacity_is_a_busy_reply_that_changes_nothing(

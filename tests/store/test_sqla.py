@@ -11,8 +11,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.core.ports import ConversationKey
-from bot.store import MemoryStore, StoreError, StoreUnavailable, migrate, open_store
+from bot.store import MemoryStore, Store, StoreError, StoreUnavailable, migrate, open_store
 from bot.store.sqla import BUSY_TIMEOUT_SECONDS, SqlStore, normalize_url
+from tests.store.conftest import SQL_BACKENDS
 from tests.store.databases import create_pg_database, drop_pg_database, require_postgres
 
 KEY = ConversationKey("console", "local", "me")
@@ -187,3 +188,25 @@ def test_a_sqlite_database_is_private_to_its_owner(tmp_path: Path) -> None:
     assert files
     for path in files:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
+@pytest.mark.parametrize("backend", SQL_BACKENDS)
+async def test_the_health_check_answers_while_every_pooled_connection_is_busy(
+    store: Store,
+) -> None:
+    """Under load every connection of the turns' pool can be taken; a health check queued
+    behind them made a load balancer see a healthy database as down (HTTP 503 under CPU
+    load, issue 14). It has a connection of its own."""
+    assert isinstance(store, SqlStore)
+    pool = store.engine.pool
+    held = [await store.engine.connect() for _ in range(pool.size() + pool._max_overflow)]  # type: ignore[attr-defined]
+    try:
+        async with asyncio.timeout(3):  # the turns' pool would make it wait pool_timeout (30 s)
+            await store.ping()
+            await store.ping()
+        with pytest.raises(TimeoutError):  # and the turns' pool really was exhausted
+            async with asyncio.timeout(0.5):
+                await store.engine.connect()
+    finally:
+        for connection in held:
+            await connection.close()
