@@ -18,8 +18,9 @@ Own-team costs (:func:`staff_drafts`) are shared with hosted and with today's te
 **Tools**: below ``platform_build_min_seats`` desks an in-house team runs on the software small
 teams buy — a help-desk subscription and a cloud phone (VoIP) seat per person, laptops and
 headsets, phone numbers and call minutes. From that size on, seed 004's self-built contact-centre
-platform applies: its build written off over ``amortisation_months``, its running fee,
-device maintenance, upgrades and vendor support, plus support software per agent.
+platform is an option: its build written off over ``amortisation_months``, its running fee,
+device maintenance, upgrades and vendor support, plus support software per agent; it is
+chosen only where it costs less than the SaaS kit for the same team.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import compress
 
-from costengine.pricing.common import Draft, PricingContext, Workload, dec, draft
+from costengine.pricing.common import Draft, PricingContext, Workload, dec, draft, drafts_total
 from costengine.results import CostCategory
 from costengine.scenario import Channel
 
@@ -403,10 +404,19 @@ def price_in_house(work: Workload, ctx: PricingContext, team: OwnTeam | None = N
     if work.empty:
         return []
     team = team or own_team(work, ctx)
-    drafts = list(team.staff)
-    if self_built(work, ctx):
-        drafts.extend(_platform_drafts(work, ctx))
-    else:
-        drafts.extend(tool_drafts(work, ctx))
-    drafts.extend(team.telephony)
-    return drafts
+    return [*team.staff, *_tools(work, ctx), *team.telephony]
+
+
+def _tools(work: Workload, ctx: PricingContext) -> list[Draft]:
+    """The team's tools: the SaaS kit, or the self-built platform where the team is big
+    enough for one *and* it costs less.
+
+    A business builds its own platform to save money, never to spend more: choosing it on
+    size alone made a bigger team cheaper whenever its busiest hour fell under the size
+    threshold (the same contacts over 24/7 cost less than over business hours, because
+    spread thinner they need fewer desks at once)."""
+    kit = tool_drafts(work, ctx)
+    if not self_built(work, ctx):
+        return kit
+    platform = _platform_drafts(work, ctx)
+    return platform if drafts_total(platform) < drafts_total(kit) else kit

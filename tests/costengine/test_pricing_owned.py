@@ -76,9 +76,21 @@ def test_whole_leads_and_qa_come_with_size(tmp_path: Path) -> None:
     thirty = _items(price_in_house(workload(flat(30, BUSINESS)), ctx))
     assert thirty["team_leads"] == Decimal("6750.00")  # three leads
     assert thirty["qa_wfm"] == Decimal("6750.00")  # 3 posts at lead pay
-    # 30 desks: the self-built platform replaces the SaaS tools.
-    assert "platform_build" in thirty and "helpdesk_software" not in thirty
-    assert thirty["platform_build"] == Decimal("1000.00")  # 36,000 / 36
+
+def test_a_self_built_platform_only_where_it_costs_less_than_the_saas_kit(
+    tmp_path: Path,
+) -> None:
+    """Above the size threshold the platform is an option, not a rule: at 30 desks its
+    fixed costs make it dearer than the SaaS seats (70 a person here), at 300 its cheaper
+    software per agent (50) pays for them."""
+    ctx = context(simple_card(tmp_path))
+    thirty_work = workload(flat(30, BUSINESS))
+    thirty = _items(price_in_house(thirty_work, ctx))
+    assert self_built(thirty_work, ctx)  # big enough for one
+    assert "helpdesk_software" in thirty and "platform_build" not in thirty
+    many = _items(price_in_house(workload(flat(300, BUSINESS)), ctx))
+    assert "platform_build" in many and "helpdesk_software" not in many
+    assert many["platform_build"] == Decimal("1000.00")  # 36,000 / 36
 
 
 def test_supervision_grows_smoothly_through_the_threshold(tmp_path: Path) -> None:
