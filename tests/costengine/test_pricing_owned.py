@@ -77,6 +77,7 @@ def test_whole_leads_and_qa_come_with_size(tmp_path: Path) -> None:
     assert thirty["team_leads"] == Decimal("6750.00")  # three leads
     assert thirty["qa_wfm"] == Decimal("6750.00")  # 3 posts at lead pay
 
+
 def test_a_self_built_platform_only_where_it_costs_less_than_the_saas_kit(
     tmp_path: Path,
 ) -> None:
