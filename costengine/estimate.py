@@ -426,6 +426,9 @@ def _facts(
             model: quote.location != "onshore" and quote.night_share > NIGHT_SHIFT_SHARE
             for model, quote in quotes.items()
         },
+        in_house_builds=any(
+            item.key == "platform_build" for item in priced[DeliveryModel.IN_HOUSE].drafts
+        ),
     )
 
 

@@ -30,7 +30,8 @@ Reasons (template keys) for the recommended model W, in this order:
 - ``reason.small_team``: W is not in-house and the own team would be under 10 FTE;
 - ``reason.scale``: W is in-house with 50+ FTE;
 - ``reason.keeps_knowledge``: W is in-house, hosted or partial;
-- ``reason.no_capex``: W is hosted or outsourced;
+- ``reason.no_capex``: W is hosted or outsourced and in-house would build a platform (a
+  team on SaaS seats has no up-front build to avoid);
 - ``reason.fast_start``: W is outsourced;
 - ``reason.below_current``: W costs less than today (the user's figure or today's team).
 
@@ -131,6 +132,8 @@ class Facts:
     cross_border: Mapping[DeliveryModel, bool] = field(default_factory=dict)
     #: The provider works the customer's open hours mostly at its own night.
     night_shift: Mapping[DeliveryModel, bool] = field(default_factory=dict)
+    #: In-house would build its own platform (a big team, where that is cheaper than SaaS).
+    in_house_builds: bool = False
 
 
 def rank(
@@ -210,7 +213,7 @@ def _reasons(
         reasons.append("reason.scale")
     if winner in _OWN_AGENTS:
         reasons.append("reason.keeps_knowledge")
-    if winner in (DeliveryModel.HOSTED, DeliveryModel.OUTSOURCED):
+    if facts.in_house_builds and winner in (DeliveryModel.HOSTED, DeliveryModel.OUTSOURCED):
         reasons.append("reason.no_capex")
     if winner is DeliveryModel.OUTSOURCED:
         reasons.append("reason.fast_start")

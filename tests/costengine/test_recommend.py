@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from costengine import Channel, Scenario, estimate
 from costengine.pricing import MODEL_ORDER
 from costengine.recommend import REASON_KEYS, RISK_KEYS, Facts, rank, recommend
 from costengine.results import BreakEven
@@ -33,6 +34,7 @@ def facts(**changes: object) -> Facts:
         "non_base_languages": 0,
         "own_fte": 20.0,
         "current_monthly_cost": None,
+        "in_house_builds": True,
     }
     base.update(changes)
     return Facts(**base)  # type: ignore[arg-type]
@@ -335,3 +337,26 @@ def test_nearest_first_search_equals_searching_every_interval(
     assert break_even(totals_at, Decimal(100), MODEL_ORDER) == _every_interval(
         totals_at, Decimal(100), MODEL_ORDER
     )
+
+
+def test_no_up_front_build_is_a_reason_only_where_in_house_would_build() -> None:
+    """A 3-person team runs on SaaS seats: "no up-front platform build" is no reason to
+    outsource it (an owner would laugh); a team big enough to build its own platform has one
+    to avoid."""
+    outsourced_cheapest = totals(100, 90, 80, 50)
+    small = recommend(outsourced_cheapest, facts(own_fte=3.0, in_house_builds=False), MODEL_ORDER)
+    assert small.model is DeliveryModel.OUTSOURCED
+    assert "reason.no_capex" not in small.reasons
+    big = recommend(outsourced_cheapest, facts(in_house_builds=True), MODEL_ORDER)
+    assert "reason.no_capex" in big.reasons
+
+
+def test_the_estimate_says_whether_in_house_builds() -> None:
+    """The fact comes from in-house's own line items: SaaS seats for a small team."""
+    small = estimate(
+        Scenario(team_size=3, channels=(Channel.PHONE,), languages=("en",), region="US")
+    )
+    in_house = small.models[DeliveryModel.IN_HOUSE]
+    assert "platform_build" not in {item.key for item in in_house.line_items}
+    assert small.recommendation.model in (DeliveryModel.HOSTED, DeliveryModel.OUTSOURCED)
+    assert "reason.no_capex" not in small.recommendation.reasons
