@@ -453,6 +453,12 @@ class HandoffService:
             ),
         )
 
+    def unplaced_press(self, locale: str | None) -> Reply:
+        """The refusal for an acknowledge press whose channel the platform did not say (a
+        Telegram inline-message callback): the adapter answers with it and calls nothing."""
+        lang = normalize_locale(locale)
+        return text_reply(self._renderer, lang, "errors.no_channel", kind=ReplyKind.ERROR)
+
     async def acknowledge_action(
         self, value: str, user: Caller, *, team: TeamKey | None = None, locale: str | None = None
     ) -> tuple[Reply, ...] | None:
