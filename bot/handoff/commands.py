@@ -116,16 +116,7 @@ class AckPolicy:
 
 
 HandoffCommand = (
-    Add
-    | ListRoster
-    | Remove
-    | Pause
-    | Resume
-    | SendTest
-    | CoverageReport
-    | Help
-    | Form
-    | AckPolicy
+    Add | ListRoster | Remove | Pause | Resume | SendTest | CoverageReport | Help | Form | AckPolicy
 )
 
 _T = TypeVar("_T")

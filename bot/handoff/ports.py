@@ -79,9 +79,9 @@ class HandoffRepository(Protocol):
         guard: Guard | None = None,
     ) -> StoredRoster:
         """Add ``region`` (creating the roster on first use, ``active_since`` = ``now``,
-        ``created_by`` = ``actor``) and set the roster's locale. Raises :class:`~bot.handoff.errors.DuplicateRegion` (same
-        name in any case, also when a concurrent add won) or
-        :class:`~bot.handoff.errors.TooManyRegions`."""
+        ``created_by`` = ``actor``) and set the roster's locale. Raises
+        :class:`~bot.handoff.errors.DuplicateRegion` (same name in any case, also when a
+        concurrent add won) or :class:`~bot.handoff.errors.TooManyRegions`."""
         ...
 
     async def remove_region(

@@ -89,9 +89,7 @@ class Handoffs:
     async def set_ack_anyone(
         self, team: TeamKey, anyone: bool, *, now: datetime, guard: Guard | None = None
     ) -> StoredRoster | None:
-        return await self._run(
-            lambda repo: repo.set_ack_anyone(team, anyone, now=now, guard=guard)
-        )
+        return await self._run(lambda repo: repo.set_ack_anyone(team, anyone, now=now, guard=guard))
 
     async def known_keys(self, since: datetime) -> set[ClaimKey]:
         return await self._run(lambda repo: repo.known_keys(since))

@@ -100,7 +100,9 @@ async def test_the_creator_a_lead_and_an_admin_may_make_every_change(
     assert directory.asked == ([] if who is not ADMIN else [("-100777", "-100777", "504")])
 
 
-async def test_relead_by_a_member_is_refused_and_by_the_lead_and_creator_allowed(store: Handoffs) -> None:
+async def test_relead_by_a_member_is_refused_and_by_the_lead_and_creator_allowed(
+    store: Handoffs,
+) -> None:
     """A region gets a new lead by remove + add: a member can do neither half."""
     svc = await setup(store)
     before = await snapshot(store)
@@ -246,7 +248,10 @@ async def test_ack_anyone_lets_anyone_acknowledge_and_leads_takes_it_back(
     (allowed,) = await svc.handle_command(TEAM, "ack anyone", "en", CREATOR)
     assert allowed.text == "Anyone in this channel may now acknowledge handoff reminders."
     (back,) = await svc.handle_command(TEAM, "ack leads", "en", ANNA)
-    assert back.text == "From now on only the incoming region's lead may acknowledge handoff reminders."
+    assert (
+        back.text
+        == "From now on only the incoming region's lead may acknowledge handoff reminders."
+    )
     assert (await svc.acknowledge(fire_id, MEMBER, team=TEAM))[0].kind is ReplyKind.ERROR
     await svc.handle_command(TEAM, "potwierdzanie każdy", "pl", CREATOR)
     (taken,) = await svc.acknowledge(fire_id, MEMBER, team=TEAM, locale="en")
@@ -262,5 +267,3 @@ async def test_the_current_lead_of_the_incoming_region_may_acknowledge(store: Ha
     )
     (taken,) = await svc.acknowledge(fire_id, MEMBER, team=TEAM, locale="en")
     assert taken.kind is ReplyKind.INFO
-
-

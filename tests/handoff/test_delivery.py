@@ -112,7 +112,9 @@ async def test_slack_reminder_ack_and_escalation(store: Handoffs, slack: FakeSla
     assert "<@U2|ben> @anna" in posts[1].json_param("blocks")[0]["text"]["text"]
 
     # the late press is still recorded and shown in the reminder itself
-    replies = await service.acknowledge_action(button["value"], caller("<@U2>"), team=team, locale="en")
+    replies = await service.acknowledge_action(
+        button["value"], caller("<@U2>"), team=team, locale="en"
+    )
     assert replies is not None and replies[0].text.startswith("Thanks <@U2>")
     (edit,) = slack.calls_of("chat.update")
     assert edit.params["ts"] == ts and edit.params["channel"] == "C42"
@@ -163,7 +165,10 @@ async def test_telegram_reminder_button_ack_and_escalation(
     press = telegram_api.button_press(message, data=data, user_id=77)
     callback = press["callback_query"]
     replies = await service.acknowledge_action(
-        callback["data"], caller("@ben"), team=telegram_team(callback["message"]["chat"]["id"]), locale="en"
+        callback["data"],
+        caller("@ben"),
+        team=telegram_team(callback["message"]["chat"]["id"]),
+        locale="en",
     )
     assert (
         replies is not None and replies[0].text == "Thanks @ben: handoff EMEA → AMER acknowledged."

@@ -99,19 +99,25 @@ async def test_bad_input_is_explained_and_changes_nothing(
 
 async def test_errors_carry_a_suggestion_and_an_example(store: Handoffs) -> None:
     svc = service(store, FakeClock(NOW))
-    reply = (await svc.handle_command(SLACK, "add EMEA Warsaw 08:00-17:00 @anna", "en", caller("@a")))[0]
+    reply = (
+        await svc.handle_command(SLACK, "add EMEA Warsaw 08:00-17:00 @anna", "en", caller("@a"))
+    )[0]
     assert reply.text.splitlines()[1:] == [
         "Did you mean Europe/Warsaw?",
         "Example: /handoff add EMEA Europe/Warsaw 08:00-17:00 Mon-Fri @anna",
     ]
-    polish = (await svc.handle_command(SLACK, "dodaj EMEA Europe/Warsaw 8:00 @anna", "pl", caller("@a")))[0]
+    polish = (
+        await svc.handle_command(SLACK, "dodaj EMEA Europe/Warsaw 8:00 @anna", "pl", caller("@a"))
+    )[0]
     assert polish.text.splitlines() == [
         "„8:00” to nie są godziny zmiany: użyj GG:MM-GG:MM, godziny 00-23 "
         "(24:00 tylko jako koniec), minuty 00-59.",
         "Przykład: /handoff dodaj EMEA Europe/Warsaw 08:00-17:00 pn-pt @anna",
     ]
     chinese = (
-        await svc.handle_command(SLACK, "添加 EMEA Europe/Warsaw 08:00-17:00", "zh-CN", caller("@a"))
+        await svc.handle_command(
+            SLACK, "添加 EMEA Europe/Warsaw 08:00-17:00", "zh-CN", caller("@a")
+        )
     )[0]
     assert chinese.text.startswith("谁是本班负责人？")
 
@@ -171,7 +177,9 @@ async def test_pause_resume_and_their_repeats(store: Handoffs) -> None:
         0
     ].text == "Przypomnienia są już wstrzymane."
     assert (await snapshot(store))[0][1] is True
-    assert (await svc.handle_command(SLACK, "恢复", "zh", caller("@a")))[0].text.startswith("提醒已恢复")
+    assert (await svc.handle_command(SLACK, "恢复", "zh", caller("@a")))[0].text.startswith(
+        "提醒已恢复"
+    )
     assert (await svc.handle_command(SLACK, "resume", "en", caller("@a")))[
         0
     ].text == "Reminders are already running."
@@ -325,7 +333,9 @@ async def test_concurrent_duplicate_adds_store_one_region(sqlite_url: str) -> No
         clock = FakeClock(NOW)
         results = await asyncio.gather(
             service(a, clock).handle_command(SLACK, ADD_EMEA, "en", caller("@a")),
-            service(b, clock).handle_command(SLACK, ADD_EMEA.replace("@anna", "@bob"), "en", caller("@b")),
+            service(b, clock).handle_command(
+                SLACK, ADD_EMEA.replace("@anna", "@bob"), "en", caller("@b")
+            ),
         )
         kinds = sorted(r[0].kind.value for r in results)
         assert kinds == ["error", "info"]

@@ -64,6 +64,4 @@ async def test_a_plain_member_cannot_give_a_region_a_new_lead(
             assert "a region lead (@lead, @amer_lead)" in refused
         assert await w.store.roster(team) == before
         asked = api.calls_of("getChatMember")
-        assert [(c.params["chat_id"], c.params["user_id"]) for c in asked] == [
-            (GROUP, MEMBER)
-        ] * 2
+        assert [(c.params["chat_id"], c.params["user_id"]) for c in asked] == [(GROUP, MEMBER)] * 2

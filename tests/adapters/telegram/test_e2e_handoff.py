@@ -138,8 +138,10 @@ async def test_roster_commands_reminder_and_acknowledgement_in_a_group(
         other = api.button_press(reminder, data=data, user_id=ADMIN)
         api.feed_update(other)
         await api.wait_for("answerCallbackQuery", 2)
-        assert api.calls_of("answerCallbackQuery")[1].params["text"].startswith(
-            "Only @amer_lead, the lead of AMER, can acknowledge"
+        assert (
+            api.calls_of("answerCallbackQuery")[1]
+            .params["text"]
+            .startswith("Only @amer_lead, the lead of AMER, can acknowledge")
         )
         # a second press by the lead only says who was first
         again = api.button_press(reminder, data=data, user_id=LEAD)

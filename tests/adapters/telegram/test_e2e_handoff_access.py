@@ -12,7 +12,6 @@ from bot.handoff.records import StoredRoster
 from tests.adapters.telegram.test_e2e_handoff import (
     ADD_AMER,
     ADD_EMEA,
-    ADMIN,
     GROUP,
     in_group,
     running,
@@ -54,9 +53,7 @@ async def test_a_member_is_refused_until_telegram_says_they_are_an_admin(
             assert "whoever created it, a region lead (@lead, @amer_lead)" in refused
         assert _view(await w.store.roster(team)) == before
         asked = api.calls_of("getChatMember")
-        assert [(c.params["chat_id"], c.params["user_id"]) for c in asked] == [
-            (GROUP, MEMBER)
-        ] * 3
+        assert [(c.params["chat_id"], c.params["user_id"]) for c in asked] == [(GROUP, MEMBER)] * 3
 
         api.chat_members[(GROUP, MEMBER)] = "administrator"
         (removed, *_) = await say(api, in_group(api, "/handoff remove AMER", user=MEMBER))
