@@ -12,6 +12,9 @@ optional start days (default Mon-Fri) and the lead to mention::
     add APAC 22:00-06:00 Asia/Manila @ben Sun-Thu      (night shift: ends the next day)
     dodaj EMEA Europe/Warsaw 8:00-17:00 pn-pt @anna
 
+``ack anyone`` lets anyone in the channel acknowledge reminders; ``ack leads`` (the default)
+only the incoming region's lead (``potwierdzanie każdy``, ``确认 任何人``).
+
 Every rejection raises an :class:`~bot.handoff.errors.InvalidInput` child and nothing
 else; the parser never touches a store, so a rejected command cannot change anything.
 """
@@ -36,6 +39,7 @@ from bot.handoff.roster import MINUTES_PER_DAY, Region, canonical_zone
 
 __all__ = [
     "DEFAULT_WEEKDAYS",
+    "AckPolicy",
     "Add",
     "CoverageReport",
     "Form",
@@ -104,8 +108,15 @@ class Form:
     """Start the step-by-step add form (Slack opens a modal instead)."""
 
 
+@dataclass(frozen=True, slots=True)
+class AckPolicy:
+    """Who may acknowledge reminders: anyone (True) or the incoming lead only (False)."""
+
+    anyone: bool
+
+
 HandoffCommand = (
-    Add | ListRoster | Remove | Pause | Resume | SendTest | CoverageReport | Help | Form
+    Add | ListRoster | Remove | Pause | Resume | SendTest | CoverageReport | Help | Form | AckPolicy
 )
 
 _T = TypeVar("_T")
@@ -127,6 +138,14 @@ _VERBS = _by_word(
         ("coverage", ("coverage", "pokrycie", "覆盖", "覆盖率")),
         ("help", ("help", "pomoc", "帮助", "?")),
         ("form", ("form", "formularz", "表单")),
+        ("ack", ("ack", "acks", "potwierdzanie", "potwierdzenia", "确认")),
+    ]
+)
+
+_ACK_WHO = _by_word(
+    [
+        (True, ("anyone", "everyone", "all", "każdy", "kazdy", "wszyscy", "任何人", "所有人")),
+        (False, ("leads", "lead", "liderzy", "lider", "负责人")),
     ]
 )
 
@@ -331,6 +350,14 @@ def parse_command(text: str) -> HandoffCommand:
     if verb == "coverage":
         _no_args(args[1:])
         return CoverageReport(_parse_date(args[0]) if args else None)
+    if verb == "ack":
+        if not args:
+            raise MissingArgument(field="who")
+        _no_args(args[1:])
+        anyone = _ACK_WHO.get(args[0].casefold())
+        if anyone is None:
+            raise UnexpectedArgument(word=args[0][:40])
+        return AckPolicy(anyone)
     _no_args(args)
     simple: dict[str, HandoffCommand] = {
         "list": ListRoster(),

@@ -17,8 +17,11 @@
     │   ├── DuplicateRegion     the roster already has a region with that name
     │   ├── TooManyRegions      more regions than a roster may hold
     │   ├── UnknownRegion       remove/test named a region the roster lacks
-    │   └── EmptyRoster         test/coverage on a team with no regions
+    │   ├── EmptyRoster         test/coverage on a team with no regions
+    │   ├── NotAllowed          the caller may not change this roster (or take this handoff)
+    │   └── AccessUnknown       the platform could not say whether the caller is an admin
     ├── UnknownFire             an acknowledgement for a reminder we never sent
+    ├── DirectoryUnavailable    a Directory (the platform) could not answer who is an admin
     └── DeliveryError           a notifier could not post or edit (``permanent``: don't retry)
 
 Each :class:`InvalidInput` carries a stable ``code`` (the key of its message in
@@ -31,7 +34,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 __all__ = [
+    "AccessUnknown",
     "DeliveryError",
+    "DirectoryUnavailable",
     "DuplicateRegion",
     "EmptyRoster",
     "EmptyShift",
@@ -43,6 +48,7 @@ __all__ = [
     "InvalidTime",
     "InvalidWeekdays",
     "MissingArgument",
+    "NotAllowed",
     "TooManyRegions",
     "UnexpectedArgument",
     "UnknownCommand",
@@ -123,12 +129,29 @@ class EmptyRoster(InvalidInput):
     code = "empty_roster"  # no params
 
 
+class NotAllowed(InvalidInput):
+    """Refused by :mod:`bot.handoff.access`; the store was not changed."""
+
+    code = "not_allowed"  # params: action (an [access] key), leads (comma-separated mentions)
+
+
+class AccessUnknown(InvalidInput):
+    """The admin check failed (the platform did not answer): refused, fail closed."""
+
+    code = "access_unknown"  # no params
+
+
 class UnknownFire(HandoffError):
     """An acknowledgement named a fire id that is not in the store."""
 
     def __init__(self, fire_id: int) -> None:
         self.fire_id = fire_id
         super().__init__(f"no handoff reminder with id {fire_id}")
+
+
+class DirectoryUnavailable(HandoffError):
+    """A :class:`~bot.handoff.ports.Directory` could not ask the platform (network, rate
+    limit, missing scope). The service refuses with :class:`AccessUnknown`."""
 
 
 class DeliveryError(HandoffError):

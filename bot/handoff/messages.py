@@ -273,7 +273,13 @@ def help_reply(renderer: Renderer, locale: str) -> Reply:
     return text_reply(renderer, locale, "help.text")
 
 
-_EXAMPLES = {"add": "errors.example_add", "remove": "errors.example_remove"}
+_EXAMPLES = {
+    "add": "errors.example_add",
+    "remove": "errors.example_remove",
+    "ack": "errors.example_ack",
+}
+#: Refusals: nothing was wrong with the command, so no example follows them.
+_NO_EXAMPLE = ("unknown_region", "empty_roster", "not_allowed", "access_unknown")
 
 
 def error_reply(renderer: Renderer, locale: str, error: InvalidInput, verb: str | None) -> Reply:
@@ -284,12 +290,16 @@ def error_reply(renderer: Renderer, locale: str, error: InvalidInput, verb: str 
         lines = [strings.text(f"errors.missing_{params.get('field', 'name')}")]
     elif error.code == "unknown_region" and not params.get("known"):
         lines = [strings.text("errors.unknown_region_none", **params)]
+    elif error.code == "not_allowed":
+        action = strings.text(f"access.{params.get('action', 'add')}")
+        key = "errors.not_allowed" if params.get("leads") else "errors.not_allowed_no_leads"
+        lines = [strings.text(key, action=action, leads=params.get("leads", ""))]
     else:
         lines = [strings.text(f"errors.{error.code}", **params)]
     if error.code == "unknown_timezone" and params.get("suggestion"):
         lines.append(strings.text("errors.did_you_mean", **params))
     example = _EXAMPLES.get(verb or "")
-    if example is not None and error.code not in ("unknown_region", "empty_roster"):
+    if example is not None and error.code not in _NO_EXAMPLE:
         lines.append(strings.text(example))
     elif verb == "coverage" and error.code == "invalid_date":
         lines.append(strings.text("errors.example_coverage"))

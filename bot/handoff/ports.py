@@ -8,6 +8,9 @@ a transaction: the caller's unit of work decides what commits together, and
 :class:`bot.handoff.transactions.Handoffs` is the one place that gives each scheduler step its
 own short unit of work.
 
+Every roster write takes an optional :data:`Guard`, the access rules re-checked on the locked
+row inside the write's transaction, so a check made earlier cannot be raced.
+
 Errors: the domain ones (:class:`~bot.handoff.errors.DuplicateRegion`,
 :class:`~bot.handoff.errors.TooManyRegions`, :class:`~bot.handoff.errors.UnknownRegion`,
 :class:`~bot.handoff.errors.UnknownFire`) leave the unit of work uncommittable in spirit:
@@ -17,6 +20,7 @@ the store's :class:`bot.store.StoreUnavailable`, translated once, in :mod:`bot.s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol, Self
@@ -24,7 +28,28 @@ from typing import Protocol, Self
 from bot.handoff.records import ClaimKey, DeliveryKind, Fire, FireStatus, PlannedFire, StoredRoster
 from bot.handoff.roster import Region, TeamKey
 
-__all__ = ["HandoffDatabase", "HandoffRepository", "HandoffUnitOfWork"]
+__all__ = ["Directory", "Guard", "HandoffDatabase", "HandoffRepository", "HandoffUnitOfWork"]
+
+#: Called by a roster write with the roster as it stands inside the write's transaction
+#: (locked; after creating it, for ``add_region``); raising refuses the write, and the unit of
+#: work, left without ``commit``, keeps nothing of it.
+Guard = Callable[[StoredRoster], None]
+
+
+class Directory(Protocol):
+    """What the platform says about a user: the one fact the roster rules cannot store.
+
+    Each adapter ships one over its own client (Slack ``users.info``, Telegram
+    ``getChatMember``), built per request; the core tests use an in-memory fake. A directory
+    may remember answers for a few seconds, never longer: a demoted admin must lose the right
+    quickly. Any failure to ask raises :class:`~bot.handoff.errors.DirectoryUnavailable`
+    (never answers False for "don't know"), and the service refuses.
+    """
+
+    async def is_admin(self, workspace: str, channel: str, user: str) -> bool:
+        """Whether ``user`` (a platform user id) administers the workspace or group
+        ``workspace`` (with ``channel`` from the same :class:`~bot.handoff.roster.TeamKey`)."""
+        ...
 
 
 class HandoffRepository(Protocol):
@@ -44,24 +69,40 @@ class HandoffRepository(Protocol):
         ...
 
     async def add_region(
-        self, team: TeamKey, region: Region, *, locale: str, actor: str, now: datetime
+        self,
+        team: TeamKey,
+        region: Region,
+        *,
+        locale: str,
+        actor: str,
+        now: datetime,
+        guard: Guard | None = None,
     ) -> StoredRoster:
-        """Add ``region`` (creating the roster on first use, ``active_since`` = ``now``) and
-        set the roster's locale. Raises :class:`~bot.handoff.errors.DuplicateRegion` (same
-        name in any case, also when a concurrent add won) or
-        :class:`~bot.handoff.errors.TooManyRegions`."""
+        """Add ``region`` (creating the roster on first use, ``active_since`` = ``now``,
+        ``created_by`` = ``actor``) and set the roster's locale. Raises
+        :class:`~bot.handoff.errors.DuplicateRegion` (same name in any case, also when a
+        concurrent add won) or :class:`~bot.handoff.errors.TooManyRegions`."""
         ...
 
-    async def remove_region(self, team: TeamKey, name: str, *, now: datetime) -> StoredRoster:
+    async def remove_region(
+        self, team: TeamKey, name: str, *, now: datetime, guard: Guard | None = None
+    ) -> StoredRoster:
         """Remove a region by name (any case). Raises :class:`~bot.handoff.errors.UnknownRegion`
         (with the known names)."""
         ...
 
     async def set_paused(
-        self, team: TeamKey, paused: bool, *, now: datetime
+        self, team: TeamKey, paused: bool, *, now: datetime, guard: Guard | None = None
     ) -> StoredRoster | None:
         """Pause or resume; resuming a paused roster moves ``active_since`` to ``now`` so
         changes missed while paused are not sent late. None: the team has no roster."""
+        ...
+
+    async def set_ack_anyone(
+        self, team: TeamKey, anyone: bool, *, now: datetime, guard: Guard | None = None
+    ) -> StoredRoster | None:
+        """Let anyone (True) or only the incoming lead (False) acknowledge reminders.
+        None: the team has no roster."""
         ...
 
     async def known_keys(self, since: datetime) -> set[ClaimKey]:

@@ -63,6 +63,10 @@ class StoredRoster:
     paused: bool
     active_since: datetime
     regions: tuple[StoredRegion, ...]
+    #: The platform user id of whoever created the roster; "" when unknown (made before 0005).
+    created_by: str = ""
+    #: Anyone in the channel may acknowledge a reminder, not only the incoming lead.
+    ack_anyone: bool = False
 
     @property
     def roster(self) -> Roster:

@@ -17,6 +17,15 @@ Adapters translate, nothing more (bolt's ``adapter/flask/handler.py`` shape):
 Every rejected input returns one ERROR reply (what is wrong, with an example) and changes
 nothing: parsing and validation finish before the store is touched, and each store write
 is one transaction.
+
+Who may do what (:mod:`bot.handoff.access`): roster changes (add, remove, pause, resume,
+``ack anyone|leads``, and starting the form) are for the roster's creator, its region leads
+and admins; the adapter passes the :class:`~bot.handoff.access.Caller` and a
+:class:`~bot.handoff.ports.Directory` to ask about admins, asked only when the first two
+rules say no. A refusal names what was refused and who may do it, and changes nothing: the
+rules are checked again on the locked roster inside the write (a :data:`Guard`). If the
+directory cannot answer, the change is refused (fail closed). Acknowledging is for the
+incoming lead, or anyone once the roster allows it.
 """
 
 from __future__ import annotations
@@ -27,7 +36,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.core.events import Reply, ReplyKind
+from bot.handoff.access import Caller, Change, may_acknowledge, may_change, refusal
 from bot.handoff.commands import (
+    AckPolicy,
     Add,
     CoverageReport,
     Form,
@@ -43,9 +54,12 @@ from bot.handoff.commands import (
 )
 from bot.handoff.coverage import analyze, opened_gaps, reference_week
 from bot.handoff.errors import (
+    AccessUnknown,
     DeliveryError,
+    DirectoryUnavailable,
     EmptyRoster,
     InvalidInput,
+    NotAllowed,
     UnknownFire,
     UnknownRegion,
 )
@@ -65,6 +79,7 @@ from bot.handoff.messages import (
     strings_for,
     text_reply,
 )
+from bot.handoff.ports import Directory, Guard
 from bot.handoff.records import DeliveryKind, FireStatus, StoredRoster
 from bot.handoff.roster import Region, TeamKey
 from bot.handoff.runner import Clock, Notifier, SystemClock, Timing
@@ -122,39 +137,84 @@ class HandoffService:
     # --- commands ----------------------------------------------------------------------------
 
     async def handle_command(
-        self, team: TeamKey, text: str, locale: str | None, actor: str
+        self,
+        team: TeamKey,
+        text: str,
+        locale: str | None,
+        caller: Caller,
+        *,
+        directory: Directory | None = None,
     ) -> tuple[Reply, ...]:
-        """Run one ``/handoff …`` command for ``team`` on behalf of ``actor``."""
+        """Run one ``/handoff …`` command for ``team`` on behalf of ``caller``; ``directory``
+        says who is an admin (None: nobody can be shown to be one)."""
         lang = normalize_locale(locale)
         try:
             command = parse_command(text)
-            return await self._dispatch(team, command, lang, actor)
+            return await self._dispatch(team, command, lang, caller, directory)
         except InvalidInput as rejected:
             return (error_reply(self._renderer, lang, rejected, command_verb(text)),)
 
     async def _dispatch(
-        self, team: TeamKey, command: HandoffCommand, lang: str, actor: str
+        self,
+        team: TeamKey,
+        command: HandoffCommand,
+        lang: str,
+        caller: Caller,
+        directory: Directory | None,
     ) -> tuple[Reply, ...]:
         match command:
             case Add(region):
-                return await self._add(team, region, lang, actor)
+                return await self._add(team, region, lang, caller, directory)
             case Remove(name):
-                return await self._remove(team, name, lang)
+                return await self._remove(team, name, lang, caller, directory)
             case ListRoster():
                 return (await self._list(team, lang),)
             case Pause():
-                return await self._pause(team, lang, paused=True)
+                return await self._pause(team, lang, caller, directory, paused=True)
             case Resume():
-                return await self._pause(team, lang, paused=False)
+                return await self._pause(team, lang, caller, directory, paused=False)
             case SendTest(name):
                 return (await self._test(team, name, lang),)
             case CoverageReport(week_of):
                 return (await self._coverage(team, week_of, lang),)
             case Form():
+                await self._permit(team, caller, directory, Change.ADD)
                 return (self._question(lang, FIELDS[0]),)
             case Help():
                 return (help_reply(self._renderer, lang),)
+            case AckPolicy(anyone):
+                return (await self._ack_policy(team, lang, caller, directory, anyone=anyone),)
         raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
+
+    # --- access ------------------------------------------------------------------------------
+
+    async def _permit(
+        self, team: TeamKey, caller: Caller, directory: Directory | None, change: Change
+    ) -> Guard:
+        """Raise :class:`NotAllowed` (or :class:`AccessUnknown`) unless ``caller`` may make
+        ``change`` to the team's roster (anyone may create it). The returned guard checks the
+        same rules on the roster the write locks, so a change made meanwhile cannot slip by."""
+        current = await self._store.roster(team)
+        admin = False
+        if current is not None and not may_change(current, caller):
+            admin = await self._is_admin(team, caller, directory)
+            if not admin:
+                raise refusal(current, change)
+
+        def guard(stored: StoredRoster) -> None:
+            if not may_change(stored, caller, admin=admin):
+                raise refusal(stored, change)
+
+        return guard
+
+    async def _is_admin(self, team: TeamKey, caller: Caller, directory: Directory | None) -> bool:
+        if directory is None or not caller.user_id:
+            raise AccessUnknown()
+        try:
+            return await directory.is_admin(team.workspace, team.channel, caller.user_id)
+        except DirectoryUnavailable as exc:
+            log.warning("handoff: could not check whether %s is an admin: %s", caller.user_id, exc)
+            raise AccessUnknown() from None
 
     def _changed(self) -> None:
         if self._on_change is not None:
@@ -183,11 +243,19 @@ class HandoffService:
             lead=int(self._timing.lead.total_seconds() // 60),
         )
 
-    async def _add(self, team: TeamKey, region: Region, lang: str, actor: str) -> tuple[Reply, ...]:
+    async def _add(
+        self,
+        team: TeamKey,
+        region: Region,
+        lang: str,
+        caller: Caller,
+        directory: Directory | None,
+    ) -> tuple[Reply, ...]:
+        guard = await self._permit(team, caller, directory, Change.ADD)
         current = await self._store.roster(team)
         before = current.roster.regions if current else ()
         stored = await self._store.add_region(
-            team, region, locale=lang, actor=actor, now=self._clock.now()
+            team, region, locale=lang, actor=caller.user_id, now=self._clock.now(), guard=guard
         )
         self._changed()
         after = stored.roster.regions
@@ -207,11 +275,14 @@ class HandoffService:
             *self._gap_replies(before, after, lang),
         )
 
-    async def _remove(self, team: TeamKey, name: str, lang: str) -> tuple[Reply, ...]:
+    async def _remove(
+        self, team: TeamKey, name: str, lang: str, caller: Caller, directory: Directory | None
+    ) -> tuple[Reply, ...]:
         current = await self._store.roster(team)
         if current is None:
             raise UnknownRegion(name=name, known="")
-        stored = await self._store.remove_region(team, name, now=self._clock.now())
+        guard = await self._permit(team, caller, directory, Change.REMOVE)
+        stored = await self._store.remove_region(team, name, now=self._clock.now(), guard=guard)
         self._changed()
         removed = current.roster.find(name)
         assert removed is not None
@@ -253,17 +324,44 @@ class HandoffService:
             lead_minutes=int(self._timing.lead.total_seconds() // 60),
         )
 
-    async def _pause(self, team: TeamKey, lang: str, *, paused: bool) -> tuple[Reply, ...]:
+    async def _pause(
+        self,
+        team: TeamKey,
+        lang: str,
+        caller: Caller,
+        directory: Directory | None,
+        *,
+        paused: bool,
+    ) -> tuple[Reply, ...]:
         current = await self._store.roster(team)
         if current is None:
             raise EmptyRoster()
+        change = Change.PAUSE if paused else Change.RESUME
+        guard = await self._permit(team, caller, directory, change)
         if current.paused == paused:
             key = "confirm.already_paused" if paused else "confirm.already_running"
             return (text_reply(self._renderer, lang, key),)
-        await self._store.set_paused(team, paused, now=self._clock.now())
+        await self._store.set_paused(team, paused, now=self._clock.now(), guard=guard)
         self._changed()
         return (
             text_reply(self._renderer, lang, "confirm.paused" if paused else "confirm.resumed"),
+        )
+
+    async def _ack_policy(
+        self,
+        team: TeamKey,
+        lang: str,
+        caller: Caller,
+        directory: Directory | None,
+        *,
+        anyone: bool,
+    ) -> Reply:
+        if await self._store.roster(team) is None:
+            raise EmptyRoster()
+        guard = await self._permit(team, caller, directory, Change.ACK_SETTING)
+        await self._store.set_ack_anyone(team, anyone, now=self._clock.now(), guard=guard)
+        return text_reply(
+            self._renderer, lang, "confirm.ack_anyone" if anyone else "confirm.ack_leads"
         )
 
     async def _roster_or_fail(self, team: TeamKey) -> StoredRoster:
@@ -297,12 +395,14 @@ class HandoffService:
     async def acknowledge(
         self,
         fire_id: int,
-        user: str,
+        user: Caller,
         *,
         team: TeamKey | None = None,
         locale: str | None = None,
     ) -> tuple[Reply, ...]:
-        """Record ``user`` (a mention: "<@U123>", "@anna") as having taken the handoff.
+        """Record ``user`` (stored as their mention: "<@U123>", "@anna") as having taken the
+        handoff, if they may: the incoming lead, or anyone when the roster allows it; anyone
+        else is told who can and changes nothing.
 
         The first acknowledgement is stored with the time and edits the reminder to show
         it (and removes the button); later presses only report who was first. ``team`` must
@@ -318,7 +418,20 @@ class HandoffService:
         lang = normalize_locale(locale or fire.locale)
         if fire.kind is not DeliveryKind.REMINDER or team is None or team != fire.team:
             return (text_reply(self._renderer, lang, "errors.wrong_channel", kind=ReplyKind.ERROR),)
-        fire, first = await self._store.acknowledge(fire_id, user, now=self._clock.now())
+        incoming = fire.payload["incoming"]
+        roster = await self._store.roster(fire.team)
+        if not may_acknowledge(roster, incoming["name"], [incoming.get("lead", "")], user):
+            return (
+                text_reply(
+                    self._renderer,
+                    lang,
+                    "errors.not_allowed_ack",
+                    kind=ReplyKind.ERROR,
+                    lead=incoming.get("lead", ""),
+                    region=incoming["name"],
+                ),
+            )
+        fire, first = await self._store.acknowledge(fire_id, user.mention, now=self._clock.now())
         assert fire.ack is not None
         payload = fire.payload
         if not first:
@@ -340,8 +453,14 @@ class HandoffService:
             ),
         )
 
+    def unplaced_press(self, locale: str | None) -> Reply:
+        """The refusal for an acknowledge press whose channel the platform did not say (a
+        Telegram inline-message callback): the adapter answers with it and calls nothing."""
+        lang = normalize_locale(locale)
+        return text_reply(self._renderer, lang, "errors.no_channel", kind=ReplyKind.ERROR)
+
     async def acknowledge_action(
-        self, value: str, user: str, *, team: TeamKey | None = None, locale: str | None = None
+        self, value: str, user: Caller, *, team: TeamKey | None = None, locale: str | None = None
     ) -> tuple[Reply, ...] | None:
         """:meth:`acknowledge` for a raw button value; None if the value is not ours."""
         fire_id = parse_ack_value(value)
@@ -394,14 +513,20 @@ class HandoffService:
         text: str | None,
         *,
         locale: str | None,
-        actor: str,
+        actor: Caller,
+        directory: Directory | None = None,
     ) -> FormTurn:
         """One step of the step-by-step form. ``answers`` None starts it (asks the first
         field); a rejected answer re-asks the same field; the last answer adds the region
-        and ends the form (``answers`` None)."""
+        and ends the form (``answers`` None). A caller who may not change the roster is told
+        so at the start and at the end, and the form is over."""
         lang = normalize_locale(locale)
         draft = dict(answers or {})
         if answers is None or text is None:
+            try:
+                await self._permit(team, actor, directory, Change.ADD)
+            except InvalidInput as refused:
+                return FormTurn(None, (error_reply(self._renderer, lang, refused, None),))
             field = next_field(draft) or FIELDS[0]
             return FormTurn(draft, (self._question(lang, field),))
         asked = next_field(draft)
@@ -413,9 +538,13 @@ class HandoffService:
         following = next_field(draft)
         if following is not None:
             return FormTurn(draft, (self._question(lang, following),))
-        replies = await self.submit_form(team, draft, locale=lang, actor=actor)
-        if replies[0].kind is ReplyKind.ERROR:  # e.g. a duplicate name: start over
-            return FormTurn({}, (*replies, self._question(lang, FIELDS[0])))
+        try:
+            replies = await self._add(team, to_command(draft).region, lang, actor, directory)
+        except (NotAllowed, AccessUnknown) as refused:
+            return FormTurn(None, (error_reply(self._renderer, lang, refused, "add"),))
+        except InvalidInput as rejected:  # e.g. a duplicate name: start over
+            error = error_reply(self._renderer, lang, rejected, "add")
+            return FormTurn({}, (error, self._question(lang, FIELDS[0])))
         return FormTurn(None, replies)
 
     def validate_form(self, values: Mapping[str, str], *, locale: str | None) -> dict[str, str]:
@@ -427,12 +556,18 @@ class HandoffService:
         }
 
     async def submit_form(
-        self, team: TeamKey, values: Mapping[str, str], *, locale: str | None, actor: str
+        self,
+        team: TeamKey,
+        values: Mapping[str, str],
+        *,
+        locale: str | None,
+        actor: Caller,
+        directory: Directory | None = None,
     ) -> tuple[Reply, ...]:
         """Add the region a completed form describes (the Slack modal's submit)."""
         lang = normalize_locale(locale)
         try:
             command = to_command(values)
-            return await self._add(team, command.region, lang, actor)
+            return await self._add(team, command.region, lang, actor, directory)
         except InvalidInput as rejected:
             return (error_reply(self._renderer, lang, rejected, "add"),)

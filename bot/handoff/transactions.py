@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TypeVar
 
-from bot.handoff.ports import HandoffDatabase, HandoffRepository
+from bot.handoff.ports import Guard, HandoffDatabase, HandoffRepository
 from bot.handoff.records import ClaimKey, DeliveryKind, Fire, FireStatus, PlannedFire, StoredRoster
 from bot.handoff.roster import Region, TeamKey
 from bot.store import Store, open_store
@@ -61,19 +61,35 @@ class Handoffs:
         return await self._run(lambda repo: repo.rosters(include_paused=include_paused))
 
     async def add_region(
-        self, team: TeamKey, region: Region, *, locale: str, actor: str, now: datetime
+        self,
+        team: TeamKey,
+        region: Region,
+        *,
+        locale: str,
+        actor: str,
+        now: datetime,
+        guard: Guard | None = None,
     ) -> StoredRoster:
         return await self._run(
-            lambda repo: repo.add_region(team, region, locale=locale, actor=actor, now=now)
+            lambda repo: repo.add_region(
+                team, region, locale=locale, actor=actor, now=now, guard=guard
+            )
         )
 
-    async def remove_region(self, team: TeamKey, name: str, *, now: datetime) -> StoredRoster:
-        return await self._run(lambda repo: repo.remove_region(team, name, now=now))
+    async def remove_region(
+        self, team: TeamKey, name: str, *, now: datetime, guard: Guard | None = None
+    ) -> StoredRoster:
+        return await self._run(lambda repo: repo.remove_region(team, name, now=now, guard=guard))
 
     async def set_paused(
-        self, team: TeamKey, paused: bool, *, now: datetime
+        self, team: TeamKey, paused: bool, *, now: datetime, guard: Guard | None = None
     ) -> StoredRoster | None:
-        return await self._run(lambda repo: repo.set_paused(team, paused, now=now))
+        return await self._run(lambda repo: repo.set_paused(team, paused, now=now, guard=guard))
+
+    async def set_ack_anyone(
+        self, team: TeamKey, anyone: bool, *, now: datetime, guard: Guard | None = None
+    ) -> StoredRoster | None:
+        return await self._run(lambda repo: repo.set_ack_anyone(team, anyone, now=now, guard=guard))
 
     async def known_keys(self, since: datetime) -> set[ClaimKey]:
         return await self._run(lambda repo: repo.known_keys(since))

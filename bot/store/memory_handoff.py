@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.handoff.errors import DuplicateRegion, UnknownFire, UnknownRegion
+from bot.handoff.ports import Guard
 from bot.handoff.records import (
     Ack,
     ClaimKey,
@@ -40,6 +41,8 @@ class _Roster:
     paused: bool
     active_since: datetime
     regions: list[StoredRegion] = field(default_factory=list)
+    created_by: str = ""
+    ack_anyone: bool = False
 
 
 @dataclass(slots=True)
@@ -63,8 +66,19 @@ class MemoryHandoff:
 
     def _stored(self, row: _Roster) -> StoredRoster:
         return StoredRoster(
-            row.id, row.team, row.locale, row.paused, row.active_since, tuple(row.regions)
+            row.id,
+            row.team,
+            row.locale,
+            row.paused,
+            row.active_since,
+            tuple(row.regions),
+            created_by=row.created_by,
+            ack_anyone=row.ack_anyone,
         )
+
+    def _guarded(self, row: _Roster, guard: Guard | None) -> None:
+        if guard is not None:
+            guard(self._stored(row))
 
     def _find(self, team: TeamKey) -> _Roster | None:
         return next((r for r in self._t.rosters.values() if r.team == team), None)
@@ -78,38 +92,61 @@ class MemoryHandoff:
         return [self._stored(r) for r in rows if include_paused or not r.paused]
 
     async def add_region(
-        self, team: TeamKey, region: Region, *, locale: str, actor: str, now: datetime
+        self,
+        team: TeamKey,
+        region: Region,
+        *,
+        locale: str,
+        actor: str,
+        now: datetime,
+        guard: Guard | None = None,
     ) -> StoredRoster:
         row = self._find(team)
         if row is None:
-            row = _Roster(self._t.next_roster, team, locale, False, now)
+            row = _Roster(
+                self._t.next_roster, team, locale, False, now, created_by=actor[:KEY_LENGTH]
+            )
             self._t.rosters[row.id] = row
             self._t.next_roster += 1
+        self._guarded(row, guard)
         self._stored(row).roster.add(region)  # the pure checks: duplicate name, size cap
         if any(r.region.key == region.key for r in row.regions):  # pragma: no cover - add()
             raise DuplicateRegion(name=region.name, existing=region.command())
         row.regions.append(StoredRegion(region, now))
         row.locale = locale
-        del actor  # the SQL store keeps it for audits; nothing reads it back
         return self._stored(row)
 
-    async def remove_region(self, team: TeamKey, name: str, *, now: datetime) -> StoredRoster:
+    async def remove_region(
+        self, team: TeamKey, name: str, *, now: datetime, guard: Guard | None = None
+    ) -> StoredRoster:
         row = self._find(team)
         if row is None:
             raise UnknownRegion(name=name, known="")
+        self._guarded(row, guard)
         self._stored(row).roster.remove(name)  # raises UnknownRegion with the known names
         row.regions = [r for r in row.regions if r.region.key != name.casefold()]
         return self._stored(row)
 
     async def set_paused(
-        self, team: TeamKey, paused: bool, *, now: datetime
+        self, team: TeamKey, paused: bool, *, now: datetime, guard: Guard | None = None
     ) -> StoredRoster | None:
         row = self._find(team)
         if row is None:
             return None
+        self._guarded(row, guard)
         if not paused and row.paused:
             row.active_since = now
         row.paused = paused
+        return self._stored(row)
+
+    async def set_ack_anyone(
+        self, team: TeamKey, anyone: bool, *, now: datetime, guard: Guard | None = None
+    ) -> StoredRoster | None:
+        row = self._find(team)
+        if row is None:
+            return None
+        self._guarded(row, guard)
+        row.ack_anyone = anyone
         return self._stored(row)
 
     # --- deliveries ------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    false,
 )
 
 __all__ = [
@@ -170,6 +171,10 @@ handoff_rosters = Table(
     Column("active_since", DateTime(timezone=True), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Since 0005: the creator's platform user id ('' = unknown, an older roster) and whether
+    # anyone may acknowledge its reminders (else only the incoming lead).
+    Column("created_by", String(KEY_LENGTH), nullable=False, server_default=""),
+    Column("ack_anyone", Boolean, nullable=False, server_default=false()),
     UniqueConstraint("platform", "workspace", "channel"),
 )
 

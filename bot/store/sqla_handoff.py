@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.handoff.errors import DuplicateRegion, InvalidInput, UnknownFire, UnknownRegion
+from bot.handoff.ports import Guard
 from bot.handoff.records import (
     Ack,
     ClaimKey,
@@ -151,6 +152,8 @@ class SqlHandoff:
                 paused=row.paused,
                 active_since=_utc(row.active_since),
                 regions=tuple(regions[row.id]),
+                created_by=row.created_by,
+                ack_anyone=row.ack_anyone,
             )
             for row in roster_rows
         ]
@@ -178,8 +181,21 @@ class SqlHandoff:
             query = query.where(handoff_rosters.c.paused.is_(False))
         return await self._load_many(await self._rows(query))
 
+    async def _guarded(self, row: Row[Any], guard: Guard | None) -> StoredRoster:
+        current = await self._load(row)
+        if guard is not None:
+            guard(current)
+        return current
+
     async def add_region(
-        self, team: TeamKey, region: Region, *, locale: str, actor: str, now: datetime
+        self,
+        team: TeamKey,
+        region: Region,
+        *,
+        locale: str,
+        actor: str,
+        now: datetime,
+        guard: Guard | None = None,
     ) -> StoredRoster:
         with _translated():
             await self._connection.execute(
@@ -193,12 +209,14 @@ class SqlHandoff:
                     active_since=now,
                     created_at=now,
                     updated_at=now,
+                    created_by=actor[:KEY_LENGTH],
+                    ack_anyone=False,
                 )
                 .on_conflict_do_nothing(index_elements=["platform", "workspace", "channel"])
             )
         row = await self._roster_row(team, lock=True)
         assert row is not None
-        current = await self._load(row)
+        current = await self._guarded(row, guard)
         current.roster.add(region)  # the pure checks: duplicate name, size cap
         try:
             with _translated():
@@ -226,11 +244,13 @@ class SqlHandoff:
             )
         return await self._load(row)
 
-    async def remove_region(self, team: TeamKey, name: str, *, now: datetime) -> StoredRoster:
+    async def remove_region(
+        self, team: TeamKey, name: str, *, now: datetime, guard: Guard | None = None
+    ) -> StoredRoster:
         row = await self._roster_row(team, lock=True)
         if row is None:
             raise UnknownRegion(name=name, known="")
-        current = await self._load(row)
+        current = await self._guarded(row, guard)
         current.roster.remove(name)  # raises UnknownRegion with the known names
         with _translated():
             await self._connection.execute(
@@ -245,17 +265,35 @@ class SqlHandoff:
         return await self._load(row)
 
     async def set_paused(
-        self, team: TeamKey, paused: bool, *, now: datetime
+        self, team: TeamKey, paused: bool, *, now: datetime, guard: Guard | None = None
     ) -> StoredRoster | None:
         row = await self._roster_row(team, lock=True)
         if row is None:
             return None
+        await self._guarded(row, guard)
         values: dict[str, Any] = {"paused": paused, "updated_at": now}
         if not paused and row.paused:
             values["active_since"] = now
         with _translated():
             await self._connection.execute(
                 update(handoff_rosters).where(handoff_rosters.c.id == row.id).values(**values)
+            )
+        fresh = await self._roster_row(team)
+        assert fresh is not None
+        return await self._load(fresh)
+
+    async def set_ack_anyone(
+        self, team: TeamKey, anyone: bool, *, now: datetime, guard: Guard | None = None
+    ) -> StoredRoster | None:
+        row = await self._roster_row(team, lock=True)
+        if row is None:
+            return None
+        await self._guarded(row, guard)
+        with _translated():
+            await self._connection.execute(
+                update(handoff_rosters)
+                .where(handoff_rosters.c.id == row.id)
+                .values(ack_anyone=anyone, updated_at=now)
             )
         fresh = await self._roster_row(team)
         assert fresh is not None

@@ -106,6 +106,7 @@ class FakeSlackServer(RecordingServer[RecordedCall]):
         self._workspaces: dict[str, Workspace] = {}
         self._oauth_codes: dict[str, Workspace] = {}
         self._locales: dict[str, str] = {}
+        self._admins: dict[str, str] = {}
         self._canned: dict[str, list[_Canned]] = {}
         self._handlers: dict[str, Handler] = {}
         self._ids = itertools.count(1)
@@ -200,6 +201,11 @@ class FakeSlackServer(RecordingServer[RecordedCall]):
     def set_locale(self, user_id: str, locale: str) -> None:
         """users.info answers ``locale`` for this user (Slack's ``include_locale``)."""
         self._locales[user_id] = locale
+
+    def set_admin(self, user_id: str, role: str = "is_admin") -> None:
+        """users.info answers ``role`` (``is_admin``, ``is_owner`` or ``is_primary_owner``)
+        true for this user; everyone else is a plain member."""
+        self._admins[user_id] = role
 
     def rate_limit(self, method: str, *, times: int = 1, retry_after: int = 1) -> None:
         """The next ``times`` calls of ``method`` get HTTP 429 with ``Retry-After``."""
@@ -409,6 +415,10 @@ class FakeSlackServer(RecordingServer[RecordedCall]):
                         "name": user.lower(),
                         "locale": self._locales.get(user, "en-US"),
                         "tz": "Europe/Warsaw",
+                        **{
+                            role: self._admins.get(user) == role
+                            for role in ("is_admin", "is_owner", "is_primary_owner")
+                        },
                     },
                 }
             case "files.getUploadURLExternal":

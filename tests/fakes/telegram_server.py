@@ -148,6 +148,9 @@ class FakeBotApi(RecordingServer[RecordedCall]):
         self._update_ids = itertools.count(1000)
         self._query_ids = itertools.count(1)
         self._open_queries: set[str] = set()
+        #: (chat id, user id) -> status getChatMember answers ("creator", "administrator");
+        #: anyone not listed is a "member".
+        self.chat_members: dict[tuple[int, int], str] = {}
         self._canned: dict[str, list[_Canned]] = {}
         self._handlers: dict[str, Callable[[RecordedCall], Any]] = {}
         self._updates_fed = asyncio.Event()
@@ -296,6 +299,23 @@ class FakeBotApi(RecordingServer[RecordedCall]):
                 "chat_instance": f"ci-{message['chat']['id']}",
                 "data": data,
                 "message": message,
+            }
+        }
+
+    def inline_button_press(
+        self, data: str, *, user_id: int = 1001, language_code: str | None = "en"
+    ) -> dict[str, Any]:
+        """A press of a button on a message sent in inline mode: Telegram gives an
+        ``inline_message_id`` and no ``message``, so the chat is not known."""
+        query_id = f"cbq-{next(self._query_ids)}"
+        self._open_queries.add(query_id)
+        return {
+            "callback_query": {
+                "id": query_id,
+                "from": self.user(user_id, language_code=language_code),
+                "chat_instance": "ci-inline",
+                "data": data,
+                "inline_message_id": f"inline-{query_id}",
             }
         }
 
@@ -586,10 +606,36 @@ class FakeBotApi(RecordingServer[RecordedCall]):
                     "has_custom_certificate": False,
                     "pending_update_count": len(self._pending),
                 }
+            case "getChatMember":
+                return self._chat_member(int(p.get("chat_id", 0)), int(p.get("user_id", 0)))
             case "sendChatAction" | "close" | "logOut" | "setChatMenuButton":
                 return True
             case _:
                 raise _ApiError(404, "Not Found: method not found")
+
+    def _chat_member(self, chat_id: int, user_id: int) -> dict[str, Any]:
+        status = self.chat_members.get((chat_id, user_id), "member")
+        member: dict[str, Any] = {"status": status, "user": self.user(user_id)}
+        if status == "creator":
+            member["is_anonymous"] = False
+        elif status == "administrator":
+            member |= {"can_be_edited": False, "is_anonymous": False}
+            member |= {
+                f"can_{right}": True
+                for right in (
+                    "manage_chat",
+                    "delete_messages",
+                    "manage_video_chats",
+                    "restrict_members",
+                    "promote_members",
+                    "change_info",
+                    "invite_users",
+                    "post_stories",
+                    "edit_stories",
+                    "delete_stories",
+                )
+            }
+        return member
 
     def _close_query(self, query_id: str) -> None:
         if query_id not in self._open_queries:

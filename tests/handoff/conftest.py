@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import text
 
 from bot.core.events import Reply
-from bot.handoff.errors import DeliveryError
+from bot.handoff.access import Caller
+from bot.handoff.errors import DeliveryError, DirectoryUnavailable
 from bot.handoff.roster import TeamKey
 from bot.handoff.transactions import Handoffs
 from bot.store.sqla import SqlStore
@@ -125,3 +126,27 @@ async def pg_url(pg_database_url: str) -> str:
     """The PostgreSQL database with the handoff tables emptied."""
     await empty_handoff_tables(pg_database_url)
     return pg_database_url
+
+
+def caller(mention: str) -> Caller:
+    """A caller named the way the tests name leads: "<@U2>" is Slack user U2; "@ben" is a
+    Telegram user with username "ben" (and id "@ben", so it can also be a roster's creator)."""
+    if mention.startswith("<@"):
+        return Caller(mention[2:].split("|")[0].rstrip(">"), mention)
+    return Caller(mention, mention, mention.removeprefix("@") or None)
+
+
+class FakeDirectory:
+    """The Directory port's fake: ``admins`` are admins everywhere; ``broken`` fails every
+    question, as a platform that does not answer would. ``asked`` records each question."""
+
+    def __init__(self, admins: Iterable[str] = (), *, broken: bool = False) -> None:
+        self.admins = set(admins)
+        self.broken = broken
+        self.asked: list[tuple[str, str, str]] = []
+
+    async def is_admin(self, workspace: str, channel: str, user: str) -> bool:
+        self.asked.append((workspace, channel, user))
+        if self.broken:
+            raise DirectoryUnavailable("the platform did not answer")
+        return user in self.admins

@@ -24,7 +24,7 @@ from bot.handoff.service import HandoffService
 from bot.handoff.transactions import Handoffs
 from tests.fakes.slack_server import FakeSlackServer
 from tests.fakes.telegram_server import FakeBotApi
-from tests.handoff.conftest import FakeClock
+from tests.handoff.conftest import FakeClock, caller
 
 SETUP = datetime(2026, 3, 30, 6, 0, tzinfo=UTC)
 DUE = datetime(2026, 3, 30, 14, 45, tzinfo=UTC)  # EMEA (17:00 Warsaw) -> AMER
@@ -67,7 +67,7 @@ async def roster(service: HandoffService, team: TeamKey, amer_lead: str) -> None
         "add EMEA Europe/Warsaw 08:00-17:00 Mon-Fri @anna",
         f"add AMER America/New_York 08:00-17:00 Mon-Fri {amer_lead}",
     ):
-        replies = await service.handle_command(team, text, "en", "@admin")
+        replies = await service.handle_command(team, text, "en", caller("@admin"))
         assert replies[0].text.startswith("Added")
 
 
@@ -112,7 +112,9 @@ async def test_slack_reminder_ack_and_escalation(store: Handoffs, slack: FakeSla
     assert "<@U2|ben> @anna" in posts[1].json_param("blocks")[0]["text"]["text"]
 
     # the late press is still recorded and shown in the reminder itself
-    replies = await service.acknowledge_action(button["value"], "<@U2>", team=team, locale="en")
+    replies = await service.acknowledge_action(
+        button["value"], caller("<@U2>"), team=team, locale="en"
+    )
     assert replies is not None and replies[0].text.startswith("Thanks <@U2>")
     (edit,) = slack.calls_of("chat.update")
     assert edit.params["ts"] == ts and edit.params["channel"] == "C42"
@@ -163,7 +165,10 @@ async def test_telegram_reminder_button_ack_and_escalation(
     press = telegram_api.button_press(message, data=data, user_id=77)
     callback = press["callback_query"]
     replies = await service.acknowledge_action(
-        callback["data"], "@ben", team=telegram_team(callback["message"]["chat"]["id"]), locale="en"
+        callback["data"],
+        caller("@ben"),
+        team=telegram_team(callback["message"]["chat"]["id"]),
+        locale="en",
     )
     assert (
         replies is not None and replies[0].text == "Thanks @ben: handoff EMEA → AMER acknowledged."

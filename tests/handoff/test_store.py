@@ -22,7 +22,7 @@ from sqlalchemy import inspect, update
 from sqlalchemy.engine import Connection
 
 from bot.handoff.errors import DuplicateRegion, UnknownFire, UnknownRegion
-from bot.handoff.records import DeliveryKind, FireStatus, PlannedFire
+from bot.handoff.records import DeliveryKind, FireStatus, PlannedFire, StoredRoster
 from bot.handoff.roster import Region, TeamKey
 from bot.handoff.transactions import Handoffs
 from bot.store import MemoryStore, Store, head_revision, migrate, open_store
@@ -287,3 +287,46 @@ async def test_a_unit_of_work_without_commit_keeps_nothing(handoffs: Opener) -> 
     stored = await store.roster(TEAM)
     assert stored is not None and stored.roster.regions == (EMEA, AMER)
     assert stored.locale == "pl" and stored.since("amer") == NOW
+
+
+async def test_the_creator_and_the_ack_setting_are_kept(handoffs: Opener) -> None:
+    store = handoffs()
+    created = await store.add_region(TEAM, EMEA, locale="en", actor="501", now=NOW)
+    assert (created.created_by, created.ack_anyone) == ("501", False)
+    later = await store.add_region(TEAM, AMER, locale="en", actor="777", now=NOW)
+    assert later.created_by == "501"  # a later add does not take the roster over
+    changed = await store.set_ack_anyone(TEAM, True, now=NOW)
+    assert changed is not None and changed.ack_anyone
+    again = await handoffs().roster(TEAM)  # another handle (process) reads it back
+    assert again is not None and (again.created_by, again.ack_anyone) == ("501", True)
+    assert await store.set_ack_anyone(TeamKey("slack", "T9", "C9"), True, now=NOW) is None
+
+
+class _Refused(Exception):
+    pass
+
+
+async def test_a_guard_that_refuses_keeps_nothing(handoffs: Opener) -> None:
+    store = handoffs()
+    seen: list[tuple[str, int]] = []
+
+    def refuse(stored: StoredRoster) -> None:
+        seen.append((stored.created_by, len(stored.regions)))
+        raise _Refused
+
+    with pytest.raises(_Refused):  # even the roster it was about to create is not kept
+        await store.add_region(TEAM, EMEA, locale="en", actor="501", now=NOW, guard=refuse)
+    assert await store.roster(TEAM) is None
+    await store.add_region(TEAM, EMEA, locale="en", actor="501", now=NOW)
+    before = await store.roster(TEAM)
+    with pytest.raises(_Refused):
+        await store.add_region(TEAM, AMER, locale="en", actor="777", now=NOW, guard=refuse)
+    with pytest.raises(_Refused):
+        await store.remove_region(TEAM, "EMEA", now=NOW, guard=refuse)
+    with pytest.raises(_Refused):
+        await store.set_paused(TEAM, True, now=NOW, guard=refuse)
+    with pytest.raises(_Refused):
+        await store.set_ack_anyone(TEAM, True, now=NOW, guard=refuse)
+    assert await store.roster(TEAM) == before
+    # the guard saw the roster as the write found it: new (created by the caller), then 501's
+    assert seen == [("501", 0), ("501", 1), ("501", 1), ("501", 1), ("501", 1)]

@@ -24,7 +24,7 @@ from bot.handoff.service import HandoffService
 from bot.handoff.transactions import Handoffs
 from bot.service import ConversationService
 from tests.fakes.telegram_server import FakeBotApi
-from tests.handoff.conftest import FakeClock, FakeNotifier
+from tests.handoff.conftest import FakeClock, FakeNotifier, caller
 from tests.replicas.harness import TelegramUser, load, replica_settings
 
 ALICE_T1 = ConversationKey("slack", "T1", "U1")
@@ -97,18 +97,18 @@ async def test_rosters_of_the_same_channel_id_in_two_workspaces_stay_apart(
     group = TeamKey("telegram", "-300", "-300")
     try:
         await service.handle_command(
-            ours, "add Krakow9 Europe/Warsaw 08:00-17:00 Mon-Fri @anna", "en", "@a"
+            ours, "add Krakow9 Europe/Warsaw 08:00-17:00 Mon-Fri @anna", "en", caller("@a")
         )
         # The other workspace cannot see, remove or pause our region.
-        (listed,) = await service.handle_command(theirs, "list", "en", "@b")
+        (listed,) = await service.handle_command(theirs, "list", "en", caller("@b"))
         assert "Krakow9" not in listed.text
-        (removed,) = await service.handle_command(theirs, "remove Krakow9", "en", "@b")
+        (removed,) = await service.handle_command(theirs, "remove Krakow9", "en", caller("@b"))
         assert removed.kind is ReplyKind.ERROR
-        await service.handle_command(theirs, "pause", "en", "@b")
+        await service.handle_command(theirs, "pause", "en", caller("@b"))
         await service.handle_command(
-            group, "add EMEA Europe/Warsaw 08:00-17:00 Mon-Fri @x", "en", "@c"
+            group, "add EMEA Europe/Warsaw 08:00-17:00 Mon-Fri @x", "en", caller("@c")
         )
-        await service.handle_command(group, "remove EMEA", "en", "@c")
+        await service.handle_command(group, "remove EMEA", "en", caller("@c"))
 
         roster = await store.roster(ours)
         assert roster is not None and not roster.paused
@@ -126,7 +126,7 @@ async def test_a_reminder_cannot_be_acknowledged_from_another_channel(database_u
     try:
         for region in (
             _region("EMEA"),
-            Region("AMER", "America/New_York", 480, 1020, frozenset(range(5)), "@ben"),
+            Region("AMER", "America/New_York", 480, 1020, frozenset(range(5)), "<@U1>"),
         ):
             await store.add_region(
                 ours, region, locale="en", actor="@a", now=datetime(2026, 3, 30, 6, 0, tzinfo=UTC)
@@ -135,10 +135,11 @@ async def test_a_reminder_cannot_be_acknowledged_from_another_channel(database_u
         report = await HandoffRunner(store, notifier, clock=clock, worker="w").tick()
         (fire_id,) = report.sent
         service = HandoffService(store, notifier=notifier, clock=clock)
-        (refused,) = await service.acknowledge(fire_id, "<@U9>", team=theirs)
+        # Even the incoming lead cannot acknowledge it from another workspace's channel.
+        (refused,) = await service.acknowledge(fire_id, caller("<@U1>"), team=theirs)
         assert refused.kind is ReplyKind.ERROR
         assert (await store.fire(fire_id)).ack is None
-        (accepted,) = await service.acknowledge(fire_id, "<@U1>", team=ours)
+        (accepted,) = await service.acknowledge(fire_id, caller("<@U1>"), team=ours)
         assert accepted.kind is not ReplyKind.ERROR
         assert (await store.fire(fire_id)).ack is not None
     finally:

@@ -177,3 +177,50 @@ async def test_0004_moves_open_form_drafts_out_of_conversations_and_back(empty_u
     finally:
         await engine.dispose()
     assert back.version == 3 and "EU" in str(back.state)
+
+
+async def test_0005_gives_existing_rosters_an_unknown_creator_and_leads_only_acks(
+    empty_url: str,
+) -> None:
+    """Rosters made before 0005 get ``created_by = ''`` (unknown: only leads and admins may
+    change them) and ``ack_anyone`` false; a downgrade drops both columns and keeps the row."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from bot.handoff.roster import TeamKey
+    from bot.store import open_store
+
+    await migrate(empty_url, "0004")
+    engine = create_engine(empty_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO handoff_rosters (platform, workspace, channel, locale, paused,"
+                    " active_since, created_at, updated_at)"
+                    " VALUES ('slack', 'T1', 'C1', 'en', false, :at, :at, :at)"
+                ),
+                {"at": datetime.now(UTC)},
+            )
+    finally:
+        await engine.dispose()
+    assert await migrate(empty_url, "0005") == "0005"
+    store = open_store(empty_url)
+    try:
+        async with store.unit_of_work() as uow:
+            old = await uow.handoff.roster(TeamKey("slack", "T1", "C1"))
+    finally:
+        await store.aclose()
+    assert old is not None and (old.created_by, old.ack_anyone) == ("", False)
+    assert await migrate(empty_url, "0004", downgrade=True) == "0004"
+    engine = create_engine(empty_url)
+    try:
+        async with engine.connect() as connection:
+            columns = await connection.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("handoff_rosters")}
+            )
+            count = (await connection.execute(text("SELECT count(*) FROM handoff_rosters"))).one()
+    finally:
+        await engine.dispose()
+    assert not {"created_by", "ack_anyone"} & columns and count[0] == 1

@@ -17,6 +17,10 @@ the adapter, and every listener acknowledges Slack first (bolt's ``ack`` + ``laz
   posted by :class:`~bot.adapters.slack.notifier.SlackNotifier`) is recorded by the service, which
   also edits the reminder; the presser gets the confirmation as an ephemeral message.
 
+Who may change a roster or take a handoff is :mod:`bot.handoff.access`'s; who is an admin
+(workspace admins and owners) is asked of Slack with ``users.info`` through the request's own
+client (:class:`SlackDirectory`), per request, nothing cached.
+
 Mentions stay live in the channel: replies are escaped for mrkdwn except for ``<@U…>`` and
 ``<!subteam^…>`` tokens, which Slack sends for ``@name`` in ``/handoff`` (the manifest turns
 ``should_escape`` on for it).
@@ -44,7 +48,9 @@ from bot.adapters.slack.strings import strings
 from bot.adapters.slack.translate import key_for, team_and_user
 from bot.core.events import Reply, ReplyKind
 from bot.core.ports import ConversationKey
+from bot.handoff.access import Caller
 from bot.handoff.commands import command_verb
+from bot.handoff.errors import DirectoryUnavailable
 from bot.handoff.service import FormField, HandoffService
 
 __all__ = [
@@ -52,6 +58,7 @@ __all__ = [
     "FORM_CALLBACK",
     "HANDOFF_COMMAND",
     "FormMeta",
+    "SlackDirectory",
     "SlackHandoff",
     "form_meta",
     "form_values",
@@ -193,6 +200,33 @@ def form_values(body: Mapping[str, Any]) -> dict[str, str]:
     return {name: value for name, value in found.items() if isinstance(value, str)}
 
 
+# --- who is an admin ------------------------------------------------------------------------
+
+
+class SlackDirectory:
+    """:class:`~bot.handoff.ports.Directory` over ``users.info`` on the request's client (the
+    workspace's own token): workspace admins and owners are admins. Asked afresh every time;
+    any failure (an error answer, no answer) is
+    :class:`~bot.handoff.errors.DirectoryUnavailable`, so the service refuses."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+
+    async def is_admin(self, workspace: str, channel: str, user: str) -> bool:
+        try:
+            response = await self._client.users_info(user=user)
+        except Exception as exc:  # SlackApiError, a timeout, a refused connection: fail closed
+            raise DirectoryUnavailable(f"users.info {workspace}/{user}: {exc}") from exc
+        found = response.get("user")
+        if not isinstance(found, Mapping) or found.get("id") != user:
+            raise DirectoryUnavailable(f"users.info {workspace}/{user}: no such user")
+        return any(found.get(flag) is True for flag in ("is_admin", "is_owner", "is_primary_owner"))
+
+
+def _caller(user: str) -> Caller:
+    return Caller(user, f"<@{user}>")
+
+
 # --- listeners -----------------------------------------------------------------------------
 
 
@@ -273,7 +307,11 @@ class SlackHandoff:
             if command_verb(text) == "form" and not text.split()[1:]:
                 return  # the modal opened in the acknowledgement
             replies = await self._service.handle_command(
-                slack_team(who[0], channel), text, locale, f"<@{who[1]}>"
+                slack_team(who[0], channel),
+                text,
+                locale,
+                _caller(who[1]),
+                directory=SlackDirectory(client),
             )
             public = command_verb(text) not in (None, "help")
             await self._send(respond, client, channel, replies, public=public)
@@ -334,7 +372,11 @@ class SlackHandoff:
         try:
             team = slack_team(meta.team, meta.channel)
             replies = await self._service.submit_form(
-                team, values, locale=meta.locale, actor=f"<@{who[1]}>"
+                team,
+                values,
+                locale=meta.locale,
+                actor=_caller(who[1]),
+                directory=SlackDirectory(client),
             )
             send = self._sender(client, meta, who[1])
             await self._send(send, client, meta.channel, replies, public=True)
@@ -382,7 +424,7 @@ class SlackHandoff:
                 )
             else:
                 replies = await self._service.acknowledge_action(
-                    value, f"<@{who[1]}>", team=slack_team(who[0], channel_id), locale=locale
+                    value, _caller(who[1]), team=slack_team(who[0], channel_id), locale=locale
                 )
             for reply in replies or ():
                 await respond(

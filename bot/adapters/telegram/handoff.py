@@ -12,7 +12,11 @@ to the conversation untouched.
 - A press of a reminder's button (callback data ``handoff_ack:<id>``, posted by
   :class:`~bot.adapters.telegram.notifier.TelegramNotifier`) is checked here *before* the adapter's
   own button decoding, which would call it stale. The service records who and when and
-  edits the reminder; the presser gets the confirmation as the button's toast.
+  edits the reminder; the presser gets the confirmation as the button's toast. A press that
+  comes without its ``message`` (an inline-mode message: no chat to check it against) is
+  refused in the toast and never reaches the service.
+- Who is an admin (roster changes, :mod:`bot.handoff.access`) is asked of Telegram with
+  ``getChatMember`` (:class:`TelegramDirectory`), per request, nothing cached.
 - ``/handoff form`` asks one field at a time. The draft answers are kept per chat (or
   topic) and user in the store (:class:`FormDrafts`, the unit of work's ``drafts``), so a
   restart between two answers loses nothing. While a draft is open, the user's next plain
@@ -29,7 +33,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Bot, ForceReply, Message, ReplyParameters, Update, User
+from telegram import Bot, ChatMember, ForceReply, Message, ReplyParameters, Update, User
 from telegram.error import BadRequest
 
 from bot.adapters.telegram.notifier import telegram_team
@@ -38,6 +42,8 @@ from bot.adapters.telegram.strings import strings
 from bot.adapters.telegram.translate import split_command
 from bot.core.events import Reply, ReplyKind
 from bot.core.ports import ConversationKey
+from bot.handoff.access import Caller
+from bot.handoff.errors import DirectoryUnavailable
 from bot.handoff.messages import parse_ack_value
 from bot.handoff.roster import TeamKey
 from bot.handoff.service import FORM_QUESTION, HandoffService
@@ -51,9 +57,11 @@ __all__ = [
     "HandoffIntent",
     "OtherCommand",
     "RosterCommand",
+    "TelegramDirectory",
     "TelegramHandoff",
     "Where",
     "actor_of",
+    "caller_of",
     "classify_handoff",
 ]
 
@@ -89,7 +97,7 @@ class RosterCommand:
     where: Where
     text: str
     user_id: int
-    actor: str
+    actor: Caller
     locale: str | None
     message_id: int
     dedupe_id: str
@@ -97,11 +105,12 @@ class RosterCommand:
 
 @dataclass(frozen=True, slots=True)
 class AckPress:
-    """A press of a reminder's acknowledge button (``value`` is ``handoff_ack:<id>``)."""
+    """A press of a reminder's acknowledge button (``value`` is ``handoff_ack:<id>``);
+    ``where`` None: Telegram did not say which chat the button was in."""
 
     where: Where | None
     value: str
-    actor: str
+    actor: Caller
     locale: str | None
     query_id: str
 
@@ -125,7 +134,7 @@ class FormAnswer:
     where: Where
     text: str
     user_id: int
-    actor: str
+    actor: Caller
     locale: str | None
     message_id: int
     dedupe_id: str
@@ -138,6 +147,11 @@ def actor_of(user: User) -> str:
     """How a user is named in rosters and acknowledgements: ``@username`` (a mention that
     notifies), else the display name."""
     return f"@{user.username}" if user.username else user.full_name
+
+
+def caller_of(user: User) -> Caller:
+    """The user as the access rules see them: id, mention and (verified) username."""
+    return Caller(str(user.id), actor_of(user), user.username or None)
 
 
 def _where(message: Message) -> Where:
@@ -159,7 +173,7 @@ def classify_handoff(update: Update, *, bot_id: int, bot_username: str) -> Hando
         elif message is not None:  # too old to be shown: the chat is still known
             where = Where(message.chat.id, None, message.chat.type == "private")
         user = query.from_user
-        return AckPress(where, value, actor_of(user), user.language_code, query.id)
+        return AckPress(where, value, caller_of(user), user.language_code, query.id)
     message = update.message
     if message is None or message.text is None or message.from_user is None:
         return None
@@ -176,7 +190,7 @@ def classify_handoff(update: Update, *, bot_id: int, bot_username: str) -> Hando
             return None
         if name == HANDOFF_COMMAND:
             return RosterCommand(
-                where, arg, user.id, actor_of(user), user.language_code, message.id, dedupe_id
+                where, arg, user.id, caller_of(user), user.language_code, message.id, dedupe_id
             )
         return OtherCommand(where, name, user.id, user.language_code, message.id, dedupe_id)
     replied = message.reply_to_message
@@ -184,7 +198,7 @@ def classify_handoff(update: Update, *, bot_id: int, bot_username: str) -> Hando
     if not text or not (where.private or to_us):
         return None
     return FormAnswer(
-        where, text, user.id, actor_of(user), user.language_code, message.id, dedupe_id
+        where, text, user.id, caller_of(user), user.language_code, message.id, dedupe_id
     )
 
 
@@ -217,6 +231,25 @@ class FormDrafts:
         async with self._store.unit_of_work() as uow:
             await uow.drafts.save(key, answers, expected_version=version)
             await uow.commit()
+
+
+# --- who is an admin ------------------------------------------------------------------------
+
+
+class TelegramDirectory:
+    """:class:`~bot.handoff.ports.Directory` over ``getChatMember``: the group's creator and
+    administrators are its admins. Asked afresh every time (nothing cached); any failure is
+    :class:`~bot.handoff.errors.DirectoryUnavailable`, so the service refuses."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def is_admin(self, workspace: str, channel: str, user: str) -> bool:
+        try:
+            member = await self._bot.get_chat_member(int(workspace), int(user))
+        except Exception as exc:  # TelegramError, a timeout, a malformed id: fail closed
+            raise DirectoryUnavailable(f"getChatMember {workspace}/{user}: {exc}") from exc
+        return member.status in (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
 
 
 # --- effects -------------------------------------------------------------------------------
@@ -274,7 +307,7 @@ class TelegramHandoff:
             await self._send(bot, where, [disabled], locale=intent.locale, to=intent.message_id)
             return
         replies = await self._service.handle_command(
-            where.team, intent.text, intent.locale, intent.actor
+            where.team, intent.text, intent.locale, intent.actor, directory=TelegramDirectory(bot)
         )
         if self._drafts is not None and replies and _is_form_question(replies[0]):
             key = FormDrafts.key(where.team, intent.user_id)
@@ -312,7 +345,12 @@ class TelegramHandoff:
         if not await self._first_time(where, intent.user_id, intent.dedupe_id):
             return True
         turn = await self._service.form_step(
-            where.team, draft.answers, intent.text, locale=intent.locale, actor=intent.actor
+            where.team,
+            draft.answers,
+            intent.text,
+            locale=intent.locale,
+            actor=intent.actor,
+            directory=TelegramDirectory(bot),
         )
         try:
             await self._drafts.save(key, turn.answers, version=draft.version)
@@ -325,10 +363,11 @@ class TelegramHandoff:
     async def _ack(self, bot: Bot, press: AckPress) -> None:
         if self._service is None:
             text: str | None = strings(press.locale).handoff_disabled
+        elif press.where is None:  # an inline message: no chat to check the press against
+            text = self._service.unplaced_press(press.locale).text
         else:
-            team = press.where.team if press.where is not None else None
             replies = await self._service.acknowledge_action(
-                press.value, press.actor, team=team, locale=press.locale
+                press.value, press.actor, team=press.where.team, locale=press.locale
             )
             text = replies[0].text if replies else None
         if text is not None and len(text) > _TOAST_LIMIT:

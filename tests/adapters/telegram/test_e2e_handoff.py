@@ -134,12 +134,22 @@ async def test_roster_commands_reminder_and_acknowledgement_in_a_group(
         assert "✅ Acknowledged by @amer_lead at" in edited["text"]
         assert "reply_markup" not in edited  # the button is gone
 
-        # a second press (another member) only says who was first
-        again = api.button_press(reminder, data=data, user_id=ADMIN)
-        api.feed_update(again)
+        # another member may not take the handoff (the roster did not allow "ack anyone")
+        other = api.button_press(reminder, data=data, user_id=ADMIN)
+        api.feed_update(other)
         await api.wait_for("answerCallbackQuery", 2)
         assert (
             api.calls_of("answerCallbackQuery")[1]
+            .params["text"]
+            .startswith("Only @amer_lead, the lead of AMER, can acknowledge")
+        )
+        # a second press by the lead only says who was first
+        again = api.button_press(reminder, data=data, user_id=LEAD)
+        again["callback_query"]["from"]["username"] = "amer_lead"
+        api.feed_update(again)
+        await api.wait_for("answerCallbackQuery", 3)
+        assert (
+            api.calls_of("answerCallbackQuery")[2]
             .params["text"]
             .startswith("Already acknowledged by @amer_lead")
         )
