@@ -455,3 +455,105 @@ def test_label_files_are_flat_tables_of_text() -> None:
     for locale in LOCALES:
         with (ROOT / locale / "result.toml").open("rb") as handle:
             assert all(isinstance(v, str) for v in flatten(tomllib.load(handle)).values())
+
+
+# --- the summary of answers -----------------------------------------------------------------
+
+#: Everything required answered; every optional question skipped (its default applies).
+SKIPPED = {
+    "kind": "customer_service",
+    "region": "US",
+    "channels": ["phone", "chat"],
+    "sizing": "volume",
+    "volume_phone": 2400,
+    "volume_chat": 1200,
+    "languages": ["en", "es"],
+    "hours": "business",
+}
+
+#: A default said twice: a "default:" prefix glued to a value that already is the default
+#: ("Currency: default: USD", "处理时长：默认：保留典型值", "domyślnie: Zostaw typowe").
+DEFAULT_PREFIX = (
+    r"[:：]\s*(?:default|domyślnie|默认)\s*[:：]",
+    r"^(?:default|domyślnie|默认)\s*[:：]",
+    r"domyślnie\s*:\s*(?:zostaw|typow)",
+    r"默认：保留",
+)
+#: ... and in one line of an answer, the word twice.
+DOUBLED = (
+    *DEFAULT_PREFIX,
+    r"\bdefault\b.*\bdefault\b",
+    r"domyśln.*domyśln",
+    r"默认.*默认|保留典型值（默认）",
+)
+
+
+def summary_text(answers: dict[str, object], locale: str) -> str:
+    from bot.core.questions import relevant
+    from bot.core.replies import Summary
+    from bot.render.replies import render_reply
+
+    shown = tuple(q.id for q in relevant(answers) if q.asked or answers.get(q.id) is None)
+    (reply,) = render_reply(Summary(answers, shown, ()), locale)
+    return reply.text
+
+
+@pytest.mark.parametrize(
+    ("locale", "lines"),
+    [
+        (
+            "en",
+            (
+                "• Currency: USD – US Dollar (default)",
+                "• Handling times: Typical (default)",
+                "• Time zone: New York (America/New_York, default)",
+                "• Service level: 80% answered within 20 s (default)",
+            ),
+        ),
+        (
+            "pl",
+            (
+                "• Waluta: USD – dolar amerykański (domyślnie)",
+                "• Czasy obsługi: typowe (domyślnie)",
+                "• Strefa czasowa: Nowy Jork (America/New_York, domyślnie)",
+            ),
+        ),
+        (
+            "zh",
+            (
+                "• 货币：USD – 美元（默认）",
+                "• 处理时长：典型值（默认）",
+                "• 时区：纽约（America/New_York，默认）",
+            ),
+        ),
+    ],
+)
+def test_a_defaulted_answer_says_default_once(locale: str, lines: tuple[str, ...]) -> None:
+    """"• Currency: default: USD – US Dollar", "• 处理时长：默认：保留典型值": a skipped
+    answer reads as its value, then "(default)" once; no button label ("Keep typical
+    times") stands for an answer."""
+    text = summary_text(SKIPPED, locale)
+    for line in lines:
+        assert line in text.splitlines()
+    for pattern in DOUBLED:
+        assert not re.search(pattern, text, re.IGNORECASE | re.MULTILINE), pattern
+    kept = summary_text({**SKIPPED, "aht_mode": "default"}, locale)
+    assert lookup_choice(locale) not in kept
+
+
+def lookup_choice(locale: str) -> str:
+    from bot.render.catalog import lookup
+
+    return lookup(locale, "q.aht_mode.choices.default")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_template_says_default_twice(locale: str) -> None:
+    """No displayed text of any template glues a "default:" prefix to a value."""
+    found = [
+        f"{where}: {match.group()!r}"
+        for where, text in texts(locale)
+        for pattern in DEFAULT_PREFIX
+        for match in re.finditer(pattern, text, re.IGNORECASE | re.MULTILINE)
+    ]
+    assert found == []
