@@ -176,9 +176,12 @@ def show_answer(q: Question, answers: Answers, locale: str) -> str:
         if q.id in ("hours", "hours_custom"):
             return show_windows(value, locale)
         labels = [choice_label(q, str(item), locale) for item in value]
-        if q.fixed_choices:  # "Phone, chat and email": button labels inside a sentence
-            labels = labels[:1] + [label[:1].lower() + label[1:] for label in labels[1:]]
-        return format_list(labels, locale=_babel(locale))
+        if not q.fixed_choices:
+            return format_list(labels, locale=_babel(locale))
+        # button labels inside a sentence: lower case, the locale capitalises the list or not
+        # ("Phone, chat and email"; Polish keeps "telefon i czat" mid-line)
+        names = format_list([label[:1].lower() + label[1:] for label in labels], locale=_babel(locale))
+        return lookup(locale, "display.choice_list", names=names)
     if isinstance(value, dict) and q.id == "service_level":
         return lookup(
             locale,

@@ -410,6 +410,47 @@ def test_polish_channel_names_are_lower_case_inside_sentences() -> None:
     assert "(telefon i czat)" in text and "Czat" not in text
 
 
+def _capitalised_channels_mid_line(text: str) -> list[str]:
+    """Polish channel button labels ("Telefon", "Czat") anywhere but a line's first word."""
+    from bot.render.catalog import lookup
+
+    names = [lookup("pl", f"q.channels.choices.{channel.value}") for channel in Channel]
+    pattern = re.compile(rf"(?<!^)(?<!^• )\b(?:{'|'.join(map(re.escape, names))})\b", re.M)
+    return pattern.findall(text)
+
+
+def test_polish_channel_names_are_lower_case_in_the_summary_and_the_reading() -> None:
+    """ "• Czas obsługi: Czat: 10 min", "Kanały: Telefon i czat", "Rozumiem tak: …
+    Kanały: Telefon": a channel inside a line is lower case in Polish; only a line's first
+    word is capitalised."""
+    from bot.core.replies import Ask, Reading
+    from bot.render.replies import render_reply
+
+    answers = {
+        **SKIPPED,
+        "region": "PL",
+        "channels": ["phone", "chat", "email"],
+        "volume_email": 300,
+        "aht_mode": "custom",
+        "aht_phone": 300,
+        "aht_chat": 600,
+        "aht_email": 480,
+    }
+    summary = summary_text(answers, "pl")
+    assert "• Czas obsługi: czat: 10 min" in summary.splitlines()
+    assert "• Kanały: telefon, czat i e-mail" in summary.splitlines()
+    assert _capitalised_channels_mid_line(summary) == []
+    reading = Reading(answers, ("team_size", "channels", "region"), ())
+    (read,) = render_reply(reading, "pl")
+    assert _capitalised_channels_mid_line(read.text) == []
+    (ask,) = render_reply(Ask("aht_mode", answers, ("default", "custom")), "pl")
+    assert _capitalised_channels_mid_line(ask.text) == []
+    # English keeps a capital at the start of a list, none mid-sentence
+    assert "• Channels: Phone, chat, and email" in summary_text(answers, "en").splitlines()
+    (english,) = render_reply(Ask("aht_mode", answers, ("default", "custom")), "en")
+    assert "contact: phone 6 min, chat 10 min, email" in english.text.replace("\u00a0", " ")
+
+
 # --- Chinese -------------------------------------------------------------------------------
 
 
