@@ -180,7 +180,9 @@ def show_answer(q: Question, answers: Answers, locale: str) -> str:
             return format_list(labels, locale=_babel(locale))
         # button labels inside a sentence: lower case, the locale capitalises the list or not
         # ("Phone, chat and email"; Polish keeps "telefon i czat" mid-line)
-        names = format_list([label[:1].lower() + label[1:] for label in labels], locale=_babel(locale))
+        names = format_list(
+            [label[:1].lower() + label[1:] for label in labels], locale=_babel(locale)
+        )
         return lookup(locale, "display.choice_list", names=names)
     if isinstance(value, dict) and q.id == "service_level":
         return lookup(

@@ -570,7 +570,7 @@ def summary_text(answers: dict[str, object], locale: str) -> str:
     ],
 )
 def test_a_defaulted_answer_says_default_once(locale: str, lines: tuple[str, ...]) -> None:
-    """"• Currency: default: USD – US Dollar", "• 处理时长：默认：保留典型值": a skipped
+    """ "• Currency: default: USD – US Dollar", "• 处理时长：默认：保留典型值": a skipped
     answer reads as its value, then "(default)" once; no button label ("Keep typical
     times") stands for an answer."""
     text = summary_text(SKIPPED, locale)
