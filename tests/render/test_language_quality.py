@@ -451,6 +451,30 @@ def test_polish_channel_names_are_lower_case_in_the_summary_and_the_reading() ->
     assert "contact: phone 6 min, chat 10 min, email" in english.text.replace("\u00a0", " ")
 
 
+_CHANNEL_BUTTON = re.compile(r"t\('q\.channels\.choices\.'\s*~\s*\w+\)(\s*\|\s*lower)?")
+
+
+def test_polish_templates_lower_a_channels_button_label_after_other_words() -> None:
+    """Where a Polish template puts a channel's button label ("Czat") after other words
+    ("Czas obsługi: …", "…: telefon 6 min, czat 10 min"), it takes ``|lower``; and no view
+    of a real estimate capitalises a channel inside a line."""
+    found = []
+    for where, value in _flat(_conversation_table("pl")):
+        for text in (v for v in _strings(value) if not where.startswith("words.")):
+            for match in _CHANNEL_BUTTON.finditer(text):
+                if text[: match.start()].strip(" {") and not match.group(1):
+                    found.append(where)
+    assert found == []
+    for name in SCENARIOS:
+        for reply in views(engine(name), "pl"):
+            assert _capitalised_channels_mid_line(reply.text) == [], name
+
+
+def _conversation_table(locale: str) -> dict[str, object]:
+    with (ROOT / locale / "conversation.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
 # --- Chinese -------------------------------------------------------------------------------
 
 
