@@ -52,8 +52,11 @@ def catalogue_table(locale: str, root: Path | None = None) -> Mapping[str, Entry
     return flatten(tomllib.loads(text))
 
 
-#: The one placeholder a question label uses: the channel's button label.
-_CHANNEL_LABEL = re.compile(r"\{\{\s*t\('q\.channels\.choices\.'\s*~\s*channel\)\s*\}\}")
+#: The one placeholder a question label uses: the channel's button label (``|lower`` where
+#: it stands inside a sentence).
+_CHANNEL_LABEL = re.compile(
+    r"\{\{\s*t\('q\.channels\.choices\.'\s*~\s*channel\)\s*(\|\s*lower\s*)?\}\}"
+)
 
 
 def plain_label(locale: str, key: str, channel: str | None = None) -> str | None:
@@ -69,5 +72,7 @@ def plain_label(locale: str, key: str, channel: str | None = None) -> str | None
         name_key = f"q.channels.choices.{channel}"
         name = table.get(name_key) or fallback.get(name_key)
         if isinstance(name, str):
-            entry = _CHANNEL_LABEL.sub(lambda _match: name, entry)
+            entry = _CHANNEL_LABEL.sub(
+                lambda match: name.lower() if match.group(1) else name, entry
+            )
     return None if "{" in entry else entry

@@ -130,11 +130,13 @@ class Choice:
 
 @dataclass(frozen=True, slots=True)
 class Image:
-    """A PNG attachment (the cost chart, the coverage heatmap)."""
+    """A PNG attachment (the cost chart, the coverage heatmap): ``alt`` describes it in full
+    for screen readers, ``title`` names it in a few words (a Slack file's title)."""
 
     png: bytes
     filename: str
     alt: str
+    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)

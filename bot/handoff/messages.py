@@ -428,7 +428,12 @@ def coverage_reply(
         heatmap_labels(renderer, DEFAULT_LOCALE),
         regions=regions,
     )
-    image = Image(png=png, filename="handoff-coverage.png", alt=strings.text("heatmap.alt"))
+    image = Image(
+        png=png,
+        filename="handoff-coverage.png",
+        alt=strings.text("heatmap.alt"),
+        title=strings.text("heatmap.title"),
+    )
     return Reply(text=text, kind=ReplyKind.INFO, image=image)
 
 

@@ -22,6 +22,7 @@ from bot.core.questions import Answers, Question, channel_of
 from bot.core.regions import default_aht_seconds, known_regions, region_facts
 from bot.render.catalog import lookup
 from bot.render.env import renderer
+from costengine.scenario import Scenario
 
 __all__ = ["choice_label", "language_list", "show_answer", "show_windows"]
 
@@ -121,12 +122,19 @@ def _minutes(seconds: int) -> Decimal:
     return Decimal(seconds) / 60
 
 
-def _default(q: Question, answers: Answers, locale: str) -> str:
-    """What a skipped optional question means, in words."""
+#: Optional choices the engine decides when skipped: its own default value.
+_ENGINE_DEFAULTS = {
+    name: str(Scenario.model_fields[name].default.value)
+    for name in ("pooling", "agent_languages", "outsourcing")
+}
+
+
+def _default(q: Question, answers: Answers, locale: str) -> str | None:
+    """What a skipped optional question means, in words (None: just "the default")."""
     region = _region(answers)
     channel = channel_of(q.id)
     if q.id == "aht_mode":
-        return choice_label(q, "default", locale)
+        return _aht_mode("default", locale)
     if channel is not None and q.id.startswith("aht_") and region is not None:
         minutes = _minutes(default_aht_seconds(channel, region))
         return lookup(locale, "display.minutes", minutes=minutes)
@@ -141,7 +149,17 @@ def _default(q: Question, answers: Answers, locale: str) -> str:
             level=DEFAULT_SERVICE_LEVEL,
             seconds=DEFAULT_ANSWER_SECONDS,
         )
-    return lookup(locale, "display.not_given")
+    if q.id in _ENGINE_DEFAULTS:
+        return choice_label(q, _ENGINE_DEFAULTS[q.id], locale)
+    if q.id == "destination":
+        return choice_label(q, "auto", locale)
+    return None
+
+
+def _aht_mode(value: str, locale: str) -> str:
+    """Typical or own handling times as an answer ("Handling times: Typical"), not as the
+    button that chose them ("Keep typical times")."""
+    return lookup(locale, "display.typical_times" if value == "default" else "display.own_times")
 
 
 def show_answer(q: Question, answers: Answers, locale: str) -> str:
@@ -150,14 +168,22 @@ def show_answer(q: Question, answers: Answers, locale: str) -> str:
     if value is None:
         if q.id in ("current_cost", "value_per_success", "tickets_per_user"):
             return lookup(locale, "display.not_given")
-        return lookup(locale, "display.default", value=_default(q, answers, locale))
+        default = _default(q, answers, locale)
+        if default is None:
+            return lookup(locale, "display.default_only")
+        return lookup(locale, "display.default", value=default)
     if isinstance(value, list):
         if q.id in ("hours", "hours_custom"):
             return show_windows(value, locale)
         labels = [choice_label(q, str(item), locale) for item in value]
-        if q.fixed_choices:  # "Phone, chat and email": button labels inside a sentence
-            labels = labels[:1] + [label[:1].lower() + label[1:] for label in labels[1:]]
-        return format_list(labels, locale=_babel(locale))
+        if not q.fixed_choices:
+            return format_list(labels, locale=_babel(locale))
+        # button labels inside a sentence: lower case, the locale capitalises the list or not
+        # ("Phone, chat and email"; Polish keeps "telefon i czat" mid-line)
+        names = format_list(
+            [label[:1].lower() + label[1:] for label in labels], locale=_babel(locale)
+        )
+        return lookup(locale, "display.choice_list", names=names)
     if isinstance(value, dict) and q.id == "service_level":
         return lookup(
             locale,
@@ -180,6 +206,8 @@ def show_answer(q: Question, answers: Answers, locale: str) -> str:
             f"{_language(code, locale)} {lookup(locale, 'display.share', share=float(str(share)))}"
             for code, share in zip(codes, value, strict=False)
         )
+    if q.id == "aht_mode":
+        return _aht_mode(str(value), locale)
     if q.id.startswith("volume_"):
         return lookup(locale, "display.volume", n=Decimal(str(value)))
     if q.id.startswith("aht_") and isinstance(value, int):

@@ -594,7 +594,8 @@ class _View:
             f"{self.model(m.model)} {self.money_sig(m.monthly_total)}" for m in rows
         )
         alt = self.labels.fill("chart", "alt", {"totals": totals})
-        return Image(render_chart(self.estimate, self.locale), CHART_FILENAME, alt)
+        title = self.labels.fill("chart", "title", {"currency": self.estimate.currency})
+        return Image(render_chart(self.estimate, self.locale), CHART_FILENAME, alt, title)
 
     def result_actions(self, chosen: Sequence[str] | None) -> tuple[Choice, ...]:
         """``chosen`` (the core's follow-ups) labelled; None: the core's default ones."""

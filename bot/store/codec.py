@@ -38,6 +38,7 @@ def reply_to_json(reply: Reply) -> JSONObject:
             "png": base64.b64encode(image.png).decode("ascii"),
             "filename": image.filename,
             "alt": image.alt,
+            "title": image.title,
         },
     }
 
@@ -67,7 +68,13 @@ def _image(data: Any) -> Image | None:
         png = base64.b64decode(_str(data, "png"), validate=True)
     except binascii.Error as exc:
         raise ValueError("reply image is not valid base64") from exc
-    return Image(png=png, filename=_str(data, "filename"), alt=_str(data, "alt"))
+    title = data.get("title", "")  # replies stored before images had a title
+    return Image(
+        png=png,
+        filename=_str(data, "filename"),
+        alt=_str(data, "alt"),
+        title=title if isinstance(title, str) else "",
+    )
 
 
 def reply_from_json(data: JSONObject) -> Reply:

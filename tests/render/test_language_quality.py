@@ -410,6 +410,71 @@ def test_polish_channel_names_are_lower_case_inside_sentences() -> None:
     assert "(telefon i czat)" in text and "Czat" not in text
 
 
+def _capitalised_channels_mid_line(text: str) -> list[str]:
+    """Polish channel button labels ("Telefon", "Czat") anywhere but a line's first word."""
+    from bot.render.catalog import lookup
+
+    names = [lookup("pl", f"q.channels.choices.{channel.value}") for channel in Channel]
+    pattern = re.compile(rf"(?<!^)(?<!^• )\b(?:{'|'.join(map(re.escape, names))})\b", re.M)
+    return pattern.findall(text)
+
+
+def test_polish_channel_names_are_lower_case_in_the_summary_and_the_reading() -> None:
+    """ "• Czas obsługi: Czat: 10 min", "Kanały: Telefon i czat", "Rozumiem tak: …
+    Kanały: Telefon": a channel inside a line is lower case in Polish; only a line's first
+    word is capitalised."""
+    from bot.core.replies import Ask, Reading
+    from bot.render.replies import render_reply
+
+    answers = {
+        **SKIPPED,
+        "region": "PL",
+        "channels": ["phone", "chat", "email"],
+        "volume_email": 300,
+        "aht_mode": "custom",
+        "aht_phone": 300,
+        "aht_chat": 600,
+        "aht_email": 480,
+    }
+    summary = summary_text(answers, "pl")
+    assert "• Czas obsługi: czat: 10 min" in summary.splitlines()
+    assert "• Kanały: telefon, czat i e-mail" in summary.splitlines()
+    assert _capitalised_channels_mid_line(summary) == []
+    reading = Reading(answers, ("team_size", "channels", "region"), ())
+    (read,) = render_reply(reading, "pl")
+    assert _capitalised_channels_mid_line(read.text) == []
+    (ask,) = render_reply(Ask("aht_mode", answers, ("default", "custom")), "pl")
+    assert _capitalised_channels_mid_line(ask.text) == []
+    # English keeps a capital at the start of a list, none mid-sentence
+    assert "• Channels: Phone, chat, and email" in summary_text(answers, "en").splitlines()
+    (english,) = render_reply(Ask("aht_mode", answers, ("default", "custom")), "en")
+    assert "contact: phone 6 min, chat 10 min, email" in english.text.replace("\u00a0", " ")
+
+
+_CHANNEL_BUTTON = re.compile(r"t\('q\.channels\.choices\.'\s*~\s*\w+\)(\s*\|\s*lower)?")
+
+
+def test_polish_templates_lower_a_channels_button_label_after_other_words() -> None:
+    """Where a Polish template puts a channel's button label ("Czat") after other words
+    ("Czas obsługi: …", "…: telefon 6 min, czat 10 min"), it takes ``|lower``; and no view
+    of a real estimate capitalises a channel inside a line."""
+    found = []
+    for where, value in _flat(_conversation_table("pl")):
+        for text in (v for v in _strings(value) if not where.startswith("words.")):
+            for match in _CHANNEL_BUTTON.finditer(text):
+                if text[: match.start()].strip(" {") and not match.group(1):
+                    found.append(where)
+    assert found == []
+    for name in SCENARIOS:
+        for reply in views(engine(name), "pl"):
+            assert _capitalised_channels_mid_line(reply.text) == [], name
+
+
+def _conversation_table(locale: str) -> dict[str, object]:
+    with (ROOT / locale / "conversation.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
 # --- Chinese -------------------------------------------------------------------------------
 
 
@@ -455,3 +520,105 @@ def test_label_files_are_flat_tables_of_text() -> None:
     for locale in LOCALES:
         with (ROOT / locale / "result.toml").open("rb") as handle:
             assert all(isinstance(v, str) for v in flatten(tomllib.load(handle)).values())
+
+
+# --- the summary of answers -----------------------------------------------------------------
+
+#: Everything required answered; every optional question skipped (its default applies).
+SKIPPED = {
+    "kind": "customer_service",
+    "region": "US",
+    "channels": ["phone", "chat"],
+    "sizing": "volume",
+    "volume_phone": 2400,
+    "volume_chat": 1200,
+    "languages": ["en", "es"],
+    "hours": "business",
+}
+
+#: A default said twice: a "default:" prefix glued to a value that already is the default
+#: ("Currency: default: USD", "处理时长：默认：保留典型值", "domyślnie: Zostaw typowe").
+DEFAULT_PREFIX = (
+    r"[:：]\s*(?:default|domyślnie|默认)\s*[:：]",
+    r"^(?:default|domyślnie|默认)\s*[:：]",
+    r"domyślnie\s*:\s*(?:zostaw|typow)",
+    r"默认：保留",
+)
+#: ... and in one line of an answer, the word twice.
+DOUBLED = (
+    *DEFAULT_PREFIX,
+    r"\bdefault\b.*\bdefault\b",
+    r"domyśln.*domyśln",
+    r"默认.*默认|保留典型值（默认）",
+)
+
+
+def summary_text(answers: dict[str, object], locale: str) -> str:
+    from bot.core.questions import relevant
+    from bot.core.replies import Summary
+    from bot.render.replies import render_reply
+
+    shown = tuple(q.id for q in relevant(answers) if q.asked or answers.get(q.id) is None)
+    (reply,) = render_reply(Summary(answers, shown, ()), locale)
+    return reply.text
+
+
+@pytest.mark.parametrize(
+    ("locale", "lines"),
+    [
+        (
+            "en",
+            (
+                "• Currency: USD – US Dollar (default)",
+                "• Handling times: Typical (default)",
+                "• Time zone: New York (America/New_York, default)",
+                "• Service level: 80% answered within 20 s (default)",
+            ),
+        ),
+        (
+            "pl",
+            (
+                "• Waluta: USD – dolar amerykański (domyślnie)",
+                "• Czasy obsługi: typowe (domyślnie)",
+                "• Strefa czasowa: Nowy Jork (America/New_York, domyślnie)",
+            ),
+        ),
+        (
+            "zh",
+            (
+                "• 货币：USD – 美元（默认）",
+                "• 处理时长：典型值（默认）",
+                "• 时区：纽约（America/New_York，默认）",
+            ),
+        ),
+    ],
+)
+def test_a_defaulted_answer_says_default_once(locale: str, lines: tuple[str, ...]) -> None:
+    """ "• Currency: default: USD – US Dollar", "• 处理时长：默认：保留典型值": a skipped
+    answer reads as its value, then "(default)" once; no button label ("Keep typical
+    times") stands for an answer."""
+    text = summary_text(SKIPPED, locale)
+    for line in lines:
+        assert line in text.splitlines()
+    for pattern in DOUBLED:
+        assert not re.search(pattern, text, re.IGNORECASE | re.MULTILINE), pattern
+    kept = summary_text({**SKIPPED, "aht_mode": "default"}, locale)
+    assert lookup_choice(locale) not in kept
+
+
+def lookup_choice(locale: str) -> str:
+    from bot.render.catalog import lookup
+
+    return lookup(locale, "q.aht_mode.choices.default")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_template_says_default_twice(locale: str) -> None:
+    """No displayed text of any template glues a "default:" prefix to a value."""
+    found = [
+        f"{where}: {match.group()!r}"
+        for where, text in texts(locale)
+        for pattern in DEFAULT_PREFIX
+        for match in re.finditer(pattern, text, re.IGNORECASE | re.MULTILINE)
+    ]
+    assert found == []

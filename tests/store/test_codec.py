@@ -15,7 +15,9 @@ from bot.store.codec import reply_from_json, reply_to_json
 
 _text = st.text(max_size=40)
 _choices = st.lists(st.builds(Choice, value=_text, label=_text), max_size=4).map(tuple)
-_images = st.none() | st.builds(Image, png=st.binary(max_size=300), filename=_text, alt=_text)
+_images = st.none() | st.builds(
+    Image, png=st.binary(max_size=300), filename=_text, alt=_text, title=_text
+)
 _replies = st.builds(
     Reply,
     text=_text,
@@ -33,7 +35,12 @@ CHART = Reply(
     text="In-house is cheapest: $41,200/month",
     kind=ReplyKind.RESULT,
     actions=(Choice("why", "Why?"), Choice("whatif:hours=24x7", "What if 24/7?")),
-    image=Image(png=PNG, filename="costs.png", alt="Monthly cost by model"),
+    image=Image(
+        png=PNG,
+        filename="costs.png",
+        alt="Bar chart of the monthly cost of each delivery model, cheapest first",
+        title="Monthly cost by delivery model (USD)",
+    ),
 )
 
 
@@ -48,6 +55,13 @@ def test_image_bytes_are_stored_as_base64_text() -> None:
     data = reply_to_json(CHART)
     assert isinstance(data["image"]["png"], str)
     assert reply_from_json(data).image == CHART.image
+
+
+def test_an_image_stored_before_titles_reads_with_an_empty_title() -> None:
+    data = reply_to_json(CHART)
+    del data["image"]["title"]
+    image = reply_from_json(data).image
+    assert image is not None and image.title == "" and image.alt == CHART.image.alt  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(

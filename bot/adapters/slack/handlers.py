@@ -27,7 +27,13 @@ from bot.adapters.slack.blocks import is_question_message, mark_answered
 from bot.adapters.slack.caches import LocaleCache
 from bot.adapters.slack.home import home_view
 from bot.adapters.slack.modal import FormAdapter
-from bot.adapters.slack.send import open_dm, post_replies, reply_message, user_locale
+from bot.adapters.slack.send import (
+    file_title,
+    open_dm,
+    post_replies,
+    reply_message,
+    user_locale,
+)
 from bot.adapters.slack.strings import strings
 from bot.adapters.slack.translate import (
     Inbound,
@@ -405,7 +411,7 @@ class SlackHandlers:
                             channel=channel_id,
                             content=image.png,
                             filename=image.filename,
-                            title=image.alt,
+                            title=file_title(image),
                             alt_txt=image.alt,
                         )
                 except SlackApiError as exc:  # not_in_channel: the text was shared anyway

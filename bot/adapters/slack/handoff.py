@@ -44,6 +44,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.adapters.slack.blocks import Block, escape, plain, truncate
 from bot.adapters.slack.modal import read_values
 from bot.adapters.slack.notifier import ACK_ACTION_ID, slack_team
+from bot.adapters.slack.send import file_title
 from bot.adapters.slack.strings import strings
 from bot.adapters.slack.translate import key_for, team_and_user
 from bot.core.events import Reply, ReplyKind
@@ -341,7 +342,7 @@ class SlackHandoff:
                     channel=channel,
                     content=reply.image.png,
                     filename=reply.image.filename,
-                    title=reply.image.alt,
+                    title=file_title(reply.image),
                     alt_txt=reply.image.alt,
                 )
             except SlackApiError as exc:  # not_in_channel: the text went out anyway

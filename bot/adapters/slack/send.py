@@ -16,9 +16,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.blocks import fallback_text, reply_blocks
 from bot.adapters.slack.strings import strings
-from bot.core.events import Reply
+from bot.core.events import Image, Reply
 
-__all__ = ["open_dm", "post_replies", "reply_message", "user_locale"]
+__all__ = ["file_title", "open_dm", "post_replies", "reply_message", "user_locale"]
+
+
+def file_title(image: Image) -> str:
+    """A chart's title as a Slack file: its short name ("Monthly cost by delivery model
+    (USD)"); the full description goes to ``alt_txt``."""
+    return image.title or image.filename
 
 
 def reply_message(reply: Reply, locale: str | None) -> dict[str, Any]:
@@ -47,7 +53,7 @@ async def post_replies(
                 channel=channel,
                 content=reply.image.png,
                 filename=reply.image.filename,
-                title=reply.image.alt,
+                title=file_title(reply.image),
                 alt_txt=reply.image.alt,
             )
     return posted

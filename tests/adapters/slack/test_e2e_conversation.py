@@ -59,6 +59,12 @@ async def test_a_whole_conversation_in_the_dm(harness: SlackHarness, api: FakeSl
     completed = api.calls_of("files.completeUploadExternal")[-1]
     assert completed.params["channel_id"] == "D1"
     assert completed.json_param("files")[0]["id"] == upload.params["_id"]
+    # a short caption as the file's title; the long description only as its alt text
+    title = completed.json_param("files")[0]["title"]
+    assert title == "Monthly cost by delivery model (PLN)"
+    alt = api.calls_of("files.getUploadURLExternal")[-1].params["alt_txt"]
+    assert alt.startswith("Bar chart of the monthly cost of each delivery model") and "PLN" in alt
+    assert len(title) < 50 < len(alt)
 
     # the App Home now lists the estimate
     home = api.calls_of("views.publish")[-1]

@@ -3,6 +3,8 @@ and starting the guided conversation in the DM."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.ports import ConversationKey, Conversations
 from tests.adapters.slack import payloads
 from tests.adapters.slack.harness import SlackHarness
@@ -73,6 +75,9 @@ async def test_share_posts_the_estimate_for_the_channel_and_drops_the_ephemeral_
     assert shared[-1].params.get("delete_original") is True
     (completed,) = api.calls_of("files.completeUploadExternal")
     assert completed.params["channel_id"] == "C1"
+    assert completed.json_param("files")[0]["title"] == "Monthly cost by delivery model (PLN)"
+    (asked,) = api.calls_of("files.getUploadURLExternal")
+    assert asked.params["alt_txt"].startswith("Bar chart of the monthly cost")
     history = await conversations.recent_estimates(ConversationKey("slack", "T1", "U1"))
     assert len(history) == 1  # sharing is not a second estimate
 
@@ -87,6 +92,27 @@ async def test_a_one_liner_in_the_bots_dm_is_posted_with_its_chart(
     assert posts and {p.params["channel"] for p in posts} == {"DU1"}
     assert api.calls_of("upload")[0].body.startswith(b"\x89PNG")
     assert api.calls_of("response_url") == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "title", "alt"),
+    [
+        ("pl-PL", "Miesięczny koszt według modelu obsługi (PLN)", "Wykres słupkowy"),
+        ("zh-CN", "各交付模式的月度成本（PLN）", "柱状图："),
+    ],
+)
+async def test_a_charts_file_title_is_short_and_localized_and_its_alt_text_is_the_long_one(
+    harness: SlackHarness, api: FakeSlackServer, locale: str, title: str, alt: str
+) -> None:
+    """The upload used the alt text (a long accessibility sentence) as the file's title: the
+    title is the chart's short caption in the user's language, the sentence its alt text."""
+    api.set_locale("U1", locale)
+    await harness.command(payloads.slash_command(ONE_LINER, channel="DU1"))
+    await harness.bot.drain()
+    (completed,) = api.calls_of("files.completeUploadExternal")
+    assert completed.json_param("files")[0]["title"] == title
+    (asked,) = api.calls_of("files.getUploadURLExternal")
+    assert asked.params["alt_txt"].startswith(alt) and len(asked.params["alt_txt"]) > 60
 
 
 async def test_a_line_with_nothing_to_price_opens_the_conversation_in_the_dm(
