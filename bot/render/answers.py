@@ -214,6 +214,8 @@ def show_answer(q: Question, answers: Answers, locale: str) -> str:
         return lookup(locale, "display.minutes", minutes=_minutes(value))
     if q.id == "current_cost":
         return lookup(locale, "display.money", amount=Decimal(str(value)), currency=_code(answers))
+    if str(value) in q.fixed_choices:  # a button label as a value after the question's label
+        return lookup(locale, "display.choice", name=choice_label(q, str(value), locale))
     return choice_label(q, str(value), locale)
 
 

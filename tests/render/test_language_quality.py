@@ -622,3 +622,23 @@ def test_no_template_says_default_twice(locale: str) -> None:
         for match in re.finditer(pattern, text, re.IGNORECASE | re.MULTILINE)
     ]
     assert found == []
+
+
+def test_polish_summary_writes_chosen_options_as_values_after_the_label() -> None:
+    """ "Rodzaj obsługi: Obsługa klienta", "Godziny pracy: Godziny pracy (pn–pt 9–17)": a
+    button label reused as a value kept its capital, and the business-hours option repeated
+    the question's label. After the colon an option is lower case, named once."""
+    answers = {
+        **{k: v for k, v in SKIPPED.items() if not k.startswith("volume_")},
+        "sizing": "team",
+        "team_size": 3,
+    }
+    lines = summary_text(answers, "pl").splitlines()
+    assert "• Rodzaj obsługi: obsługa klienta" in lines
+    assert "• Podstawa obliczeń: obecny zespół" in lines
+    assert "• Godziny otwarcia: standardowe (pn–pt 9–17)" in lines
+    for line in lines:
+        label, _, value = line.removeprefix("• ").partition(": ")
+        assert not value.startswith(label), line  # no "X: X (…)"
+    english = summary_text(answers, "en").splitlines()
+    assert "• Kind of support: Customer service" in english  # English keeps the capital
