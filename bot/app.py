@@ -109,9 +109,12 @@ def load_ratecards(ratecard: Path | None) -> RateCardEstimator:
 
 
 async def prune_updates(store: Store, *, retention: timedelta = UPDATE_RETENTION) -> int:
-    """Forget update ids older than ``retention``; returns how many."""
+    """Forget update ids, and Slack inbox items, older than ``retention``; returns how many
+    update ids."""
     async with store.unit_of_work() as uow:
-        removed = await uow.updates.prune(datetime.now(UTC) - retention)
+        cut = datetime.now(UTC) - retention
+        removed = await uow.updates.prune(cut)
+        await uow.inbox.prune(cut)
         await uow.commit()
     return removed
 
@@ -418,6 +421,14 @@ async def serving(
                 address = metrics_runner.addresses[0]
                 running.metrics_url = f"http://{address[0]}:{address[1]}"
             await _start_adapters(settings, running, stop)
+            if running.slack is not None and running.slack.recovery is not None:
+                # Slack events saved before their acknowledgement whose replica died (or
+                # whose turn failed) are finished here, on whichever replica sweeps first.
+                running.tasks.append(
+                    asyncio.create_task(
+                        running.slack.recovery.run(stop), name="sourcewise-slack-inbox"
+                    )
+                )
             if scheduler and running.telegram is None and running.slack is None:
                 _log.info("handoff scheduler off: no adapter could deliver reminders")
             elif scheduler:

@@ -101,6 +101,14 @@ class Settings(BaseSettings):
     slack_api_url: str | None = Field(
         default=None, validation_alias=_env("SOURCEWISE_SLACK_API_URL")
     )
+    # The Slack inbox (bot.adapters.slack.inbox): how long the replica that received an event
+    # has it to itself before another one redoes it, and how often replicas look for such.
+    slack_inbox_lease_seconds: float = Field(
+        default=30.0, gt=0, le=3600, validation_alias=_env("SOURCEWISE_SLACK_INBOX_LEASE_SECONDS")
+    )
+    slack_inbox_interval_seconds: float = Field(
+        default=5.0, gt=0, le=3600, validation_alias=_env("SOURCEWISE_SLACK_INBOX_INTERVAL_SECONDS")
+    )
 
     handoff_lead_minutes: int = Field(
         default=15, validation_alias=_env("SOURCEWISE_HANDOFF_LEAD_MINUTES")

@@ -7,8 +7,8 @@ it, so a process killed at any moment leaves either the whole turn or none of it
 
 Every persistent feature is a repository here, so one unit of work (and one fake) covers it:
 the conversation service's ``conversations``/``updates``/``estimates``, Slack's
-``installations``, the open ``/handoff form`` ``drafts`` and the handoff scheduler's
-``handoff`` (its port is
+``installations`` and ``inbox`` (events saved before they are acknowledged), the open
+``/handoff form`` ``drafts`` and the handoff scheduler's ``handoff`` (its port is
 :class:`bot.handoff.ports.HandoffRepository`, defined beside the feature that needs it).
 
 Two implementations keep these contracts, checked by one suite (``tests/store``, and
@@ -42,6 +42,8 @@ __all__ = [
     "DraftStore",
     "EstimateHistory",
     "EstimateRecord",
+    "Inbox",
+    "InboxItem",
     "InstallationKind",
     "InstallationStore",
     "JSONObject",
@@ -102,6 +104,21 @@ class UpdateStatus:
     claimed_at: datetime  # timezone-aware, UTC
     delivered: bool
     resendable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """An incoming event kept until its turn is done: ``dedupe_id`` is the platform's id
+    of it (unique in the inbox), ``kind`` tells the adapter which listener redoes it,
+    ``payload`` is what that listener needs (None once done), ``attempts`` counts the
+    claims made on it so far (the first handling included)."""
+
+    dedupe_id: str
+    kind: str
+    key: ConversationKey
+    payload: JSONObject | None
+    received_at: datetime  # timezone-aware, UTC
+    attempts: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +279,67 @@ class UpdateLog(Protocol):
         ...
 
 
+class Inbox(Protocol):
+    """Incoming events saved before the platform is acknowledged (Slack wants its answer
+    within 3 s, before the turn is done), so a replica that dies between the answer and
+    the saved turn leaves the event here for another one to finish.
+
+    Lifecycle: :meth:`add` (before the acknowledgement; the receiving process holds the
+    lease) -> the turn -> :meth:`finish`. A process whose turn failed calls :meth:`release` on
+    its lease; a redelivery may :meth:`take` an item whose lease ran out; the recovery loop
+    :meth:`claim_due` takes items whose lease ran out. A lease is ``claimed_by`` a worker
+    until a moment: whoever holds an unexpired lease is the only one working the item.
+    Not per user: the inbox is maintenance of the adapter, like :meth:`UpdateLog.prune`.
+    """
+
+    async def add(
+        self,
+        key: ConversationKey,
+        dedupe_id: str,
+        *,
+        kind: str,
+        payload: JSONObject,
+        worker: str,
+        now: datetime,
+        lease_until: datetime,
+    ) -> bool:
+        """Save a new item leased to ``worker`` (attempt 1). False, and nothing changed,
+        when ``dedupe_id`` is in the inbox already (a redelivery), even concurrently: one
+        of two racing adds wins."""
+        ...
+
+    async def take(
+        self, dedupe_id: str, *, worker: str, now: datetime, lease_until: datetime
+    ) -> bool:
+        """Lease an unfinished item whose lease ended at or before ``now`` to ``worker``
+        (one more attempt); False when it is done, unknown or still leased."""
+        ...
+
+    async def claim_due(
+        self, *, worker: str, now: datetime, lease_until: datetime, limit: int
+    ) -> tuple[InboxItem, ...]:
+        """Lease at most ``limit`` unfinished items whose lease ended at or before ``now``
+        to ``worker``, oldest first, each with one more attempt counted. Two workers
+        claiming at once never get the same item (on PostgreSQL the rows another one is
+        claiming are skipped, not waited for)."""
+        ...
+
+    async def release(self, dedupe_id: str, *, worker: str, now: datetime) -> bool:
+        """End ``worker``'s lease on an unfinished item now, so it is due at once (the
+        turn failed); False when ``worker`` does not hold it."""
+        ...
+
+    async def finish(self, dedupe_id: str) -> bool:
+        """Mark the item done and drop its payload (the message text is not kept once its
+        turn is done); False when unknown or done already."""
+        ...
+
+    async def prune(self, before: datetime) -> int:
+        """Delete items received before ``before`` (done or not: long past any use);
+        returns how many."""
+        ...
+
+
 class EstimateHistory(Protocol):
     """Estimates a user received (their saved estimates), newest last in, first out."""
 
@@ -355,6 +433,9 @@ class UnitOfWork(Protocol):
 
     @property
     def drafts(self) -> DraftStore: ...
+
+    @property
+    def inbox(self) -> Inbox: ...
 
     @property
     def handoff(self) -> HandoffRepository:

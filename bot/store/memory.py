@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
@@ -22,6 +22,7 @@ from bot.handoff.ports import HandoffRepository
 from bot.store.base import (
     Draft,
     EstimateRecord,
+    InboxItem,
     InstallationKind,
     JSONObject,
     Snapshot,
@@ -50,6 +51,14 @@ class _Update:
 
 
 @dataclass(slots=True)
+class _InboxRow:
+    item: InboxItem
+    claimed_by: str
+    claimed_until: datetime
+    done: bool = False
+
+
+@dataclass(slots=True)
 class _Installation:
     kind: InstallationKind
     enterprise_id: str
@@ -68,6 +77,7 @@ class _Tables:
     estimates: list[tuple[ConversationKey, EstimateRecord]] = field(default_factory=list)
     last_estimate_id: int = 0
     installations: list[_Installation] = field(default_factory=list)
+    inbox: dict[str, _InboxRow] = field(default_factory=dict)
     handoff: HandoffTables = field(default_factory=HandoffTables)
 
 
@@ -241,6 +251,75 @@ class _Estimates:
         return before - len(self._tables.estimates)
 
 
+class _Inbox:
+    def __init__(self, tables: _Tables) -> None:
+        self._rows = tables.inbox
+
+    def _due(self, dedupe_id: str, now: datetime) -> _InboxRow | None:
+        row = self._rows.get(dedupe_id)
+        return row if row is not None and not row.done and row.claimed_until <= now else None
+
+    @staticmethod
+    def _lease(row: _InboxRow, worker: str, lease_until: datetime) -> InboxItem:
+        row.item = replace(row.item, attempts=row.item.attempts + 1)
+        row.claimed_by, row.claimed_until = worker, lease_until
+        return replace(row.item, payload=_json(row.item.payload))
+
+    async def add(
+        self,
+        key: ConversationKey,
+        dedupe_id: str,
+        *,
+        kind: str,
+        payload: JSONObject,
+        worker: str,
+        now: datetime,
+        lease_until: datetime,
+    ) -> bool:
+        if dedupe_id in self._rows:
+            return False
+        item = InboxItem(dedupe_id, kind, key, _json(payload), now, attempts=1)
+        self._rows[dedupe_id] = _InboxRow(item, worker, lease_until)
+        return True
+
+    async def take(
+        self, dedupe_id: str, *, worker: str, now: datetime, lease_until: datetime
+    ) -> bool:
+        row = self._due(dedupe_id, now)
+        if row is None:
+            return False
+        self._lease(row, worker, lease_until)
+        return True
+
+    async def claim_due(
+        self, *, worker: str, now: datetime, lease_until: datetime, limit: int
+    ) -> tuple[InboxItem, ...]:
+        due = [row for row in self._rows.values() if self._due(row.item.dedupe_id, now)]
+        due.sort(key=lambda row: row.item.received_at)
+        return tuple(self._lease(row, worker, lease_until) for row in due[: max(limit, 0)])
+
+    async def release(self, dedupe_id: str, *, worker: str, now: datetime) -> bool:
+        row = self._rows.get(dedupe_id)
+        if row is None or row.done or row.claimed_by != worker or row.claimed_until <= now:
+            return False
+        row.claimed_until = now
+        return True
+
+    async def finish(self, dedupe_id: str) -> bool:
+        row = self._rows.get(dedupe_id)
+        if row is None or row.done:
+            return False
+        row.done = True
+        row.item = replace(row.item, payload=None)
+        return True
+
+    async def prune(self, before: datetime) -> int:
+        old = [i for i, row in self._rows.items() if row.item.received_at < before]
+        for dedupe_id in old:
+            del self._rows[dedupe_id]
+        return len(old)
+
+
 class _Installations:
     def __init__(self, tables: _Tables) -> None:
         self._tables = tables
@@ -339,6 +418,10 @@ class MemoryUnitOfWork:
     @property
     def drafts(self) -> _Drafts:
         return _Drafts(self._tables())
+
+    @property
+    def inbox(self) -> _Inbox:
+        return _Inbox(self._tables())
 
     @property
     def handoff(self) -> HandoffRepository:

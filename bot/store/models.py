@@ -36,6 +36,7 @@ from sqlalchemy import (
 __all__ = [
     "HANDOFF_ERROR_LENGTH",
     "HANDOFF_NAME_LENGTH",
+    "INBOX_ID_LENGTH",
     "KEY_LENGTH",
     "Id",
     "JSONDocument",
@@ -48,6 +49,7 @@ __all__ = [
     "handoff_rosters",
     "metadata",
     "processed_updates",
+    "slack_inbox",
     "slack_installations",
 ]
 
@@ -148,6 +150,30 @@ slack_installations = Table(
     Column("data", JSONDocument, nullable=False),
     Column("installed_at", DateTime(timezone=True), nullable=False),
     Index(None, "kind", "enterprise_id", "team_id", "user_id", "id"),
+)
+
+#: Longest inbox dedupe id (``form:<view id>:<hash>`` is the longest Slack makes).
+INBOX_ID_LENGTH = 255
+
+#: Slack events saved before they are acknowledged (migration ``0006``): the receiving
+#: process leases the row while it works the turn; a recovery loop redoes rows whose lease
+#: ran out (their process died) and marks them done.
+slack_inbox = Table(
+    "slack_inbox",
+    metadata,
+    Column("dedupe_id", String(INBOX_ID_LENGTH), nullable=False),
+    # Which listener redoes it: message, action, command, form, home_start.
+    Column("kind", String(16), nullable=False),
+    *_key_columns(),
+    # The request body the listener needs (bounded by the adapter); NULL once done.
+    Column("payload", JSONDocument, nullable=True),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("claimed_by", String(64), nullable=False),
+    Column("claimed_until", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("done", Boolean, nullable=False),
+    PrimaryKeyConstraint("dedupe_id"),
+    Index(None, "done", "claimed_until"),
 )
 
 

@@ -43,6 +43,7 @@ from bot.handoff.ports import HandoffRepository
 from bot.store.base import (
     Draft,
     EstimateRecord,
+    Inbox,
     InstallationKind,
     JSONObject,
     Snapshot,
@@ -591,6 +592,12 @@ class SqlUnitOfWork:
     @property
     def drafts(self) -> _Drafts:
         return _Drafts(self._live())
+
+    @property
+    def inbox(self) -> Inbox:
+        from bot.store.sqla_inbox import SqlInbox  # it imports this module's translator
+
+        return SqlInbox(self._live())
 
     @property
     def handoff(self) -> HandoffRepository:

@@ -116,6 +116,8 @@ def replica_env(settings: Settings) -> dict[str, str]:
         "SLACK_BOT_TOKEN": settings.slack_bot_token,
         "SLACK_SIGNING_SECRET": settings.slack_signing_secret,
         "SOURCEWISE_SLACK_API_URL": settings.slack_api_url,
+        "SOURCEWISE_SLACK_INBOX_LEASE_SECONDS": settings.slack_inbox_lease_seconds,
+        "SOURCEWISE_SLACK_INBOX_INTERVAL_SECONDS": settings.slack_inbox_interval_seconds,
     }
     for name, value in pairs.items():
         if value is not None:

@@ -25,6 +25,7 @@ _TABLES = (
     "processed_updates",
     "estimates",
     "slack_installations",
+    "slack_inbox",
 )
 
 

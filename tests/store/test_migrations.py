@@ -26,6 +26,7 @@ MY_TABLES = {
     "processed_updates",
     "estimates",
     "slack_installations",
+    "slack_inbox",
 }
 
 

@@ -13,6 +13,10 @@
   HMAC-SHA256, five-minute window) -- never by hand;
 - every listener acknowledges first and does the slow work in a bolt lazy listener
   (:mod:`.handlers`); the lazy tasks are tracked so shutdown can wait for them;
+- with a store, a request that leads to a conversation turn is saved in the inbox before
+  it is acknowledged (``process_before_response``: bolt answers Slack only once the ack
+  function returned, so the saved copy is committed first), and :attr:`SlackBot.recovery`
+  finishes the ones whose replica died (:mod:`.inbox`);
 - all logging goes through a logger whose filter removes secrets (:mod:`.logs`).
 
 :func:`install_slack_routes` mounts the app on our aiohttp server (``bot.http``), and
@@ -25,6 +29,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -47,6 +52,7 @@ from bot.adapters.slack import ids
 from bot.adapters.slack.errors import SlackNotConfigured
 from bot.adapters.slack.handlers import SlackHandlers
 from bot.adapters.slack.handoff import ACK_ACTION, FORM_CALLBACK, HANDOFF_COMMAND, SlackHandoff
+from bot.adapters.slack.inbox import InboxRecovery, InboxTiming, SlackInbox
 from bot.adapters.slack.installations import MemoryStateStore, StoreInstallations, TokenCipher
 from bot.adapters.slack.logs import slack_logger
 from bot.adapters.slack.modal import FormAdapter
@@ -54,7 +60,7 @@ from bot.adapters.slack.mode import SlackMode, SlackSecrets, resolve_mode
 from bot.config import Settings
 from bot.core.ports import Conversations
 from bot.handoff.service import HandoffService
-from bot.store.base import Store
+from bot.store.base import InboxItem, Store
 
 __all__ = [
     "BOT_SCOPES",
@@ -116,6 +122,7 @@ class SlackBot:
     handlers: SlackHandlers
     lazy: TrackedLazyRunner
     logger: logging.Logger
+    recovery: InboxRecovery | None = None
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     @property
@@ -171,6 +178,9 @@ def build_slack_app(
         "signing_secret": secrets.signing_secret,
         # Slack's own retries come back with the same event id; the listeners drop them.
         "raise_error_for_unhandled_request": False,
+        # Answer Slack only once the ack function returned (it saves the request in the
+        # inbox first); the slow work still runs after, in the lazy listeners.
+        "process_before_response": True,
     }
     if secrets.mode is SlackMode.OAUTH:
         if store is None:
@@ -209,14 +219,68 @@ def build_slack_app(
 
     lazy = TrackedLazyRunner(logger)
     bolt.listener_runner.lazy_listener_runner = lazy
+    inbox = None
+    if store is not None:
+        timing = InboxTiming(
+            lease=timedelta(seconds=settings.slack_inbox_lease_seconds),
+            interval=settings.slack_inbox_interval_seconds,
+        )
+        inbox = SlackInbox(store, timing=timing, logger=logger)
     handlers = SlackHandlers(
-        conversations, form=form if form is not None else FormAdapter(), logger=logger
+        conversations,
+        form=form if form is not None else FormAdapter(),
+        logger=logger,
+        inbox=inbox,
     )
     handoff_listeners = SlackHandoff(
         handoff, locale=handlers.locale_of, logger=logger, claim=conversations.claim
     )
     _register(bolt, handlers, handoff_listeners)
-    return SlackBot(bolt=bolt, secrets=secrets, handlers=handlers, lazy=lazy, logger=logger)
+    recovery = None
+    if inbox is not None:
+
+        async def redo(item: InboxItem) -> bool:
+            body = item.payload or {}
+            found = await _client_for(bolt, client, item.key.workspace, body)
+            if found is None:
+                logger.warning("slack inbox: no installation for a saved event's workspace")
+                return False
+            return await handlers.redo(item.kind, body, found)
+
+        recovery = InboxRecovery(inbox, redo, logger=logger)
+    return SlackBot(
+        bolt=bolt,
+        secrets=secrets,
+        handlers=handlers,
+        lazy=lazy,
+        logger=logger,
+        recovery=recovery,
+    )
+
+
+async def _client_for(
+    bolt: AsyncApp, client: AsyncWebClient, team: str, body: dict[str, Any]
+) -> AsyncWebClient | None:
+    """The Web API client a saved request is answered with: the bot token's in
+    single-workspace mode, the workspace's installed bot in OAuth mode (what bolt's own
+    authorization would have found for the request)."""
+    store = bolt.installation_store
+    if store is None:
+        return client
+    enterprise = body.get("enterprise_id") or (body.get("enterprise") or {}).get("id")
+    found = await store.async_find_bot(
+        enterprise_id=enterprise if isinstance(enterprise, str) else None,
+        team_id=team or None,
+        is_enterprise_install=bool(body.get("is_enterprise_install")),
+    )
+    if found is None or not found.bot_token:
+        return None
+    return AsyncWebClient(
+        token=found.bot_token,
+        base_url=client.base_url,
+        logger=client.logger,
+        retry_handlers=client.retry_handlers,
+    )
 
 
 def _register(bolt: AsyncApp, h: SlackHandlers, handoff: SlackHandoff) -> None:
@@ -228,11 +292,11 @@ def _register(bolt: AsyncApp, h: SlackHandlers, handoff: SlackHandoff) -> None:
     bolt.action(ACK_ACTION)(ack=h.ack, lazy=[handoff.on_ack])
     bolt.view_submission(FORM_CALLBACK)(ack=handoff.on_form_ack, lazy=[handoff.on_form])
     bolt.view_closed(FORM_CALLBACK)(h.ack)
-    bolt.event("message")(ack=h.ack, lazy=[h.on_message])
+    bolt.event("message")(ack=h.ack_message, lazy=[h.on_message])
     bolt.event("app_home_opened")(ack=h.ack, lazy=[h.on_home_opened])
-    bolt.action(ids.CORE_ACTION)(ack=h.ack, lazy=[h.on_action])
+    bolt.action(ids.CORE_ACTION)(ack=h.ack_action, lazy=[h.on_action])
     bolt.action(ids.SHARE)(ack=h.ack, lazy=[h.on_share])
-    bolt.action(ids.HOME_START)(ack=h.ack, lazy=[h.on_home_start])
+    bolt.action(ids.HOME_START)(ack=h.ack_home_start, lazy=[h.on_home_start])
     bolt.action(ids.HOME_FORM)(h.on_open_form)
     bolt.command("/sourcewise")(ack=h.on_command_ack, lazy=[h.on_command])
     bolt.view_submission(ids.FORM_CALLBACK)(ack=h.on_form_ack, lazy=[h.on_form])

@@ -5,6 +5,10 @@ Slack wants an HTTP answer within 3 seconds. Every listener here is split the bo
 come in the acknowledgement) and ``lazy`` functions that bolt runs after the answer went out,
 where the core, the database and the Web API calls happen.
 
+A listener whose work is a conversation turn saves the request in the inbox before it
+acknowledges (:mod:`.inbox`): its lazy half then works it and marks it done, and
+:meth:`SlackHandlers.redo` works it again from the saved copy when its process died first.
+
 Nothing here knows what a question means: payloads go through :mod:`.translate`, replies
 through :mod:`.blocks`/:mod:`.send`, the modal through :mod:`.modal` (which reads the core's
 form definition) and the App Home through :mod:`.home`.
@@ -18,6 +22,7 @@ from dataclasses import replace
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -26,6 +31,7 @@ from bot.adapters.slack import ids
 from bot.adapters.slack.blocks import is_question_message, mark_answered
 from bot.adapters.slack.caches import LocaleCache
 from bot.adapters.slack.home import home_view
+from bot.adapters.slack.inbox import SlackInbox, TurnKind
 from bot.adapters.slack.modal import FormAdapter
 from bot.adapters.slack.send import (
     file_title,
@@ -49,11 +55,26 @@ from bot.adapters.slack.translate import (
 from bot.core.events import Command, Reply, ReplyKind, Text
 from bot.core.ports import ConversationKey, Conversations
 from bot.recent import Recent, SeenIds
+from bot.store.base import StoreError
 
 __all__ = ["SlackHandlers"]
 
 #: Slack caps a button's value at 2000 characters; the shared one-liner travels in it.
 _SHARE_LIMIT = 2000
+
+#: Where the acknowledgement tells the lazy half about the inbox (bolt copies the context):
+#: the dedupe id when this process holds the item, "" when another handling does, absent
+#: when nothing was saved (no inbox, no id, or the store failed).
+_INBOX = "sourcewise_inbox"
+
+#: A request body as bolt hands it to listeners.
+JSONBody = dict[str, Any]
+
+
+def _form_submission(body: Mapping[str, Any]) -> str:
+    view = body.get("view") or {}
+    submission = body.get("trigger_id") or f"{view.get('id')}:{view.get('hash')}"
+    return f"form:{submission}"
 
 
 class SlackHandlers:
@@ -67,9 +88,11 @@ class SlackHandlers:
         logger: logging.Logger | None = None,
         recent_ids: SeenIds | None = None,
         locales: LocaleCache | None = None,
+        inbox: SlackInbox | None = None,
     ) -> None:
         self._conversations = conversations
         self._form = form
+        self._inbox = inbox
         self._log = logger or logging.getLogger(__name__)
         self._recent = recent_ids or SeenIds()
         self._locales = locales or LocaleCache()
@@ -158,15 +181,17 @@ class SlackHandlers:
         work: Callable[[], Awaitable[object]],
         *,
         notify: Callable[[str], Awaitable[object]] | None = None,
-    ) -> None:
-        """Run background work; on failure log it and tell the user once, never re-raise
-        (bolt would only log it again, with the payload)."""
+        quiet: bool = False,
+    ) -> bool:
+        """Run background work; on failure log it and tell the user once (unless
+        ``quiet``: a redo from the inbox, tried again later), never re-raise (bolt would
+        only log it again, with the payload). True when the work finished."""
         try:
             await work()
         except Exception:
             self._log.exception("Slack background work failed")
-            if key is None:
-                return
+            if key is None or quiet:
+                return False
             try:
                 locale = await self._locale(client, key)
                 if notify is not None:
@@ -176,6 +201,8 @@ class SlackHandlers:
                     await client.chat_postMessage(channel=channel, text=strings(locale).failed)
             except Exception:
                 self._log.exception("could not tell the user about the failure")
+            return False
+        return True
 
     async def _publish_home(
         self, client: AsyncWebClient, key: ConversationKey, locale: str | None
@@ -203,15 +230,95 @@ class SlackHandlers:
     async def ack(self, ack: AsyncAck) -> None:
         await ack()
 
+    async def ack_message(
+        self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        await self._take_in(context, TurnKind.MESSAGE, body)
+        await ack()
+
+    async def ack_action(
+        self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        await self._take_in(context, TurnKind.ACTION, body)
+        await ack()
+
+    async def ack_home_start(
+        self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        await self._take_in(context, TurnKind.HOME_START, body)
+        await ack()
+
+    # --- the inbox ---------------------------------------------------------------------------
+
+    async def _take_in(self, context: AsyncBoltContext, kind: TurnKind, body: JSONBody) -> None:
+        """Save a turn's request before it is acknowledged. If the store fails, the event
+        is still acknowledged and worked, as before there was an inbox (only a crash in
+        between would lose it), rather than refused while the turn could succeed."""
+        if self._inbox is None:
+            return
+        found = _turn_of(kind, body)
+        if found is None:
+            return
+        key, dedupe_id = found
+        try:
+            held = await self._inbox.receive(kind, key, dedupe_id, body)
+        except StoreError as exc:
+            self._log.warning("slack inbox unavailable (%s): worked without a saved copy", exc)
+            return
+        context[_INBOX] = dedupe_id if held else ""
+
+    async def _settled(
+        self, context: AsyncBoltContext, work: Callable[[], Awaitable[bool | None]]
+    ) -> None:
+        """Work a lazy listener's turn unless another handling holds it, then mark its
+        inbox item done (or release it when the work failed)."""
+        held = context.get(_INBOX)
+        if held == "":
+            self._log.debug("slack: this event is held by another handling; not worked twice")
+            return
+        outcome = await work()
+        if isinstance(held, str) and self._inbox is not None and outcome is not None:
+            await self._inbox.settle(held, done=outcome)
+
+    async def redo(self, kind: str, body: JSONBody, client: AsyncWebClient) -> bool:
+        """Work a saved request again (the inbox's recovery loop): its listener's steps,
+        without the per-process retry filter and the slash command's claim (the first
+        handling may have made both before it died; the service's dedupe claim still makes
+        the turn once), and without telling the user about a failure (it is tried again).
+        True when done or nothing was left to do."""
+        outcome: bool | None
+        if kind == TurnKind.MESSAGE:
+            outcome = await self._message(body, client, replay=True)
+        elif kind == TurnKind.ACTION:
+            outcome = await self._action(body, client, replay=True)
+        elif kind == TurnKind.COMMAND:
+            respond = AsyncRespond(response_url=body.get("response_url"))
+            outcome = await self._command(body, client, respond, replay=True)
+        elif kind == TurnKind.FORM:
+            outcome = await self._submitted(body, client, replay=True)
+        elif kind == TurnKind.HOME_START:
+            outcome = await self._home_start(body, client, replay=True)
+        else:
+            self._log.error("slack inbox: no listener for kind %r", kind)
+            return True
+        return outcome is not False
+
     # --- DM messages -------------------------------------------------------------------------
 
-    async def on_message(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def on_message(
+        self, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        await self._settled(context, lambda: self._message(body, client, replay=False))
+
+    async def _message(
+        self, body: JSONBody, client: AsyncWebClient, *, replay: bool
+    ) -> bool | None:
         inbound = from_message_event(body)
         if inbound is None:
-            return
-        if not self._recent.first_time(inbound.dedupe_id):
+            return None
+        if not replay and not self._recent.first_time(inbound.dedupe_id):
             self._log.debug("Slack retried %s while it was handled: ignored", inbound.dedupe_id)
-            return
+            return None
         event = body.get("event") or {}
         channel = event.get("channel") if isinstance(event.get("channel"), str) else None
 
@@ -222,16 +329,21 @@ class SlackHandlers:
                 self._recent.forget(inbound.dedupe_id)
                 raise
 
-        await self._guarded(client, inbound.key, work)
+        return await self._guarded(client, inbound.key, work, quiet=replay)
 
     # --- buttons and selects -----------------------------------------------------------------
 
-    async def on_action(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def on_action(
+        self, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        await self._settled(context, lambda: self._action(body, client, replay=False))
+
+    async def _action(self, body: JSONBody, client: AsyncWebClient, *, replay: bool) -> bool | None:
         inbound = from_block_action(body)
         if inbound is None:
-            return
-        if not self._recent.first_time(inbound.dedupe_id):
-            return
+            return None
+        if not replay and not self._recent.first_time(inbound.dedupe_id):
+            return None
         channel = self._dm_channel(body)
 
         async def work() -> None:
@@ -241,7 +353,7 @@ class SlackHandlers:
             rejected = bool(replies) and replies[0].kind is ReplyKind.ERROR
             await self._mark_answered(client, body, channel, rejected=rejected)
 
-        await self._guarded(client, inbound.key, work)
+        return await self._guarded(client, inbound.key, work, quiet=replay)
 
     async def _mark_answered(
         self, client: AsyncWebClient, body: Mapping[str, Any], channel: str, *, rejected: bool
@@ -272,7 +384,11 @@ class SlackHandlers:
     # --- the slash command -------------------------------------------------------------------
 
     async def on_command_ack(
-        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
     ) -> None:
         command = parse_slash_command(str(body.get("text", "")))
         if command.kind is SlashKind.FORM and self._form is not None:
@@ -281,26 +397,37 @@ class SlackHandlers:
             locale = await self._locale(client, key_for(*who)) if who else None
             await client.views_open(trigger_id=body["trigger_id"], view=self._form.view(locale))
             return
+        await self._take_in(context, TurnKind.COMMAND, body)
         await ack()
 
     async def on_command(
-        self, body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond
+        self,
+        body: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        context: AsyncBoltContext,
     ) -> None:
+        await self._settled(context, lambda: self._command(body, client, respond, replay=False))
+
+    async def _command(
+        self, body: JSONBody, client: AsyncWebClient, respond: AsyncRespond, *, replay: bool
+    ) -> bool | None:
         command = parse_slash_command(str(body.get("text", "")))
         who = team_and_user(body)
         if who is None or (command.kind is SlashKind.FORM and self._form is not None):
-            return
+            return None
         key = key_for(*who)
         trigger = body.get("trigger_id")
         # A replayed (or retried) signed command carries the same trigger id: act once, on
         # whichever replica sees it first.
         if (
-            isinstance(trigger, str)
+            not replay
+            and isinstance(trigger, str)
             and trigger
             and not await self._conversations.claim(key, f"slash:{trigger}")
         ):
             self._log.info("/sourcewise %s delivered again; already handled", trigger)
-            return
+            return None
 
         async def tell(text: str) -> None:
             await respond(text=text, response_type="ephemeral")
@@ -326,7 +453,7 @@ class SlackHandlers:
                 if body.get("channel_id") != dm:
                     await tell(strings(locale).dm_started)
 
-        await self._guarded(client, key, work, notify=tell)
+        return await self._guarded(client, key, work, notify=tell, quiet=replay)
 
     async def _one_liner(
         self,
@@ -430,11 +557,20 @@ class SlackHandlers:
 
         await self._publish_home(client, key, await self._locale(client, key))
 
-    async def on_home_start(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def on_home_start(
+        self, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        await self._settled(context, lambda: self._home_start(body, client, replay=False))
+
+    async def _home_start(
+        self, body: JSONBody, client: AsyncWebClient, *, replay: bool
+    ) -> bool | None:
         inbound = start_from(body)
         if inbound is None:
-            return
-        await self._guarded(client, inbound.key, lambda: self._converse(client, inbound))
+            return None
+        return await self._guarded(
+            client, inbound.key, lambda: self._converse(client, inbound), quiet=replay
+        )
 
     async def on_open_form(
         self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
@@ -448,7 +584,9 @@ class SlackHandlers:
 
     # --- the modal ---------------------------------------------------------------------------
 
-    async def on_form_ack(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def on_form_ack(
+        self, ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
         """Validate in the acknowledgement: Slack shows field errors only from this answer."""
         if self._form is None:
             await ack()
@@ -457,23 +595,53 @@ class SlackHandlers:
         if errors:
             await ack(response_action="errors", errors=errors)
         else:
+            await self._take_in(context, TurnKind.FORM, body)
             await ack()
 
-    async def on_form(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def on_form(
+        self, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        await self._settled(context, lambda: self._submitted(body, client, replay=False))
+
+    async def _submitted(
+        self, body: JSONBody, client: AsyncWebClient, *, replay: bool
+    ) -> bool | None:
         who = team_and_user(body)
         if self._form is None or who is None:
-            return
+            return None
         if self._form.errors(body):
-            return  # answered in the acknowledgement: the modal stays open with its errors
-        view = body.get("view") or {}
-        submission = body.get("trigger_id") or f"{view.get('id')}:{view.get('hash')}"
+            return None  # answered in the acknowledgement: the modal stays open with its errors
         inbound = Inbound(
             key=key_for(*who),
             event=self._form.event(body),
-            dedupe_id=f"form:{submission}",
+            dedupe_id=_form_submission(body),
             locale=self._form.locale_of(body),
         )
-        await self._guarded(client, inbound.key, lambda: self._converse(client, inbound))
+        return await self._guarded(
+            client, inbound.key, lambda: self._converse(client, inbound), quiet=replay
+        )
+
+
+def _turn_of(kind: TurnKind, body: Mapping[str, Any]) -> tuple[ConversationKey, str] | None:
+    """The conversation and dedupe id of a request that leads to a turn (the same ids the
+    listeners give the conversation service), or None when it has none."""
+    if kind is TurnKind.MESSAGE:
+        inbound = from_message_event(body)
+    elif kind is TurnKind.ACTION:
+        inbound = from_block_action(body)
+    elif kind is TurnKind.HOME_START:
+        inbound = start_from(body)
+    else:
+        who = team_and_user(body)
+        if who is None:
+            return None
+        if kind is TurnKind.FORM:
+            return key_for(*who), _form_submission(body)
+        trigger = body.get("trigger_id")
+        return (key_for(*who), f"cmd:{trigger}") if isinstance(trigger, str) and trigger else None
+    if inbound is None or inbound.dedupe_id is None:
+        return None
+    return inbound.key, inbound.dedupe_id
 
 
 def _standalone(replies: Sequence[Reply]) -> tuple[Reply, ...]:
