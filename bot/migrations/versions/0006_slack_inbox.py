@@ -1,7 +1,7 @@
 """Slack events are saved before they are acknowledged: the ``slack_inbox`` table.
 
 Revision ID: 0006
-Revises: 0004 (re-chained onto 0005 when both land)
+Revises: 0005
 Create Date: 2026-12-07
 
 Slack needs its HTTP answer within 3 s, so a turn is worked after the answer went out; a
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | Sequence[str] | None = "0004"
+down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
