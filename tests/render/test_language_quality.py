@@ -642,3 +642,21 @@ def test_polish_summary_writes_chosen_options_as_values_after_the_label() -> Non
         assert not value.startswith(label), line  # no "X: X (…)"
     english = summary_text(answers, "en").splitlines()
     assert "• Kind of support: Customer service" in english  # English keeps the capital
+
+
+@pytest.mark.parametrize(
+    ("locale", "size", "shown"),
+    [
+        ("en", 2.5, "Team size: 2.5 people (FTE)"),
+        ("en", 2.25, "Team size: 2.25 people (FTE)"),
+        ("en", 12, "Team size: 12 people (FTE)"),
+        ("pl", 2.5, "Wielkość zespołu: 2,5 etatu"),
+        ("zh", 2.5, "团队人数：2.5 人（全职当量）"),
+    ],
+)
+def test_a_part_time_team_size_is_shown_as_given(locale: str, size: float, shown: str) -> None:
+    """ "2.5 people" read back as "Team size: 2 people": the English value was rounded to a
+    whole number, so the owner's part-timer seemed to be ignored."""
+    answers = {**SKIPPED, "sizing": "team", "team_size": size}
+    answers = {k: v for k, v in answers.items() if not k.startswith("volume_")}
+    assert f"• {shown}" in summary_text(answers, locale).splitlines()
