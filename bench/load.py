@@ -538,6 +538,34 @@ def _compare(users: Sequence[User], ref: dict[str, Reference]) -> tuple[int, int
     return lost, duplicated, wrong
 
 
+def _line(texts: list[str], at: int) -> str:
+    return texts[at][:160].replace("\n", " | ") if at < len(texts) else "(nothing)"
+
+
+def explain(users: Sequence[User], ref: dict[str, Reference], replicas: Sequence[Replica]) -> None:
+    """Print what went wrong, for the person reading the run: the first chats that differ
+    from the reference (where, and what was expected) and the replicas' warnings and errors.
+    Only called when something was lost, duplicated or wrong."""
+    shown = 0
+    for user in users:
+        expected, got = ref[user.platform].texts, user.texts()
+        if expected == got or shown >= 5:
+            continue
+        shown += 1
+        at = next(
+            (i for i, (a, b) in enumerate(zip(expected, got, strict=False)) if a != b),
+            min(len(expected), len(got)),
+        )
+
+        print(f"{user.platform} chat differs at message {at} of {len(expected)} (got {len(got)})")
+        print(f"  expected: {_line(expected, at)}\n  got:      {_line(got, at)}", flush=True)
+    for replica in replicas:
+        lines = replica.log.read_text(errors="replace").splitlines()
+        noted = [x for x in lines if '"WARNING"' in x or '"ERROR"' in x or "Traceback" in x]
+        for x in noted[-20:]:
+            print(f"{replica.log.name}: {x[:300]}", flush=True)
+
+
 async def _seed(database_url: str, count: int, state: dict[str, Any]) -> list[ConversationKey]:
     """``count`` conversations stopped at the same question, half per platform."""
     keys = [
@@ -617,6 +645,8 @@ async def run_load(
         cpu_used = sum(r.cpu_seconds() for r in started) - cpu_before
         metrics_after = [_samples(await r.metrics(http)) for r in started]
         lost, duplicated, wrong = _compare(users, ref)
+        if lost or duplicated or wrong:
+            explain(users, ref, started)
         latencies: dict[str, list[float]] = defaultdict(list)
         for outcome in outcomes:
             latencies[outcome.platform].extend(outcome.latencies)

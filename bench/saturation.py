@@ -33,6 +33,7 @@ from bench.load import (
     SlackUser,
     TelegramUser,
     User,
+    _delta,
     _machine_cpu,
     _ms,
     _percentile,
@@ -197,7 +198,7 @@ async def run_saturation(
             health=health_latencies,
             health_failures=health_failures,
             cpu_share=(machine_after[0] - machine_before[0]) / all_time if all_time else 0.0,
-            busy_counted=metrics_after.get(busy_name, 0.0) - metrics_before.get(busy_name, 0.0),
+            busy_counted=_delta([metrics_before], [metrics_after]).get(busy_name, 0.0),
         )
 
 

@@ -29,7 +29,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.compute import PoolKind, RateCardEstimator, TurnRunner, warm_up
+from bot.compute import PoolKind, RateCardEstimator, TurnRunner, warm_core, warm_up
 from bot.config import Settings
 from bot.service import ConversationService
 from bot.store import MEMORY_URL, Store, StoreError, migrate, open_store
@@ -402,7 +402,9 @@ async def serving(
         server: asyncio.Server | None = None
         try:
             if warm:  # the loop's turns, and every worker, before traffic arrives
-                await asyncio.gather(asyncio.to_thread(warm_up), app.runner.start())
+                # The workers price; this process only asks questions (and stays small).
+                local = warm_core if app.runner.kind is PoolKind.PROCESS else warm_up
+                await asyncio.gather(asyncio.to_thread(local), app.runner.start())
             if plan.listen:
                 await runner.setup()  # starts a webhook Telegram Application (on_startup)
                 server, running.guard, running.url = await listen(

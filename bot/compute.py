@@ -61,6 +61,7 @@ __all__ = [
     "Reusing",
     "TurnRunner",
     "default_workers",
+    "warm_core",
     "warm_up",
 ]
 
@@ -197,17 +198,25 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def warm_up() -> None:
-    """Build what the first turns would otherwise build while a user waits: the core's
-    vocabularies (CLDR names in every language, about 2 s) and the engine and chart code
-    (a one-line estimate, about 2 s). Runs before the server listens, so a load balancer's
-    health check only sends traffic to a replica that answers at full speed."""
+def warm_core() -> None:
+    """Build what the first question turns would otherwise build while a user waits: the
+    core's vocabularies (CLDR names in every language, about 2 s). All a server whose
+    workers price needs: the engine and the charts (numpy and matplotlib, about 50 MB) stay
+    in the workers."""
     from bot.core.events import Start, Text
     from bot.render.env import LOCALES
 
     for locale in LOCALES:
         started = run_turn(None, Start(locale=locale))
         run_turn(started.state, Text("1"))
+
+
+def warm_up() -> None:
+    """:func:`warm_core`, then the engine and chart code (a one-line estimate, about 2 s):
+    what a process that prices builds before its first estimate. Runs before the server
+    listens, so a load balancer's health check only sends traffic to a replica that answers
+    at full speed."""
+    warm_core()
     answer_quick("8 agents", "en")
 
 

@@ -132,6 +132,34 @@ async def test_a_serve_process_starts_and_stops_cleanly_on_sigterm(
     assert any("stopping" in m for m in messages)
 
 
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _mapped(pid: int) -> str:
+    """The files a process has mapped: the shared libraries of every module it imported."""
+    return Path(f"/proc/{pid}/maps").read_text()
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc/<pid>/maps")
+async def test_the_serving_process_leaves_the_engine_and_charts_to_its_workers(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """Issue 14's 150 MB budget for the serving process: it warmed up by pricing a one-liner
+    and drawing its chart, which loaded numpy and matplotlib (about 50 MB) into a process
+    whose workers do all the pricing and drawing. The workers have them; the server does not."""
+    replica = ReplicaProcess(Settings(database_url=sqlite_url), tmp_path / "serve.log")
+    try:
+        await replica.started()
+        server = _mapped(replica.process.pid)
+        workers = _children(replica.process.pid)
+        assert workers, "the compute workers run as the server's children"
+        assert any("matplotlib" in _mapped(pid) for pid in workers)  # warmed: they draw
+        assert "matplotlib" not in server and "numpy" not in server
+    finally:
+        replica.stop()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
