@@ -55,6 +55,7 @@ if str(ROOT) not in sys.path:  # the fakes live in tests/
 
 from bench._report import machine, write_section  # noqa: E402
 from bot.core.ports import ConversationKey  # noqa: E402
+from bot.service import busy_reply  # noqa: E402
 from bot.store import migrate, open_store  # noqa: E402
 from tests.fakes.slack_server import FakeSlackServer, RecordedCall  # noqa: E402
 from tests.fakes.telegram_server import FakeBotApi  # noqa: E402
@@ -95,6 +96,10 @@ ANSWERS = (
 #: The kind of each answer's turn (the greeting and every other answer are questions).
 TURN_KINDS = {"calculate": "calculate", "why": "why", "what if 24/7": "what-if"}
 TURN_TIMEOUT = 30.0
+#: What a replica says when it has no capacity for a heavy turn, and how long a user waits
+#: before asking again.
+BUSY_TEXT = busy_reply("en").text
+BUSY_RETRY_SECONDS = 1.0
 METRICS_TOKEN = "load-bench-metrics-token"
 #: How often /healthz is asked during the load phase, per replica.
 HEALTH_INTERVAL = 0.2
@@ -154,8 +159,18 @@ class User:
     def messages(self) -> Sequence[Any]:
         raise NotImplementedError
 
+    #: Busy answers this user got (each asked again after :data:`BUSY_RETRY_SECONDS`).
+    busy = 0
+
     def texts(self) -> list[str]:
+        """What the user was sent, busy answers left out (they are counted in ``busy``)."""
+        return [text for text in self._all_texts() if text != BUSY_TEXT]
+
+    def _all_texts(self) -> list[str]:
         return [str(c.params.get("text", "")) for c in self.messages()]
+
+    def answers(self) -> list[Any]:
+        return [c for c in self.messages() if str(c.params.get("text", "")) != BUSY_TEXT]
 
     async def post(self, replica: str, text: str) -> None:
         raise NotImplementedError
@@ -164,17 +179,27 @@ class User:
         raise NotImplementedError
 
     async def turn(self, replica: str, text: str, expected_total: int) -> float | None:
-        """Latency of one turn in seconds (until ``expected_total`` messages are there),
-        None if they did not all arrive within the timeout."""
+        """Latency of one turn in seconds (until ``expected_total`` answers are there), None
+        if they did not all arrive within the timeout. A busy answer ("busy, one moment") is
+        asked again after :data:`BUSY_RETRY_SECONDS`, as a person would tap again; the
+        latency is then the whole wait, from the first ask to the answer."""
         started = time.monotonic()
-        await self.post(replica, text)
-        try:
-            async with asyncio.timeout(TURN_TIMEOUT):
-                while len(self.messages()) < expected_total:
-                    await self.changed()
-        except TimeoutError:
-            return None
-        return float(self.messages()[expected_total - 1].at) - started
+        while True:
+            before = len(self.messages())
+            await self.post(replica, text)
+            try:
+                async with asyncio.timeout(TURN_TIMEOUT):
+                    while len(self.messages()) == before:
+                        await self.changed()
+                    if self._all_texts()[before] == BUSY_TEXT:
+                        self.busy += 1
+                        await asyncio.sleep(BUSY_RETRY_SECONDS)
+                        continue
+                    while len(self.answers()) < expected_total:
+                        await self.changed()
+            except TimeoutError:
+                return None
+            return float(self.answers()[expected_total - 1].at) - started
 
 
 class TelegramUser(User):
@@ -402,10 +427,12 @@ async def converse(
     replicas: list[Replica],
     think: tuple[float, float],
     rng: random.Random,
+    ramp: float = 0.0,
 ) -> Outcome:
     outcome = Outcome(user.platform)
     total = 0
     offset = rng.randrange(len(replicas))
+    await asyncio.sleep(rng.uniform(0, ramp))  # users arrive over the ramp, not all at once
     for index, text in enumerate(script):
         await asyncio.sleep(rng.uniform(*think))
         total += expected.per_turn[index]
@@ -519,6 +546,7 @@ class Report:
     health: list[float] = field(default_factory=list)
     health_failures: int = 0
     busy: float = 0.0
+    busy_seen: int = 0
     worker_mb: list[float] = field(default_factory=list)
     cpu_share: float = 0.0
 
@@ -597,6 +625,7 @@ async def run_load(
     think: tuple[float, float],
     folder: Path,
     seed: int = 7,
+    ramp: float = 0.0,
 ) -> Report:
     rng = random.Random(seed)
     async with (
@@ -632,6 +661,7 @@ async def run_load(
                     started,
                     think,
                     random.Random(rng.random()),
+                    ramp,
                 )
                 for u in users
             )
@@ -684,6 +714,7 @@ async def run_load(
             )
         }
         report.busy = report.handled["sourcewise_busy_replies_total"]
+        report.busy_seen = sum(u.busy for u in users)
         report.handle_p50_ms, report.handle_p99_ms = _histogram_bounds(delta)
 
         # An estimate turn (engine + chart), one at a time: informational.
@@ -776,15 +807,15 @@ def kind_rows(reports: Sequence[Report]) -> list[str]:
             )
     out += [
         "",
-        "| setup | serving process peak RSS | workers peak RSS | busy replies "
-        "| machine CPU during the load |",
+        "| setup | serving process peak RSS | workers peak RSS "
+        "| busy replies (users / replicas' /metrics) | machine CPU during the load |",
         "|---|---:|---:|---:|---:|",
     ]
     for r in reports:
         workers = ", ".join(f"{m:.0f}" for m in r.worker_mb) or "–"
         out.append(
             f"| {r.label} | {', '.join(f'{m:.0f} MB' for m in r.peak_mb)} | {workers} MB "
-            f"| {r.busy:.0f} | {r.cpu_share:.0%} |"
+            f"| {r.busy_seen} / {r.busy:.0f} | {r.cpu_share:.0%} |"
         )
     return out
 
@@ -884,7 +915,10 @@ def verdict(reports: Sequence[Report]) -> list[str]:
 
 
 def section(
-    reports: Sequence[Report], think: tuple[float, float], saturation: Sequence[str] = ()
+    reports: Sequence[Report],
+    think: tuple[float, float],
+    saturation: Sequence[str] = (),
+    ramp: float = 0.0,
 ) -> str:
     estimate = [x for r in reports for x in r.estimate_ms]
     return "\n".join(
@@ -898,9 +932,12 @@ def section(
             "service, the database). Half the conversations are Telegram, half Slack; each "
             f"types 15 turns from the greeting to the result, why? and a what-if, "
             f"{think[0]:g}–{think[1]:g} s "
-            "apart; with two replicas consecutive turns alternate between them. Latency: "
+            f"apart, users arriving over the first {ramp:g} s; with two replicas consecutive "
+            "turns alternate between them. Latency: "
             "from just before the platform's POST to the arrival of the turn's last message "
-            "at the fake platform. Lost/duplicated/wrong: every chat compared message by "
+            "at the fake platform (a busy answer is asked again after "
+            f"{BUSY_RETRY_SECONDS:g} s, and the wait counts). Lost/duplicated/wrong: every "
+            "chat, busy answers left out, compared message by "
             "message with a reference conversation.",
             "",
             *rows(reports),
@@ -1019,6 +1056,7 @@ async def _run(args: argparse.Namespace) -> list[Report]:
                     stored_turns=args.stored_turns,
                     think=think,
                     folder=folder,
+                    ramp=args.ramp,
                 )
             finally:
                 if created:
@@ -1049,6 +1087,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--stored-turns", type=int, default=300)
     parser.add_argument("--think-min", type=float, default=7.0)
     parser.add_argument("--think-max", type=float, default=13.0)
+    parser.add_argument(
+        "--ramp", type=float, default=60.0, help="users arrive over this many seconds"
+    )
     parser.add_argument("--database-url", help="one setup on this database instead")
     parser.add_argument("--replicas", type=int, default=1, help="with --database-url")
     parser.add_argument("--label", help="with --database-url")
@@ -1074,7 +1115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not reports:
         return 1
     saturation = asyncio.run(_saturate(args.saturation_users)) if args.saturation_users else []
-    text = section(reports, (args.think_min, args.think_max), saturation)
+    text = section(reports, (args.think_min, args.think_max), saturation, args.ramp)
     print(text)
     if not args.no_write:
         write_section("load", text)

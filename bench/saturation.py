@@ -9,8 +9,8 @@ reply is the same text as when the machine is quiet.
 
 Each user is first taken to the summary (question turns, cheap), then sends ``calculate``
 until one is not busy, then a few what-ifs (each priced again) the same way, each right
-after the previous answer. A busy answer is retried after :data:`RETRY_SECONDS`, as a
-person tapping again would.
+after the previous answer. A busy answer is asked again after
+:data:`bench.load.BUSY_RETRY_SECONDS`, as a person tapping again would.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ import aiohttp
 
 from bench.load import (
     ANSWERS,
+    BUSY_RETRY_SECONDS,
     SLACK_SCRIPT,
     TELEGRAM_SCRIPT,
-    TURN_TIMEOUT,
     Reference,
     SlackUser,
     TelegramUser,
@@ -42,25 +42,18 @@ from bench.load import (
     running,
     watch_health,
 )
-from bot.service import busy_reply
 
 #: What a user says to ask for heavy work: the estimate, then a what-if priced again.
 CALCULATE, WHAT_IF = "calculate", "what if 24/7"
-#: A busy user taps again after this long.
-RETRY_SECONDS = 0.2
-BUSY_TEXT = busy_reply("en").text
 
 
 @dataclass
 class Tally:
-    """One user's heavy turns: answered in full, busy, lost (no answer), wrong (a full
-    answer that differs from the quiet machine's), and latencies of full answers."""
+    """One user's heavy turns: answered in full, lost (no full answer within the turn
+    timeout), and latencies of full answers (busy answers and their retries included)."""
 
     full: int = 0
-    busy: int = 0
     lost: int = 0
-    wrong: int = 0
-    expected_messages: int = 0
     latencies: list[float] = field(default_factory=list)
 
 
@@ -70,7 +63,9 @@ class SaturationReport:
     what_ifs: int
     seconds: float
     tallies: list[Tally]
+    busy: int  # busy answers the users got
     duplicated: int
+    wrong: int
     health: list[float]
     health_failures: int
     cpu_share: float
@@ -90,36 +85,6 @@ def _expected(ref: Reference, script: Sequence[str], text: str) -> tuple[int, li
     start = sum(ref.per_turn[:index])
     count = ref.per_turn[index]
     return count, ref.texts[start : start + count]
-
-
-async def _heavy(
-    user: User, url: str, text: str, expected: tuple[int, list[str]], tally: Tally
-) -> None:
-    """Ask until a full answer comes (each busy answer retried), counting every answer."""
-    count, texts = expected
-    while True:
-        before = len(user.messages())
-        began = time.monotonic()
-        await user.post(url, text)
-        try:
-            async with asyncio.timeout(TURN_TIMEOUT):
-                while len(user.messages()) == before:
-                    await user.changed()
-                if user.texts()[before] == BUSY_TEXT:
-                    tally.busy += 1
-                    tally.expected_messages += 1
-                    await asyncio.sleep(RETRY_SECONDS)
-                    continue
-                while len(user.messages()) < before + count:
-                    await user.changed()
-        except TimeoutError:
-            tally.lost += 1
-            return
-        tally.full += 1
-        tally.expected_messages += count
-        tally.latencies.append(float(user.messages()[before + count - 1].at) - began)
-        tally.wrong += user.texts()[before : before + count] != texts
-        return
 
 
 async def run_saturation(
@@ -168,15 +133,28 @@ async def run_saturation(
         machine_before = _machine_cpu()
         began = time.monotonic()
 
-        async def saturate(user: User, tally: Tally) -> None:
-            ref, script = refs[user.platform]
-            already = len(user.messages())
-            await _heavy(user, replica.url, CALCULATE, _expected(ref, script, CALCULATE), tally)
-            for _ in range(what_ifs):
-                await _heavy(user, replica.url, WHAT_IF, _expected(ref, script, WHAT_IF), tally)
-            tally.expected_messages += already
+        heavy = (CALCULATE, *([WHAT_IF] * what_ifs))
+        expected: dict[int, list[str]] = {}
 
-        await asyncio.gather(*(saturate(u, t) for u, t in zip(people, tallies, strict=True)))
+        async def saturate(index: int, user: User, tally: Tally) -> None:
+            ref, script = refs[user.platform]
+            texts = user.texts()
+            total = len(texts)
+            for text in heavy:
+                count, said = _expected(ref, script, text)
+                total += count
+                texts += said
+                latency = await user.turn(replica.url, text, total)
+                if latency is None:
+                    tally.lost += 1
+                    return
+                tally.full += 1
+                tally.latencies.append(latency)
+            expected[index] = texts
+
+        await asyncio.gather(
+            *(saturate(i, u, t) for i, (u, t) in enumerate(zip(people, tallies, strict=True)))
+        )
         seconds = time.monotonic() - began
         machine_after = _machine_cpu()
         stop.set()
@@ -184,8 +162,12 @@ async def run_saturation(
         await asyncio.sleep(2.0)  # anything late or doubled arrives now
         metrics_after = _samples(await replica.metrics(http))
         duplicated = sum(
-            max(0, len(u.messages()) - t.expected_messages)
-            for u, t in zip(people, tallies, strict=True)
+            max(0, len(u.texts()) - len(expected[i])) for i, u in enumerate(people) if i in expected
+        )
+        wrong = sum(
+            sum(1 for a, b in zip(expected[i], u.texts(), strict=False) if a != b)
+            for i, u in enumerate(people)
+            if i in expected
         )
         busy_name = "sourcewise_busy_replies_total"
         all_time = machine_after[1] - machine_before[1]
@@ -194,7 +176,9 @@ async def run_saturation(
             what_ifs=what_ifs,
             seconds=seconds,
             tallies=tallies,
+            busy=sum(u.busy for u in people),
             duplicated=duplicated,
+            wrong=wrong,
             health=health_latencies,
             health_failures=health_failures,
             cpu_share=(machine_after[0] - machine_before[0]) / all_time if all_time else 0.0,
@@ -204,20 +188,20 @@ async def run_saturation(
 
 def saturation_rows(report: SaturationReport, replica_label: str) -> list[str]:
     r = report
-    heavy = r.total("full") + r.total("busy") + r.total("lost")
+    heavy = r.total("full") + r.busy + r.total("lost")
     return [
         f"Saturation ({replica_label}): {r.users} users at the summary at once each ask for "
         f"the estimate and then {r.what_ifs} what-ifs, back to back with no think time; a "
-        f"busy answer is asked again after {RETRY_SECONDS:g} s. {heavy} heavy turns offered in "
-        f"{r.seconds:.1f} s ({heavy / r.seconds:.1f} a second), machine CPU "
+        f"busy answer is asked again after {BUSY_RETRY_SECONDS:g} s. {heavy} heavy turns "
+        f"offered in {r.seconds:.1f} s ({heavy / r.seconds:.1f} a second), machine CPU "
         f"{r.cpu_share:.0%}.",
         "",
         "| full answers | busy answers (bench / replica's /metrics) | lost | duplicated "
         "| wrong | full answer p50 | full answer p99 | `/healthz` p50 | `/healthz` p99 "
         "| `/healthz` max | `/healthz` not 200 |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {r.total('full')} | {r.total('busy')} / {r.busy_counted:.0f} | {r.total('lost')} "
-        f"| {r.duplicated} | {r.total('wrong')} | {_ms(_percentile(r.latencies, 0.5))} "
+        f"| {r.total('full')} | {r.busy} / {r.busy_counted:.0f} | {r.total('lost')} "
+        f"| {r.duplicated} | {r.wrong} | {_ms(_percentile(r.latencies, 0.5))} "
         f"| {_ms(_percentile(r.latencies, 0.99))} | {_ms(_percentile(r.health, 0.5))} "
         f"| {_ms(_percentile(r.health, 0.99))} | {_ms(max(r.health))} | {r.health_failures} |",
     ]
