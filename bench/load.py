@@ -336,7 +336,7 @@ class Replica:
             children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
             for child in children:
                 status = Path(f"/proc/{child}/status").read_text()
-                if "bot" not in Path(f"/proc/{child}/cmdline").read_text():
+                if "spawn_main" not in Path(f"/proc/{child}/cmdline").read_text():
                     continue  # the resource tracker, not a worker
                 for line in status.splitlines():
                     if line.startswith("VmHWM:"):
@@ -982,18 +982,19 @@ def section(
 
 #: How to read the figures (what the measurements above decompose into).
 NOTES = (
-    "Reading the figures: latency is CPU-bound: a replica spends about 18-20 ms of CPU per "
-    "turn (PTB or slack-bolt, aiohttp in and out, the core step, and the store: two "
-    "transactions and seven statements per turn, each a thread hop with aiosqlite), so "
-    "at these rates one replica keeps one core about half busy while the bench process "
-    "(the fake platforms and 200 clients) and the database need the other. The median "
-    "turn is 20-60 ms; the tail is time spent waiting for a core (see the load average: "
-    "other work shared the machine), which is why two replicas on the same 2 cores are "
-    "slower, not faster: they only add processes competing for them. Spread replicas over "
-    "machines to add capacity. Memory: the libraries take about 104 MB at import, "
-    "matplotlib and numpy about 40 MB more once the first chart is drawn (serve warms it "
-    "before listening), the vocabularies 10 MB; the 10,000 stored conversations add "
-    "nothing, because a replica holds no conversation in memory.",
+    "Reading the figures: a replica spends about 25-30 ms of CPU per turn (PTB or "
+    "slack-bolt, aiohttp in and out, the core step, the store, and for Slack the inbox's "
+    "save before the acknowledgement); estimates, explanations and what-ifs run in two "
+    "worker processes at a lower CPU priority. Profiled with py-spy over 90 s of this load, "
+    "the serving process's event loop was busy about 7% of the time: the tails are bursts, "
+    "when many users of the ramp answer at once and their turns queue in one process (on "
+    "SQLite every statement is also a hop to the driver's thread). Two replicas on "
+    "PostgreSQL split the bursts and have the lower tail on the same two cores, though they "
+    "compete for them; spread replicas over machines to add capacity. Memory: the serving "
+    "process holds the libraries (the platforms' SDKs, aiohttp, SQLAlchemy) and the "
+    "vocabularies; numpy, matplotlib and the engine stay in the workers, reported apart; "
+    "the 10,000 stored conversations add nothing, because a replica holds no conversation "
+    "in memory.",
 )
 
 
