@@ -31,7 +31,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, TextIO
 
@@ -189,9 +189,15 @@ class InstrumentedConversations:
         dedupe_id: str | None = None,
         locale: str | None = None,
     ) -> Turn:
+        return await self._counted(
+            key, self._inner.handle(key, event, dedupe_id=dedupe_id, locale=locale)
+        )
+
+    async def _counted(self, key: ConversationKey, work: Awaitable[Turn]) -> Turn:
+        """A turn timed and counted: its time, and whether it was a duplicate or busy."""
         started = time.perf_counter()
         try:
-            turn = await self._inner.handle(key, event, dedupe_id=dedupe_id, locale=locale)
+            turn = await work
         finally:
             self._observe(key.platform, started)
         if turn.duplicate:
@@ -227,16 +233,9 @@ class InstrumentedConversations:
         dedupe_id: str | None = None,
         locale: str | None = None,
     ) -> Turn:
-        started = time.perf_counter()
-        try:
-            turn = await self._inner.one_liner(key, text, dedupe_id=dedupe_id, locale=locale)
-        finally:
-            self._observe(key.platform, started)
-        if turn.duplicate:
-            self._metrics.duplicates.labels(key.platform).inc()
-        if turn.busy:
-            self._metrics.busy.labels(key.platform).inc()
-        return turn
+        return await self._counted(
+            key, self._inner.one_liner(key, text, dedupe_id=dedupe_id, locale=locale)
+        )
 
     async def claim(self, key: ConversationKey, dedupe_id: str) -> bool:
         claimed = await self._inner.claim(key, dedupe_id)

@@ -30,7 +30,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import ColumnElement, and_, event, insert, null, select, text, update
+from sqlalchemy import ColumnElement, Table, and_, event, insert, null, select, text, update
 from sqlalchemy import delete as sql_delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -250,6 +250,44 @@ class _Part:
         self._connection = connection
 
 
+async def _save_versioned(
+    connection: AsyncConnection,
+    table: Table,
+    key: ConversationKey,
+    values: dict[str, Any],
+    expected_version: int,
+    what: str,
+) -> int:
+    """Save a row keyed by conversation with optimistic concurrency: created at version 1
+    when ``expected_version`` is 0, else updated only while it is still that version; a
+    lost race is :class:`StaleConversation`. Returns the new version."""
+    now = datetime.now(UTC)
+    with _translated(key):
+        if expected_version == 0:
+            try:
+                await connection.execute(
+                    insert(table).values(
+                        platform=key.platform,
+                        workspace=key.workspace,
+                        user_id=key.user,
+                        version=1,
+                        updated_at=now,
+                        **values,
+                    )
+                )
+            except IntegrityError as exc:
+                raise StaleConversation(key, f"{what} created concurrently") from exc
+            return 1
+        result = await connection.execute(
+            update(table)
+            .where(_is_key(table, key), table.c.version == expected_version)
+            .values(version=expected_version + 1, updated_at=now, **values)
+        )
+    if result.rowcount != 1:
+        raise StaleConversation(key, f"{what} version {expected_version} is no longer current")
+    return expected_version + 1
+
+
 class _Conversations(_Part):
     def __init__(self, connection: AsyncConnection, *, lock: bool) -> None:
         super().__init__(connection)
@@ -266,31 +304,9 @@ class _Conversations(_Part):
         return Snapshot(None, 0) if row is None else Snapshot(row.state, row.version)
 
     async def save(self, key: ConversationKey, state: JSONObject, *, expected_version: int) -> int:
-        now = datetime.now(UTC)
-        with _translated(key):
-            if expected_version == 0:
-                try:
-                    await self._connection.execute(
-                        insert(conversations).values(
-                            platform=key.platform,
-                            workspace=key.workspace,
-                            user_id=key.user,
-                            state=state,
-                            version=1,
-                            updated_at=now,
-                        )
-                    )
-                except IntegrityError as exc:
-                    raise StaleConversation(key, "conversation created concurrently") from exc
-                return 1
-            result = await self._connection.execute(
-                update(conversations)
-                .where(_is_key(conversations, key), conversations.c.version == expected_version)
-                .values(state=state, version=expected_version + 1, updated_at=now)
-            )
-        if result.rowcount != 1:
-            raise StaleConversation(key, f"version {expected_version} is no longer current")
-        return expected_version + 1
+        return await _save_versioned(
+            self._connection, conversations, key, {"state": state}, expected_version, "conversation"
+        )
 
     async def estimate(self, key: ConversationKey) -> bytes | None:
         query = select(conversations.c.estimate).where(_is_key(conversations, key))
@@ -326,31 +342,9 @@ class _Drafts(_Part):
     async def save(
         self, key: ConversationKey, answers: dict[str, str] | None, *, expected_version: int
     ) -> int:
-        now = datetime.now(UTC)
-        with _translated(key):
-            if expected_version == 0:
-                try:
-                    await self._connection.execute(
-                        insert(handoff_drafts).values(
-                            platform=key.platform,
-                            workspace=key.workspace,
-                            user_id=key.user,
-                            answers=answers,
-                            version=1,
-                            updated_at=now,
-                        )
-                    )
-                except IntegrityError as exc:
-                    raise StaleConversation(key, "draft created concurrently") from exc
-                return 1
-            result = await self._connection.execute(
-                update(handoff_drafts)
-                .where(_is_key(handoff_drafts, key), handoff_drafts.c.version == expected_version)
-                .values(answers=answers, version=expected_version + 1, updated_at=now)
-            )
-        if result.rowcount != 1:
-            raise StaleConversation(key, f"draft version {expected_version} is no longer current")
-        return expected_version + 1
+        return await _save_versioned(
+            self._connection, handoff_drafts, key, {"answers": answers}, expected_version, "draft"
+        )
 
     async def forget(self, scope: UserScope) -> int:
         with _translated():
