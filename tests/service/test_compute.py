@@ -17,43 +17,23 @@ from pathlib import Path
 import pytest
 
 from bot.compute import WORKER_NICENESS, PoolKind, RateCardEstimator, Reusing, TurnRunner
-from bot.core.events import Command, Event, Pick, Reply, ReplyKind, Start, Submit, Text
+from bot.core.events import Command, Reply, ReplyKind, Start
 from bot.core.ports import ConversationKey, Turn
 from bot.service import ConversationService, busy_reply, decode_estimate
 from bot.store import MemoryStore, Store
 from costengine import Estimate, Scenario
+from tests.service.scripted import next_event
 
 ALICE = ConversationKey("telegram", "chat-1", "alice")
 BOB = ConversationKey("telegram", "chat-2", "bob")
 CAROL = ConversationKey("telegram", "chat-3", "carol")
-
-ANSWERS: dict[str, Event] = {
-    "region": Pick("region", "US"),
-    "team_size": Text("12"),
-    "current_cost": Command("skip"),
-}
-
-
-def _next_event(replies: tuple[Reply, ...]) -> Event | None:
-    for reply in reversed(replies):
-        if reply.kind is ReplyKind.QUESTION and reply.question is not None:
-            if reply.question in ANSWERS:
-                return ANSWERS[reply.question]
-            if reply.multi:
-                return Submit(reply.question, (reply.choices[0].value,))
-            if reply.choices:
-                return Pick(reply.question, reply.choices[0].value)
-            return Command("skip")
-        if reply.kind is ReplyKind.SUMMARY:
-            return None
-    return None
 
 
 async def _to_summary(service: ConversationService, key: ConversationKey) -> None:
     """Answer every question with its first choice, up to the summary."""
     turn = await service.handle(key, Start())
     for _ in range(40):
-        event = _next_event(turn.replies)
+        event = next_event(turn.replies, at_summary=None)
         if event is None:
             break
         turn = await service.handle(key, event)

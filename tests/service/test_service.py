@@ -10,36 +10,14 @@ from datetime import timedelta
 
 import pytest
 
-from bot.core.events import Command, Event, Pick, Reply, ReplyKind, Start, Submit, Text
+from bot.core.events import Command, Pick, ReplyKind, Start
 from bot.core.ports import ConversationKey, Conversations, Turn
 from bot.service import ConversationService
 from bot.store import MemoryStore, Store, open_store
+from tests.service.scripted import next_event
 
 ALICE = ConversationKey("telegram", "chat-1", "alice")
 BOB = ConversationKey("telegram", "chat-1", "bob")
-
-#: Answers for questions whose first button is not what we want (or that have no buttons).
-ANSWERS: dict[str, Event] = {
-    "region": Pick("region", "US"),
-    "team_size": Text("12"),
-    "current_cost": Command("skip"),
-}
-
-
-def _next_event(replies: tuple[Reply, ...]) -> Event | None:
-    """What a user pressing the first button of each question would send next."""
-    for reply in reversed(replies):
-        if reply.kind is ReplyKind.QUESTION and reply.question is not None:
-            if reply.question in ANSWERS:
-                return ANSWERS[reply.question]
-            if reply.multi:
-                return Submit(reply.question, (reply.choices[0].value,))
-            if reply.choices:
-                return Pick(reply.question, reply.choices[0].value)
-            return Command("skip")
-        if reply.kind is ReplyKind.SUMMARY:
-            return Command("compute")
-    return None
 
 
 def _asked(turn: Turn) -> str | None:
@@ -68,7 +46,7 @@ async def test_a_whole_conversation_ends_in_a_recorded_estimate(
 ) -> None:
     turn = await service.handle(ALICE, Start(), dedupe_id="0")
     for n in range(1, 40):
-        event = _next_event(turn.replies)
+        event = next_event(turn.replies, at_summary=Command("compute"))
         assert event is not None, [r.text for r in turn.replies]
         turn = await service.handle(ALICE, event, dedupe_id=str(n))
         assert not turn.duplicate
