@@ -72,8 +72,10 @@ class Labels:
         text = self._own.get(_qualified(section, key)) or self._fallback.get(
             _qualified(section, key)
         )
-        if text is None:
-            return None
+        return None if text is None else self._render(text, params)
+
+    def _render(self, text: str, params: Mapping[str, object]) -> str | None:
+        """``text`` as a Jinja snippet (compiled once), or None when it cannot be filled."""
         if "{{" not in text and "{%" not in text:
             return text
         template = self._compiled.get(text)
@@ -93,18 +95,11 @@ class Labels:
         A label that cannot be filled (a missing or non-numeric param) falls back to the plain
         key with its params listed, so the user still sees every figure.
         """
-        text = self.get(section, key, default)
-        if "{{" not in text and "{%" not in text:
-            return text
-        template = self._compiled.get(text)
-        if template is None:
-            template = self._env.from_string(text)
-            self._compiled[text] = template
-        try:
-            return template.render(**params).strip()
-        except (TemplateError, ArithmeticError, ValueError, TypeError):
-            listed = ", ".join(f"{name}={value}" for name, value in sorted(params.items()))
-            return f"{key} ({listed})" if listed else key
+        filled = self._render(self.get(section, key, default), params)
+        if filled is not None:
+            return filled
+        listed = ", ".join(f"{name}={value}" for name, value in sorted(params.items()))
+        return f"{key} ({listed})" if listed else key
 
 
 def _load(renderer: Renderer, locale: str) -> dict[str, str]:
